@@ -1,0 +1,5 @@
+"""The portal's base app and Django project package."""
+
+from portal.celery import app as celery_app
+
+__all__ = ("celery_app",)

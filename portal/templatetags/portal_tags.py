@@ -1,0 +1,42 @@
+"""Template helpers: query strings for pagination, Chinese dates, masked IDs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from portal import codes
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (keeps filters when paging)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def cndate(value) -> str:
+    """2026年11月25日 in Chinese; ISO date in other languages."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        if (get_language() or "").startswith("zh"):
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+        return f"{value:%Y-%m-%d %H:%M}"
+    if (get_language() or "").startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value:%Y-%m-%d}"
+
+
+@register.filter
+def masked_id(value: str) -> str:
+    return codes.mask_resident_id(value) if value else ""

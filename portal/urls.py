@@ -1,0 +1,80 @@
+"""Root URLs. Each pattern declares its access policy beside it (portal.access)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+from django.views.i18n import set_language
+
+from portal import views
+from portal.access import agency_view, public, requires, signed_in
+
+_reset = {
+    "template_name": "portal/password_reset.html",
+    "email_template_name": "portal/email/password_reset.txt",
+    "subject_template_name": "portal/email/password_reset_subject.txt",
+    "success_url": reverse_lazy("portal:password_reset_done"),
+}
+
+portal_patterns = [
+    path("", public(views.home), name="home"),
+    path("privacy/", public(views.privacy), name="privacy"),
+    path("healthz/", public(views.healthz), name="healthz"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("accounts/login/", public(views.SignInView.as_view()), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/password/change/",
+        signed_in(views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/reset/",
+        public(auth_views.PasswordResetView.as_view(**_reset)),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        public(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="portal/password_reset_done.html"
+            )
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        public(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="portal/password_reset_confirm.html",
+                success_url=reverse_lazy("portal:password_reset_complete"),
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        public(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="portal/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
+    path("workspace/", signed_in(views.dashboard), name="dashboard"),
+    path(
+        "workspace/agency/<int:agency_id>/",
+        agency_view()(views.agency_home),
+        name="agency_home",
+    ),
+    path("workspace/calendar/", requires("portal.calendar.view")(views.calendar), name="calendar"),
+    path(
+        "workspace/calendar/<int:pk>/remove/",
+        requires("portal.calendar.change")(views.calendar_remove),
+        name="calendar_remove",
+    ),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+]
