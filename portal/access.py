@@ -49,16 +49,39 @@ def registered_actions() -> dict[str, Action]:
     return dict(_ACTIONS)
 
 
+class SystemActor:
+    """Management commands and scheduled jobs: trusted (whoever runs them has the server),
+    recorded in the audit trail without a user."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = False
+    pk = None
+    username = "system"
+    jurisdiction = NATIONAL
+
+    def authority_roles(self) -> set[str]:
+        return set()
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
 def can(user, action: str, obj: Any = None) -> bool:
     """May ``user`` perform ``action`` (on ``obj``)? Unknown actions are refused loudly."""
     try:
         rule = _ACTIONS[action].rule
     except KeyError as exc:
         raise LookupError(f"unregistered access action {action!r}") from exc
-    if user is None or not user.is_active:
-        return False
-    if not user.is_authenticated:
+    if user is SYSTEM:
+        return True
+    if user is None or not user.is_authenticated:
         return bool(rule(user, obj)) if getattr(rule, "allows_anonymous", False) else False
+    if not user.is_active:
+        return False
     return bool(rule(user, obj))
 
 
@@ -83,7 +106,7 @@ def authority_role(*roles: str) -> Rule:
     wanted = set(roles)
 
     def rule(user, obj=None) -> bool:
-        return bool(user.authority_roles() & wanted)
+        return user.is_authenticated and bool(user.authority_roles() & wanted)
 
     return rule
 
@@ -121,7 +144,7 @@ def agency_role(*roles: str) -> Rule:
 
     def rule(user, obj=None) -> bool:
         agency_id = agency_id_of(obj)
-        if agency_id is None:
+        if agency_id is None or not user.is_authenticated:
             return False
         return bool(member_roles(user, agency_id) & wanted)
 
@@ -142,11 +165,11 @@ def in_jurisdiction(*roles: str) -> Rule:
     return rule
 
 
-def assigned(perm: str) -> Rule:
+def assigned(codename: str) -> Rule:
     """An assignment grant (django-guardian object permission) on ``obj``."""
 
     def rule(user, obj=None) -> bool:
-        return obj is not None and user.has_perm(perm, obj)
+        return obj is not None and user.is_authenticated and is_granted(user, codename, obj)
 
     return rule
 
@@ -333,5 +356,45 @@ def agency_view(*roles: str) -> Callable[[Callable], Callable]:
             return view(request, *args, **kwargs)
 
         return _mark(wrapper, f"agency:{','.join(sorted(wanted))}")
+
+    return decorate
+
+
+# --- Assignment grants (the only object permissions) -----------------------------------------
+
+
+def grant(user, codename: str, obj: Model) -> None:
+    """Give ``user`` an assignment grant on ``obj`` (e.g. an expert on one application)."""
+    from guardian.shortcuts import assign_perm
+
+    assign_perm(f"{obj._meta.app_label}.{codename}", user, obj)
+    _forget_perm_cache(user)
+
+
+def revoke(user, codename: str, obj: Model) -> None:
+    """Take the grant away again; effective at the user's next request."""
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(f"{obj._meta.app_label}.{codename}", user, obj)
+    _forget_perm_cache(user)
+
+
+def is_granted(user, codename: str, obj: Model) -> bool:
+    from guardian.core import ObjectPermissionChecker
+
+    return ObjectPermissionChecker(user).has_perm(codename, obj)
+
+
+def _forget_perm_cache(user) -> None:
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_guardian_perms_cache"):
+        user.__dict__.pop(attr, None)
+
+
+def per_object(action: str) -> Callable[[Callable], Callable]:
+    """The view itself checks ``can(user, action, obj)`` on the object it loads and
+    answers 404 when that fails (public objects included, e.g. published documents)."""
+
+    def decorate(view: Callable) -> Callable:
+        return _mark(view, f"object:{action}")
 
     return decorate

@@ -14,4 +14,39 @@ class PortalConfig(AppConfig):
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
         navigation.register_portal_entries()
         rules.register()
+        from portal import account_rules
+
+        account_rules.register()
+
         panels.register()
+        _register_periodic_jobs()
+
+
+def _register_periodic_jobs() -> None:
+    import datetime as dt
+
+    from celery.schedules import crontab
+
+    from portal import audit, documents, periodic, ratelimit
+
+    periodic.register(
+        "portal.verify_audit",
+        audit.nightly_verification,
+        schedule=crontab(minute=30, hour=2),
+        every=dt.timedelta(days=1),
+        description="Recompute every audit hash chain",
+    )
+    periodic.register(
+        "portal.sweep_orphan_files",
+        documents.sweep_orphan_files,
+        schedule=crontab(minute=15, hour=3),
+        every=dt.timedelta(days=1),
+        description="Remove stored files of uploads whose transaction rolled back",
+    )
+    periodic.register(
+        "portal.purge_rate_limits",
+        ratelimit.purge_expired,
+        schedule=crontab(minute=45, hour=3),
+        every=dt.timedelta(days=1),
+        description="Delete ended rate-limit windows",
+    )

@@ -11,7 +11,12 @@ from django.urls import reverse
 class PasswordChangeRequiredMiddleware:
     """Until a user with ``must_change_password`` sets a new one, every page leads there."""
 
-    _ALLOWED_NAMES = {"portal:password_change", "portal:logout", "portal:set_language"}
+    _ALLOWED_NAMES = {
+        "portal:password_change",
+        "portal:logout",
+        "portal:set_language",
+        "accounts:verify",  # the second factor first, then the new password
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -336,3 +336,8 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+from portal.audit_models import *  # noqa: E402,F401,F403 - the audit trail
+from portal.document_models import *  # noqa: E402,F401,F403 - documents and their grants
+from portal.security_models import *  # noqa: E402,F401,F403 - rate-limit buckets

@@ -97,4 +97,20 @@ def register_portal_entries() -> None:
             AuthorityRole.OSTA_STAFF,
         },
     )
+    register(
+        "audit",
+        _("Audit trail"),
+        "portal:audit",
+        area=WORKSPACE,
+        order=950,
+        roles={
+            AuthorityRole.MINISTRY_OFFICIAL,
+            AuthorityRole.PROVINCIAL_OFFICIAL,
+            AuthorityRole.OSTA_STAFF,
+        },
+    )
     register("agency_home", _("Agency overview"), "portal:agency_home", area=AGENCY, order=0)
+    register(
+        "agency_audit", _("Audit trail"), "portal:agency_audit", area=AGENCY, order=990,
+        roles={"agency:admin"},
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from portal import access
+from portal import access, audit
 from portal.models import CalendarDay
+from portal.roles import NATIONAL
 
 
 @transaction.atomic
@@ -15,6 +16,13 @@ def add_calendar_day(actor, *, date, kind: str, name: str = "") -> CalendarDay:
     day = CalendarDay(date=date, kind=kind, name=name)
     day.full_clean()
     day.save()
+    audit.record(
+        actor,
+        "portal.calendar.add",
+        day,
+        {"date": [None, day.date], "kind": [None, kind], "name": [None, name]},
+        province=NATIONAL,
+    )
     return day
 
 
@@ -22,4 +30,11 @@ def add_calendar_day(actor, *, date, kind: str, name: str = "") -> CalendarDay:
 def remove_calendar_day(actor, day: CalendarDay) -> None:
     """Remove a calendar exception (the date becomes an ordinary weekday or weekend)."""
     access.require(actor, "portal.calendar.change")
+    audit.record(
+        actor,
+        "portal.calendar.remove",
+        day,
+        {"date": [day.date, None], "kind": [day.kind, None], "name": [day.name, None]},
+        province=NATIONAL,
+    )
     day.delete()

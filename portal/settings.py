@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.admin",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal.apps.PortalConfig",
     "catalog.apps.CatalogConfig",
     "agencies.apps.AgenciesConfig",
@@ -56,12 +58,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.request_context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.twofactor.TwoFactorRequiredMiddleware",
     "portal.middleware.PasswordChangeRequiredMiddleware",
     "portal.middleware.AgencyWorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -153,6 +158,18 @@ AUTH_PASSWORD_VALIDATORS = [
 if DJANGO_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Rate limits, captcha and sign-in lockout (docs/decisions/0005-ratelimit-captcha-lockout.md).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)  # reverse proxies in front of the web tier
+RATE_LIMITS: dict = {}
+RATE_LIMIT_PREFIX = "rl"
+RATE_LIMIT_CACHE = "default"
+CAPTCHA_ENABLED = envbool("CAPTCHA_ENABLED", True)
+SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
+
+# Two-factor sign-in (TOTP): available to everyone; required for officials when on.
+REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)
+OTP_TOTP_ISSUER = "职业技能等级认定服务平台"
+
 # Idle sessions end after 30 minutes (MLPS 2.0 level 3 asks for an idle timeout).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -189,6 +206,7 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 

@@ -7,7 +7,9 @@ from django.urls import include, path, reverse_lazy
 from django.views.i18n import set_language
 
 from portal import views
-from portal.access import agency_view, public, requires, signed_in
+from portal.access import agency_view, per_object, public, requires, signed_in
+from portal.ratelimit import ratelimited, subnet_key
+from portal.roles import AgencyRole
 
 _reset = {
     "template_name": "portal/password_reset.html",
@@ -30,7 +32,13 @@ portal_patterns = [
     ),
     path(
         "accounts/password/reset/",
-        public(auth_views.PasswordResetView.as_view(**_reset)),
+        public(
+            ratelimited("public_form.ip")(
+                ratelimited("public_form.subnet", subnet_key)(
+                    auth_views.PasswordResetView.as_view(**_reset)
+                )
+            )
+        ),
         name="password_reset",
     ),
     path(
@@ -67,6 +75,17 @@ portal_patterns = [
         agency_view()(views.agency_home),
         name="agency_home",
     ),
+    path("workspace/audit/", requires("portal.audit.view")(views.audit_list), name="audit"),
+    path(
+        "workspace/agency/<int:agency_id>/audit/",
+        agency_view(AgencyRole.ADMIN)(views.agency_audit_list),
+        name="agency_audit",
+    ),
+    path(
+        "documents/<int:pk>/",
+        per_object("portal.document.download")(views.document_download),
+        name="document_download",
+    ),
     path("workspace/calendar/", requires("portal.calendar.view")(views.calendar), name="calendar"),
     path(
         "workspace/calendar/<int:pk>/remove/",
@@ -77,4 +96,6 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("", include("portal.account_urls")),
+    path("", include("catalog.urls")),
 ]

@@ -9,14 +9,15 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal import dashboards, services
+from portal import dashboards, queries, services
+from portal.audit_forms import AuditFilterForm
 from portal.forms import CalendarDayForm, SignInForm
 from portal.models import AgencyMembership, CalendarDay, jurisdiction_label
 from portal.roles import AgencyRole, AuthorityRole
@@ -34,6 +35,13 @@ class SignInView(auth_views.LoginView):
     template_name = "portal/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked_seconds:  # too many failures (portal.signin): 429 with Retry-After
+            response.status_code = 429
+            response.headers["Retry-After"] = str(form.locked_seconds)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -139,3 +147,50 @@ def healthz(request):
         {"status": "ok" if healthy else "unhealthy", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def _audit_page(request, entries, *, agencies=None, template="portal/audit_list.html", extra=None):
+    form = AuditFilterForm(request.GET or None, agencies=agencies)
+    if form.is_valid():
+        data = form.cleaned_data
+        entries = queries.filter_audit(
+            entries,
+            actor=data["actor"],
+            action=data["action"],
+            object_type=data["object_type"],
+            object_id=data["object_id"],
+            agency_id=data["agency"].pk if data.get("agency") else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, template, {"form": form, "page": page, **(extra or {})})
+
+
+def audit_list(request):
+    entries = queries.audit_entries_for_official(request.user)
+    return _audit_page(request, entries, agencies=queries.visible_agencies(request.user))
+
+
+def agency_audit_list(request, agency_id: int):
+    entries = queries.audit_entries_for_agency(request.user, request.agency)
+    return _audit_page(request, entries, extra={"agency_scope": True})
+
+
+def document_download(request, pk: int):
+    doc = queries.document_for_download(request.user, pk)
+    if doc is None or not doc.file:
+        raise Http404
+    response = FileResponse(
+        doc.file.open("rb"),
+        as_attachment=doc.content_type != "application/pdf",
+        filename=doc.original_name,
+        content_type=doc.content_type,
+    )
+    response.headers["Cache-Control"] = (
+        "private, no-store" if not doc.is_public else "public, max-age=3600"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,6 +7,7 @@ pytest-playwright; see ../shared/STACK.md "Browser tests".
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,12 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _isolated_rate_limits(settings):
+    # Redis keeps limiter counters between runs; each test gets its own namespace.
+    settings.RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
 def _english_free_defaults(settings):
     settings.LANGUAGE_CODE = "zh-hans"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -71,6 +78,9 @@ def world(db):
     from portal.roles import NATIONAL, AgencyRole, AuthorityRole
 
     ensure_reference_data()  # transactional tests flush what the migrations created
+    from catalog import reference as catalog_reference
+
+    catalog_reference.load()
 
     class World:
         pass

@@ -40,3 +40,10 @@ def cndate(value) -> str:
 @register.filter
 def masked_id(value: str) -> str:
     return codes.mask_resident_id(value) if value else ""
+
+
+@register.filter
+def audit_sentence(action: str) -> str:
+    from portal import audit
+
+    return audit.describe(action)

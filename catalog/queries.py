@@ -1,0 +1,290 @@
+"""Read paths of the catalog, including ``basis_for``: the governing basis of assessment.
+
+Art 17: where a national standard covers the occupation (work type) and level,
+it governs; otherwise a specification filed by the agency (Art 8) may.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from catalog.models import (
+    EligibilityRule,
+    EvaluationSpec,
+    LevelRequirement,
+    Method,
+    MethodRequirement,
+    NationalStandard,
+    Occupation,
+    OccupationStatus,
+    SkillLevel,
+    SpecStatus,
+    WorkType,
+)
+from portal import access, clock
+
+
+@dataclass(frozen=True)
+class MethodRule:
+    method: str
+    label: str
+    full_marks: int
+    pass_mark: int
+    duration_minutes: int | None
+
+
+@dataclass(frozen=True)
+class Ratios:
+    theory_candidates_per_invigilator: int
+    theory_min_invigilators_per_room: int
+    skill_candidates_per_examiner: int
+    skill_min_examiners: int
+    skill_examiners_odd: bool
+    review_panel_min: int
+    review_panel_odd: bool
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    route: str
+    label: str
+    prior_level: str | None
+    years: int
+    education: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The same interface for a national standard and a filed specification.
+
+    Agencies and assessments read ``methods``, ``ratios`` and ``eligibility``
+    without caring which kind of document governs.
+    """
+
+    kind: str  # "standard" or "spec"
+    title: str
+    reference: str  # the edition ("2018年版") or the filing number
+    level: SkillLevel
+    methods: tuple[MethodRule, ...]
+    ratios: Ratios
+    eligibility: tuple[Eligibility, ...]
+    source: NationalStandard | EvaluationSpec = field(compare=False)
+
+    @property
+    def is_standard(self) -> bool:
+        return self.kind == "standard"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.reference}）"
+
+
+def _requirement_prefetch() -> Prefetch:
+    return Prefetch(
+        "levels",
+        queryset=LevelRequirement.objects.select_related("level").prefetch_related(
+            Prefetch("methods", queryset=MethodRequirement.objects.all()),
+            Prefetch("eligibility", queryset=EligibilityRule.objects.select_related("prior_level")),
+        ),
+    )
+
+
+_METHOD_ORDER = {method: index for index, method in enumerate(Method.values)}
+
+
+def to_basis(source: NationalStandard | EvaluationSpec, requirement: LevelRequirement) -> Basis:
+    is_standard = isinstance(source, NationalStandard)
+    return Basis(
+        kind="standard" if is_standard else "spec",
+        title=source.title,
+        reference=(f"{source.edition_year}年版" if is_standard else source.filing_number),
+        level=requirement.level,
+        methods=tuple(
+            MethodRule(
+                m.method, str(m.get_method_display()), m.full_marks, m.pass_mark, m.duration_minutes
+            )
+            for m in sorted(requirement.methods.all(), key=lambda m: _METHOD_ORDER[m.method])
+        ),
+        ratios=Ratios(
+            requirement.theory_candidates_per_invigilator,
+            requirement.theory_min_invigilators_per_room,
+            requirement.skill_candidates_per_examiner,
+            requirement.skill_min_examiners,
+            requirement.skill_examiners_odd,
+            requirement.review_panel_min,
+            requirement.review_panel_odd,
+        ),
+        eligibility=tuple(
+            Eligibility(
+                e.route,
+                str(e.get_route_display()),
+                e.prior_level.display if e.prior_level else None,
+                e.years,
+                e.education,
+                e.description,
+            )
+            for e in requirement.eligibility.all()
+        ),
+        source=source,
+    )
+
+
+def standards_in_force(
+    occupation: Occupation, on: dt.date | None = None
+) -> QuerySet[NationalStandard]:
+    """Editions of the occupation's standards in force on ``on``: effective, not yet superseded."""
+    on = on or clock.today()
+    successor_in_force = NationalStandard.objects.filter(
+        supersedes=OuterRef("pk"), effective_from__lte=on
+    )
+    return (
+        NationalStandard.objects.filter(occupation=occupation, effective_from__lte=on)
+        .exclude(Exists(successor_in_force))
+        .order_by("-effective_from")
+    )
+
+
+def _covers_work_type(standard: NationalStandard, work_type: WorkType | None) -> bool:
+    covered = {wt.pk for wt in standard.work_types.all()}
+    if not covered:
+        return True  # the standard covers the whole occupation
+    return work_type is not None and work_type.pk in covered
+
+
+def _loaded_standards(occupation: Occupation, on: dt.date | None) -> list[NationalStandard]:
+    return list(
+        standards_in_force(occupation, on).prefetch_related("work_types", _requirement_prefetch())
+    )
+
+
+def _pick(standards: list[NationalStandard], level: SkillLevel, work_type: WorkType | None):
+    for standard in standards:  # newest effective first
+        if not _covers_work_type(standard, work_type):
+            continue
+        for requirement in standard.levels.all():
+            if requirement.level_id == level.pk:
+                return to_basis(standard, requirement)
+    return None
+
+
+def standard_basis(
+    occupation: Occupation,
+    level: SkillLevel,
+    *,
+    work_type: WorkType | None = None,
+    on: dt.date | None = None,
+) -> Basis | None:
+    """The national standard governing this occupation (work type) and level, if any."""
+    return _pick(_loaded_standards(occupation, on), level, work_type)
+
+
+def standard_bases(
+    occupation: Occupation, levels: list[SkillLevel], *, on: dt.date | None = None
+) -> dict[str, Basis | None]:
+    """The governing standard of each level (whole occupation), in one pass."""
+    standards = _loaded_standards(occupation, on)
+    return {level.pk: _pick(standards, level, None) for level in levels}
+
+
+def basis_for(
+    occupation: Occupation,
+    level: SkillLevel,
+    *,
+    work_type: WorkType | None = None,
+    agency=None,
+    on: dt.date | None = None,
+) -> Basis | None:
+    """The basis governing an assessment on date ``on`` (default today), Art 17.
+
+    The national standard edition in force that covers the level (and work type,
+    where the standard divides by work type); else the agency's own filed
+    specification that covers it (filed on or before ``on``); else ``None``.
+    """
+    on = on or clock.today()
+    found = standard_basis(occupation, level, work_type=work_type, on=on)
+    if found is not None or agency is None:
+        return found
+    specs = (
+        EvaluationSpec.objects.filter(
+            agency=agency, occupation=occupation, status=SpecStatus.FILED, filed_on__lte=on
+        )
+        .filter(
+            Q(work_type__isnull=True) | Q(work_type=work_type)
+            if work_type
+            else Q(work_type__isnull=True)
+        )
+        .order_by("-filed_on")
+        .prefetch_related(_requirement_prefetch())
+    )
+    for spec in specs:
+        for requirement in spec.levels.all():
+            if requirement.level_id == level.pk:
+                return to_basis(spec, requirement)
+    return None
+
+
+def level_below(level: SkillLevel) -> SkillLevel | None:
+    """The next lower level (四级 below 三级); None for 五级."""
+    return (
+        SkillLevel.objects.filter(rank__lt=level.rank, employer_only=False)
+        .order_by("-rank")
+        .first()
+    )
+
+
+def levels() -> list[SkillLevel]:
+    return list(SkillLevel.objects.all())
+
+
+def five_levels() -> QuerySet[SkillLevel]:
+    return SkillLevel.objects.filter(employer_only=False).order_by("-rank")
+
+
+def search_occupations(
+    q: str = "",
+    *,
+    major_category: str = "",
+    marker: str = "",
+    has_standard: bool | None = None,
+    include_withdrawn: bool = False,
+    on: dt.date | None = None,
+) -> QuerySet[Occupation]:
+    """Public catalogue search: a code prefix (``6-31``) or part of the name (``电工``)."""
+    qs = Occupation.objects.select_related("major_category")
+    if not include_withdrawn:
+        qs = qs.filter(status=OccupationStatus.ACTIVE)
+    q = (q or "").strip()
+    if q:
+        normalized = q.replace("－", "-").replace("—", "-").replace(" ", "")
+        if normalized[:1].isdigit():
+            qs = qs.filter(code__startswith=normalized)
+        else:
+            qs = qs.filter(name__contains=q[:40])
+    if major_category:
+        qs = qs.filter(major_category_id=major_category)
+    if marker == "S":
+        qs = qs.filter(is_digital=True)
+    elif marker == "L":
+        qs = qs.filter(is_green=True)
+    if has_standard is not None:
+        on = on or clock.today()
+        in_force = NationalStandard.objects.filter(
+            occupation=OuterRef("pk"), effective_from__lte=on
+        )
+        qs = qs.filter(Exists(in_force)) if has_standard else qs.exclude(Exists(in_force))
+    return qs.order_by("code")
+
+
+def specs_visible_to(user) -> QuerySet[EvaluationSpec]:
+    return access.visible(
+        user, EvaluationSpec.objects.select_related("agency", "occupation", "work_type")
+    )
+
+
+def filed_specs() -> QuerySet[EvaluationSpec]:
+    return EvaluationSpec.objects.filter(status=SpecStatus.FILED).select_related(
+        "agency", "occupation", "work_type"
+    )

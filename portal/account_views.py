@@ -1,0 +1,300 @@
+"""Views of account management and two-factor sign-in: thin, over portal.accounts and
+portal.twofactor. One-time passwords are rendered into the POST response only (never
+into a message, the session or a log) and that response is not cached."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+
+from portal import access, accounts, twofactor
+from portal.account_forms import AccountFilterForm, AccountForm, CodeForm
+from portal.audit import describe
+from portal.audit_models import AuditEntry
+from portal.models import User, jurisdiction_label
+from portal.roles import NATIONAL
+
+
+def _crumbs(*extra) -> list[tuple[str, str]]:
+    return [(_("Authority accounts"), reverse("accounts:list")), *extra]
+
+
+def _account(request, pk: int) -> User:
+    """The account, if it is in the manager's jurisdiction; otherwise 404 (Art 24)."""
+    return get_object_or_404(accounts.manageable_accounts(request.user), pk=pk)
+
+
+def account_list(request):
+    form = AccountFilterForm(request.GET or None, manager=request.user)
+    found = accounts.search_accounts(request.user, **form.filters())
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "account": a,
+            "roles": accounts.role_labels(a),
+            "jurisdiction": jurisdiction_label(a.jurisdiction),
+        }
+        for a in page
+    ]
+    return render(
+        request,
+        "portal/accounts/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "show_jurisdiction": request.user.jurisdiction == NATIONAL,
+            "breadcrumbs": [(_("Authority accounts"), "")],
+        },
+    )
+
+
+def _one_time_password_page(request, account: User, password: str, *, created: bool):
+    return render(
+        request,
+        "portal/accounts/password.html",
+        {
+            "account": account,
+            "password": password,
+            "created": created,
+            "breadcrumbs": _crumbs(
+                (account.display_name, reverse("accounts:detail", args=[account.pk]))
+            ),
+        },
+    )
+
+
+@never_cache
+def account_create(request):
+    form = AccountForm(request.POST or None, manager=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, password = accounts.create_account(
+                request.user, username=form.cleaned_data["username"], **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _one_time_password_page(request, account, password, created=True)
+    return render(
+        request,
+        "portal/accounts/form.html",
+        {"form": form, "title": _("New account"), "breadcrumbs": _crumbs((_("New account"), ""))},
+    )
+
+
+def account_detail(request, pk: int):
+    account = _account(request, pk)
+    user = request.user
+    history = AuditEntry.objects.filter(object_type="portal.user", object_id=str(account.pk))
+    entries = [(e, describe(e.action)) for e in history.order_by("-created_at")[:10]]
+    return render(
+        request,
+        "portal/accounts/detail.html",
+        {
+            "account": account,
+            "roles": accounts.role_labels(account),
+            "jurisdiction": jurisdiction_label(account.jurisdiction),
+            "two_factor": twofactor.has_two_factor(account),
+            "may_change": access.can(user, "portal.account.change", account),
+            "may_deactivate": access.can(user, "portal.account.deactivate", account),
+            "may_reactivate": access.can(user, "portal.account.reactivate", account),
+            "may_reset_password": access.can(user, "portal.account.reset_password", account),
+            "may_reset_2fa": access.can(user, "portal.account.reset_2fa", account),
+            "entries": entries,
+            "breadcrumbs": _crumbs((account.display_name, "")),
+        },
+    )
+
+
+def account_edit(request, pk: int):
+    account = _account(request, pk)
+    access.require(request.user, "portal.account.change", account)
+    form = AccountForm(request.POST or None, manager=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = accounts.change_account(request.user, account, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if changes:
+                messages.success(request, _("The account has been updated."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("accounts:detail", pk=account.pk)
+    detail_url = reverse("accounts:detail", args=[account.pk])
+    return render(
+        request,
+        "portal/accounts/form.html",
+        {
+            "form": form,
+            "account": account,
+            "title": _("Edit account"),
+            "breadcrumbs": _crumbs((account.display_name, detail_url), (_("Edit"), "")),
+        },
+    )
+
+
+# What each confirmed POST action does: (access action, question, button, done message).
+_CONFIRMS = {
+    "deactivate": (
+        "portal.account.deactivate",
+        _("Deactivate this account? The person can no longer sign in."),
+        _("Deactivate"),
+        _("The account has been deactivated."),
+    ),
+    "reactivate": (
+        "portal.account.reactivate",
+        _("Reactivate this account? The person can sign in again."),
+        _("Reactivate"),
+        _("The account has been reactivated."),
+    ),
+    "reset_password": (
+        "portal.account.reset_password",
+        _(
+            "Reset the password of this account? A one-time password is shown to you once; "
+            "the person must change it at the next sign-in."
+        ),
+        _("Reset password"),
+        "",
+    ),
+    "reset_2fa": (
+        "portal.account.reset_2fa",
+        _(
+            "Remove the two-factor device of this account (for example after a lost phone)? "
+            "The person sets it up again after signing in."
+        ),
+        _("Remove two-factor device"),
+        _("The two-factor device has been removed."),
+    ),
+}
+
+
+def _confirmed_action(kind: str):
+    action, question, button, done = _CONFIRMS[kind]
+
+    def view(request, pk: int):
+        account = _account(request, pk)
+        if not access.can(request.user, action, account):
+            raise PermissionDenied(action)
+        if request.method == "POST":
+            if kind == "reset_password":
+                password = accounts.reset_password(request.user, account)
+                return _one_time_password_page(request, account, password, created=False)
+            {
+                "deactivate": accounts.deactivate_account,
+                "reactivate": accounts.reactivate_account,
+                "reset_2fa": twofactor.reset_two_factor,
+            }[kind](request.user, account)
+            messages.success(request, done)
+            return redirect("accounts:detail", pk=account.pk)
+        detail_url = reverse("accounts:detail", args=[account.pk])
+        return render(
+            request,
+            "portal/accounts/confirm.html",
+            {
+                "account": account,
+                "question": question,
+                "button": button,
+                "detail_url": detail_url,
+                "breadcrumbs": _crumbs((account.display_name, detail_url), (button, "")),
+            },
+        )
+
+    view.__name__ = f"account_{kind}"
+    view.__qualname__ = view.__name__
+    return never_cache(view) if kind == "reset_password" else view
+
+
+account_deactivate = _confirmed_action("deactivate")
+account_reactivate = _confirmed_action("reactivate")
+account_reset_password = _confirmed_action("reset_password")
+account_reset_2fa = _confirmed_action("reset_2fa")
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------
+
+
+def _wrong_code(form: CodeForm, exc: twofactor.WrongCode) -> None:
+    if exc.throttled:
+        form.add_error(
+            "code",
+            ValidationError(
+                _("Too many wrong codes. Wait a moment and try again."), code="throttled"
+            ),
+        )
+    else:
+        form.add_error(
+            "code", ValidationError(_("The code is wrong or has expired."), code="wrong_code")
+        )
+
+
+@never_cache
+def two_factor(request):
+    """Set up (scan, then confirm with a code) or turn off two-factor sign-in."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    form = CodeForm(request.POST or None, autofocus=device is None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if device is None:
+                device = twofactor.confirm_device(user, form.cleaned_data["code"])
+                otp_login(request, device)
+                messages.success(request, _("Two-factor sign-in is on."))
+            else:
+                twofactor.disable_two_factor(user, form.cleaned_data["code"])
+                messages.success(request, _("Two-factor sign-in is off."))
+        except twofactor.WrongCode as exc:
+            _wrong_code(form, exc)
+        else:
+            return redirect("accounts:two_factor")
+    context = {
+        "form": form,
+        "enabled": device is not None,
+        "required": twofactor.required_for(user),
+        "breadcrumbs": [(_("Two-factor sign-in"), "")],
+    }
+    if device is None:
+        pending = twofactor.pending_device(user)
+        context["qr_svg"] = twofactor.qr_svg(pending)
+        context["secret"] = twofactor.base32_secret(pending)
+    return render(request, "portal/twofactor/setup.html", context)
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("portal:dashboard")
+
+
+@never_cache
+def verify(request):
+    """The second step of sign-in: a code from the confirmed device (django-otp throttling)."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    if device is None or user.is_verified():
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = twofactor.verify_sign_in(user, form.cleaned_data["code"])
+        except twofactor.WrongCode as exc:
+            _wrong_code(form, exc)
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "portal/twofactor/verify.html",
+        {"form": form, "next": _next_url(request)},
+    )

@@ -1,0 +1,326 @@
+"""Documents: upload checks, storage, access-checked download, retention (Art 21).
+
+Every uploaded or generated file of the portal is a ``Document``. Its type is
+decided from its content, not its name; private files are served only through
+``portal:document_download`` after ``can(user, "portal.document.download", doc)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from portal import access, audit, clock
+from portal.audit_models import Audience
+from portal.document_models import Document, RetentionClass
+
+RETENTION_YEARS = {RetentionClass.ELECTRONIC: 5, RetentionClass.PAPER: 3}
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    content_type: str
+    extensions: tuple[str, ...]
+    label: str
+
+
+FILE_TYPES = {
+    "pdf": FileType("pdf", "application/pdf", (".pdf",), "PDF"),
+    "png": FileType("png", "image/png", (".png",), "PNG"),
+    "jpeg": FileType("jpeg", "image/jpeg", (".jpg", ".jpeg"), "JPEG"),
+    "xlsx": FileType(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (".xlsx",),
+        "Excel (XLSX)",
+    ),
+    "docx": FileType(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+        "Word (DOCX)",
+    ),
+}
+DEFAULT_ALLOWED = ("pdf", "png", "jpeg", "xlsx", "docx")
+
+
+def sniff(head: bytes, data_for_zip: bytes | None = None) -> str | None:
+    """The file type read from the content's magic bytes (OOXML by its zip members)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04") and data_for_zip is not None:
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data_for_zip)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+    return None
+
+
+def validate_upload(
+    upload, *, allowed: tuple[str, ...] = DEFAULT_ALLOWED, max_bytes: int | None = None
+) -> FileType:
+    """Check an uploaded file's size and real type; raise ValidationError in Chinese."""
+    max_bytes = max_bytes or settings.DOCUMENT_MAX_BYTES
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    key = sniff(data[:16], data)
+    labels = "、".join(FILE_TYPES[k].label for k in allowed)
+    if key is None or key not in allowed:
+        raise ValidationError(
+            _("This kind of file is not accepted here. Accepted: %(types)s.") % {"types": labels},
+            code="bad_type",
+        )
+    name = (getattr(upload, "name", "") or "").lower()
+    if name and not name.endswith(FILE_TYPES[key].extensions):
+        raise ValidationError(
+            _("The file's name does not match its content (the content is %(type)s).")
+            % {"type": FILE_TYPES[key].label},
+            code="name_mismatch",
+        )
+    return FILE_TYPES[key]
+
+
+def subject_key(subject: models.Model | str) -> str:
+    if isinstance(subject, str):
+        return subject
+    return f"{subject._meta.label_lower}:{subject.pk}"
+
+
+@transaction.atomic
+def store_document(
+    actor,
+    upload,
+    *,
+    title: str,
+    kind: str,
+    owner_agency=None,
+    owner_jurisdiction: str = "",
+    subject: models.Model | str = "",
+    retention_class: str = RetentionClass.ELECTRONIC,
+    is_public: bool = False,
+    allowed: tuple[str, ...] = DEFAULT_ALLOWED,
+    audience: str = Audience.AGENCY,
+) -> Document:
+    """Store an uploaded (or generated) file after checking its size and real type."""
+    file_type = validate_upload(upload, allowed=allowed)
+    upload.seek(0)
+    data = upload.read()
+    doc = Document(
+        title=title[:200],
+        kind=kind,
+        owner_agency=owner_agency,
+        owner_jurisdiction=owner_jurisdiction,
+        original_name=(getattr(upload, "name", "") or f"{kind}.{file_type.key}")[-200:],
+        content_type=file_type.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        retention_class=retention_class,
+        subject=subject_key(subject) if subject else "",
+        is_public=is_public,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=clock.now(),
+    )
+    # The file is written before the row; if the transaction rolls back, the orphaned
+    # file is removed by the periodic sweep (sweep_orphan_files), never served.
+    doc.file.save(doc.original_name, ContentFile(data), save=False)
+    doc.save()
+    audit.record(
+        actor,
+        "portal.document.store",
+        doc,
+        {"title": [None, doc.title], "kind": [None, kind], "sha256": [None, doc.sha256]},
+        agency=owner_agency,
+        province=owner_jurisdiction or None,
+        audience=audience,
+    )
+    return doc
+
+
+def store_generated(actor, data: bytes, filename: str, **kwargs) -> Document:
+    """Store a PDF or other file the portal generated itself."""
+    upload = ContentFile(data, name=filename)
+    return store_document(actor, upload, **kwargs)
+
+
+@transaction.atomic
+def register_paper_record(
+    actor, *, title: str, kind: str, owner_agency, location: str, subject: models.Model | str = ""
+) -> Document:
+    """Register a paper record an agency keeps (Art 21: at least 3 years), with its location."""
+    if not location.strip():
+        raise ValidationError({"paper_location": _("Say where the paper record is kept.")})
+    doc = Document.objects.create(
+        title=title,
+        kind=kind,
+        owner_agency=owner_agency,
+        paper_location=location.strip(),
+        retention_class=RetentionClass.PAPER,
+        subject=subject_key(subject) if subject else "",
+        uploaded_by=actor,
+        created_at=clock.now(),
+    )
+    audit.record(
+        actor,
+        "portal.document.register_paper",
+        doc,
+        {"paper_location": [None, location]},
+        agency=owner_agency,
+        audience=Audience.AGENCY,
+    )
+    return doc
+
+
+def retention_end(start: dt.date, retention_class: str) -> dt.date | None:
+    years = RETENTION_YEARS.get(retention_class)
+    if years is None:
+        return None
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+@transaction.atomic
+def start_retention(subject: models.Model | str, *, closed_on: dt.date | None = None) -> int:
+    """The matter closed: its documents are kept from today for their class's period (Art 21).
+
+    Reference documents stay permanent. Returns how many documents got a date.
+    Calling it again does not shorten or move a date already set.
+    """
+    closed_on = closed_on or clock.today()
+    count = 0
+    docs = Document.objects.select_for_update().filter(
+        subject=subject_key(subject), retain_until__isnull=True, deleted_at__isnull=True
+    )
+    for doc in docs:
+        end = retention_end(closed_on, doc.retention_class)
+        if end is None:
+            continue
+        Document.objects.filter(pk=doc.pk).update(retain_until=end)
+        count += 1
+    return count
+
+
+class RetentionNotOver(ValidationError):
+    pass
+
+
+@transaction.atomic
+def delete_document(actor, doc: Document) -> Document:
+    """Delete a document whose retention has ended; the row stays as an audited tombstone."""
+    access.require(actor, "portal.document.delete", doc)
+    doc = Document.objects.select_for_update().get(pk=doc.pk)
+    if doc.deleted_at is not None:
+        raise ValidationError(_("This document has already been deleted."))
+    if doc.retention_class == RetentionClass.REFERENCE:
+        raise RetentionNotOver(_("Reference documents are kept permanently."))
+    if doc.retain_until is None:
+        raise RetentionNotOver(
+            _("This document belongs to a matter that is still open; it cannot be deleted.")
+        )
+    if clock.today() <= doc.retain_until:
+        raise RetentionNotOver(
+            _("This document must be kept until %(date)s (Art 21).")
+            % {"date": doc.retain_until.isoformat()}
+        )
+    name = doc.file.name
+    Document.objects.filter(pk=doc.pk).update(deleted_at=clock.now(), file="")
+    audit.record(
+        actor,
+        "portal.document.delete",
+        doc,
+        {"file": [name, ""], "retain_until": [doc.retain_until, doc.retain_until]},
+        agency=doc.owner_agency,
+        province=doc.owner_jurisdiction or None,
+        audience=Audience.AGENCY,
+    )
+    if name:
+        from django.core.files.storage import default_storage
+
+        transaction.on_commit(lambda: default_storage.delete(name))
+    doc.refresh_from_db()
+    return doc
+
+
+def sweep_orphan_files(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Periodic job: delete stored files that no Document row refers to (failed uploads)."""
+    from django.core.files.storage import default_storage
+
+    referenced = set(Document.objects.exclude(file="").values_list("file", flat=True))
+    cutoff = clock.now() - older_than
+    removed = 0
+
+    def walk(path: str) -> None:
+        nonlocal removed
+        try:
+            dirs, files = default_storage.listdir(path)
+        except FileNotFoundError:
+            return
+        for name in files:
+            full = f"{path}/{name}"
+            if full not in referenced and default_storage.get_modified_time(full) < cutoff:
+                default_storage.delete(full)
+                removed += 1
+        for name in dirs:
+            walk(f"{path}/{name}")
+
+    walk("documents")
+    return removed
+
+
+def share_with(actor, doc: Document, user) -> None:
+    """Assignment grant: let one user (an expert, an inspector) read this document."""
+    access.require(actor, "portal.document.share", doc)
+    with transaction.atomic():
+        access.grant(user, "view_document", doc)
+        audit.record(
+            actor,
+            "portal.document.share",
+            doc,
+            {"shared_with": [None, user.username]},
+            agency=doc.owner_agency,
+            province=doc.owner_jurisdiction or None,
+        )
+
+
+def unshare(actor, doc: Document, user) -> None:
+    access.require(actor, "portal.document.share", doc)
+    with transaction.atomic():
+        access.revoke(user, "view_document", doc)
+        audit.record(
+            actor,
+            "portal.document.unshare",
+            doc,
+            {"shared_with": [user.username, None]},
+            agency=doc.owner_agency,
+            province=doc.owner_jurisdiction or None,
+        )

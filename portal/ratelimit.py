@@ -1,0 +1,369 @@
+"""Named rate limits per IP address, per subnet and per key (healthchecks' ``TokenBucket``).
+
+Rules implemented here:
+
+* MLPS 2.0 (GB/T 22239-2019) level 3, 8.1.4.1 b) identity authentication: "login-failure
+  handling: limit the number of illegal login attempts"; public forms are protected the same
+  way against automated submission. ``portal.signin`` applies the ``signin.*`` limits.
+* Cybersecurity Law / PIPL data minimisation: keys are keyed SHA-256 digests (HMAC with the
+  ``SECRET_KEY``), so no username or IP address sits in the limiter, neither in Redis nor in
+  the ``RateLimitBucket`` table.
+
+Each limit counts hits in a fixed window (``count`` hits per ``seconds``, windows aligned on
+the epoch): simple, atomic on both backends, and bounded: at worst ``2 * count`` hits fit in
+any span of ``seconds`` that straddles two windows (docs/decisions/0005).
+
+Backends: the cache (``django.core.cache``, Redis) when ``settings.REDIS_URL`` is set,
+using atomic ``add`` + ``incr`` on a key that names the window; otherwise the database
+(``RateLimitBucket``, one row per key and window, incremented with ``F()`` under the row lock
+that the ``UPDATE`` takes inside ``transaction.atomic()``). When Redis fails, the limiter
+logs the error and falls back to the database rather than letting every request through.
+
+Settings: ``RATE_LIMITS`` ({name: Limit | (count, seconds)}) overrides or adds limits,
+``TRUSTED_PROXY_COUNT`` (default 0) is the number of reverse proxies whose
+``X-Forwarded-For`` entries are trusted, ``RATE_LIMIT_PREFIX`` (default ``"rl"``) namespaces
+the keys.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import ipaddress
+import logging
+import math
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
+
+_DIGEST_CHARS = 32  # 128 bits of the HMAC: no collisions in practice, short keys
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``count`` hits per fixed window of ``seconds``."""
+
+    count: int
+    seconds: int
+
+    def __post_init__(self) -> None:
+        if self.count < 1 or self.seconds < 1:
+            raise ValueError("a limit needs a positive count and window")
+
+
+#: The named limits; ``settings.RATE_LIMITS`` overrides any of them or adds new names.
+LIMITS: dict[str, Limit] = {
+    # Sign-in failures (MLPS 2.0 login-failure handling), counted by portal.signin.
+    "signin.user": Limit(5, 15 * 60),
+    "signin.ip": Limit(20, 15 * 60),
+    "signin.subnet": Limit(100, 15 * 60),
+    # Submissions of public forms (lookups, objections, complaints) by anonymous visitors.
+    "public_form.ip": Limit(30, 60 * 60),
+    "public_form.subnet": Limit(150, 60 * 60),
+}
+
+
+def limit_for(name: str) -> Limit:
+    """The limit called ``name``, with the override from ``settings.RATE_LIMITS`` if any."""
+    override = getattr(settings, "RATE_LIMITS", {}).get(name)
+    if override is not None:
+        return override if isinstance(override, Limit) else Limit(*override)
+    try:
+        return LIMITS[name]
+    except KeyError as exc:
+        raise LookupError(f"unknown rate limit {name!r}") from exc
+
+
+# --- Addresses -------------------------------------------------------------------------
+
+
+def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:51234"
+        value = value.split(":", 1)[0]
+    value = value.split("%", 1)[0]  # zone index
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, or, behind ``TRUSTED_PROXY_COUNT`` proxies,
+    the ``X-Forwarded-For`` entry that many hops from the right (the one our outermost proxy
+    appended; entries further left are whatever the client sent and are never trusted).
+
+    Answers ``""`` when no valid address is known.
+    """
+    remote = _parse_ip(request.META.get("REMOTE_ADDR", "") or "")
+    hops = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if hops > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        parts = [p for p in (s.strip() for s in forwarded.split(",")) if p]
+        if len(parts) >= hops:
+            candidate = _parse_ip(parts[-hops])
+            if candidate is not None:
+                return str(candidate)
+    return str(remote) if remote is not None else ""
+
+
+def subnet_of(ip: str, v4_prefix: int = 24, v6_prefix: int = 48) -> str:
+    """The network around ``ip``: its /24 for IPv4 and its /48 for IPv6 by default.
+
+    A value that is not an address comes back unchanged, so it still counts as a key.
+    """
+    addr = _parse_ip(ip)
+    if addr is None:
+        return ip
+    prefix = v4_prefix if addr.version == 4 else v6_prefix
+    return str(ipaddress.ip_network(f"{addr}/{prefix}", strict=False))
+
+
+def host_of(ip: str) -> str:
+    """The key of one client: the address for IPv4, its /64 for IPv6 (one host's prefix)."""
+    return subnet_of(ip, 32, 64)
+
+
+# --- Keys and windows ---------------------------------------------------------------------
+
+
+def _digest(name: str, key: str) -> str:
+    mac = salted_hmac("portal.ratelimit", f"{name}\x00{key}", algorithm="sha256")
+    return mac.hexdigest()[:_DIGEST_CHARS]
+
+
+def _bucket_key(name: str, key: str) -> str:
+    prefix = getattr(settings, "RATE_LIMIT_PREFIX", "rl")
+    return f"{prefix}:{name}:{_digest(name, key)}"
+
+
+@dataclass(frozen=True)
+class _Window:
+    number: int
+    start: float
+    end: float
+
+
+def _window(limit: Limit, now: float | None = None) -> _Window:
+    now = time.time() if now is None else now
+    number = int(now // limit.seconds)
+    start = number * limit.seconds
+    return _Window(number, start, start + limit.seconds)
+
+
+def _aware(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+
+
+# --- Backends -----------------------------------------------------------------------------
+
+
+class _Database:
+    """One ``RateLimitBucket`` row per key and window."""
+
+    @staticmethod
+    def _rows(key: str, window: _Window):
+        from portal.security_models import RateLimitBucket
+
+        return RateLimitBucket.objects.filter(key=key, window_start=_aware(window.start))
+
+    def incr(self, key: str, window: _Window) -> int:
+        from portal.security_models import RateLimitBucket
+
+        rows = self._rows(key, window)
+        with transaction.atomic():
+            # The UPDATE takes the row lock until commit, so the read below sees our hit.
+            if not rows.update(hits=F("hits") + 1):
+                try:
+                    with transaction.atomic():
+                        RateLimitBucket.objects.create(
+                            key=key,
+                            window_start=_aware(window.start),
+                            expires_at=_aware(window.end),
+                            hits=1,
+                        )
+                    return 1
+                except IntegrityError:  # another request created the row first
+                    rows.update(hits=F("hits") + 1)
+            return rows.values_list("hits", flat=True).get()
+
+    def decr(self, key: str, window: _Window) -> None:
+        self._rows(key, window).filter(hits__gt=0).update(hits=F("hits") - 1)
+
+    def get(self, key: str, window: _Window) -> int:
+        return self._rows(key, window).values_list("hits", flat=True).first() or 0
+
+    def delete(self, key: str, window: _Window) -> None:
+        from portal.security_models import RateLimitBucket
+
+        RateLimitBucket.objects.filter(key=key).delete()
+
+
+class _Cache:
+    """A counter per key and window in the cache (Redis), expiring after its window."""
+
+    @staticmethod
+    def _cache():
+        return caches[getattr(settings, "RATE_LIMIT_CACHE", "default")]
+
+    @staticmethod
+    def _name(key: str, window: _Window) -> str:
+        return f"{key}:{window.number}"
+
+    @staticmethod
+    def _ttl(window: _Window) -> int:
+        return max(1, math.ceil(window.end - time.time())) + 60
+
+    def incr(self, key: str, window: _Window) -> int:
+        cache, name = self._cache(), self._name(key, window)
+        for _attempt in range(2):
+            cache.add(name, 0, timeout=self._ttl(window))
+            try:
+                return int(cache.incr(name))
+            except ValueError:  # expired or reset between add and incr: start again
+                continue
+        raise RuntimeError("the rate-limit counter vanished twice")
+
+    def decr(self, key: str, window: _Window) -> None:
+        with contextlib.suppress(ValueError):  # nothing to give back
+            self._cache().decr(self._name(key, window))
+
+    def get(self, key: str, window: _Window) -> int:
+        return max(0, int(self._cache().get(self._name(key, window), 0) or 0))
+
+    def delete(self, key: str, window: _Window) -> None:
+        self._cache().delete(self._name(key, window))
+
+
+_DATABASE = _Database()
+_CACHE = _Cache()
+
+
+def _call(operation: str, name: str, key: str):
+    limit = limit_for(name)
+    bucket, window = _bucket_key(name, key), _window(limit)
+    if getattr(settings, "REDIS_URL", ""):
+        try:
+            return limit, window, getattr(_CACHE, operation)(bucket, window)
+        except Exception:
+            logger.exception("rate limit %s: the cache failed, using the database", name)
+    return limit, window, getattr(_DATABASE, operation)(bucket, window)
+
+
+# --- The API ------------------------------------------------------------------------------
+
+
+def hit(name: str, key: str) -> bool:
+    """Record one hit of ``key`` against limit ``name``; False when that hit is over it."""
+    limit, _window_, hits = _call("incr", name, key)
+    return hits <= limit.count
+
+
+def check(name: str, key: str) -> bool:
+    """Would one more hit of ``key`` be allowed? Records nothing."""
+    limit, _window_, hits = _call("get", name, key)
+    return hits < limit.count
+
+
+def count(name: str, key: str) -> int:
+    """Hits of ``key`` against limit ``name`` in the current window."""
+    return _call("get", name, key)[2]
+
+
+def refund(name: str, key: str) -> None:
+    """Give back one hit that turned out not to count (e.g. a reserved sign-in that worked)."""
+    _call("decr", name, key)
+
+
+def reset(name: str, key: str) -> None:
+    """Forget the hits of ``key`` against limit ``name`` (a successful sign-in, an unlock)."""
+    _call("delete", name, key)
+
+
+def retry_after(name: str, key: str) -> int:
+    """Seconds until ``key`` may try again under limit ``name``; 0 when it may now."""
+    limit, window, hits = _call("get", name, key)
+    if hits < limit.count:
+        return 0
+    return max(1, math.ceil(window.end - time.time()))
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete database buckets whose window has ended; answers how many. For a periodic job."""
+    from django.utils import timezone
+
+    from portal.security_models import RateLimitBucket
+
+    deleted, _by_model = RateLimitBucket.objects.filter(
+        expires_at__lt=now or timezone.now()
+    ).delete()
+    return deleted
+
+
+# --- Views --------------------------------------------------------------------------------
+
+
+def minutes(seconds: int) -> int:
+    """Whole minutes to wait, rounded up, at least one."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
+    """The 429 page (Chinese first) with a ``Retry-After`` header."""
+    wait = max(1, seconds)
+    response = render(request, "429.html", {"minutes": minutes(wait)}, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def subnet_key(request: HttpRequest) -> str:
+    """Key function of the ``*.subnet`` limits: the client's /24 (IPv4) or /48 (IPv6)."""
+    return subnet_of(client_ip(request))
+
+
+def host_key(request: HttpRequest) -> str:
+    """Key function of the ``*.ip`` limits: the client's address (its /64 for IPv6)."""
+    return host_of(client_ip(request))
+
+
+def ratelimited(
+    name: str,
+    key_func: Callable[[HttpRequest], str] = host_key,
+    *,
+    methods: Collection[str] = ("POST",),
+) -> Callable[[Callable], Callable]:
+    """Count each request of ``methods`` against limit ``name``; over it, answer 429.
+
+    Stack one per limit, e.g. ``ratelimited("public_form.ip")`` and
+    ``ratelimited("public_form.subnet", subnet_key)``.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method in methods:
+                key = key_func(request)
+                if not hit(name, key):
+                    logger.warning("rate limit %s exceeded on %s", name, request.path)
+                    return too_many_requests(request, retry_after(name, key))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
