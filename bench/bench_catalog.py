@@ -25,8 +25,11 @@ def _generate(total: int = 1700) -> list[str]:
             continue
         existing.add(code)
         name = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) + "员"
-        rows.append(Occupation(code=code, name=name, major_category_id=major,
-                               is_digital=rng.random() < 0.05))
+        rows.append(
+            Occupation(
+                code=code, name=name, major_category_id=major, is_digital=rng.random() < 0.05
+            )
+        )
     Occupation.objects.bulk_create(rows)
     return sorted(existing)
 
@@ -37,15 +40,25 @@ def _standards() -> None:
     from portal.access import SYSTEM
 
     levels = [
-        services.LevelInput(code, [services.MethodInput(Method.THEORY, 100, 60, 90),
-                                   services.MethodInput(Method.SKILL, 100, 60, 120)],
-                            [services.EligibilityInput("total_years", years=2)])
+        services.LevelInput(
+            code,
+            [
+                services.MethodInput(Method.THEORY, 100, 60, 90),
+                services.MethodInput(Method.SKILL, 100, 60, 120),
+            ],
+            [services.EligibilityInput("total_years", years=2)],
+        )
         for code in ("5", "4", "3", "2", "1")
     ]
     for occupation in Occupation.objects.order_by("code")[:200]:
-        services.create_standard(SYSTEM, occupation, title=f"{occupation.name}国家职业技能标准",
-                                 edition_year=2020, effective_from=dt.date(2020, 1, 1),
-                                 levels=levels)
+        services.create_standard(
+            SYSTEM,
+            occupation,
+            title=f"{occupation.name}国家职业技能标准",
+            edition_year=2020,
+            effective_from=dt.date(2020, 1, 1),
+            levels=levels,
+        )
 
 
 def run() -> list[Result]:
@@ -60,6 +73,7 @@ def run() -> list[Result]:
         def call():
             response = client.get(url, params)
             assert response.status_code == 200, (url, response.status_code)
+
         return call
 
     detail_codes = [rng.choice(codes) for _ in range(100)]
@@ -72,12 +86,18 @@ def run() -> list[Result]:
         measure("search: no query, first page", get("/catalog/"), repeat=60, budget_ms=50),
         measure("search: name part 电", get("/catalog/", q="电"), repeat=60, budget_ms=50),
         measure("search: code prefix 6-31", get("/catalog/", q="6-31"), repeat=60, budget_ms=50),
-        measure("search: category 6 + has standard", get("/catalog/", major_category="6",
-                                                        has_standard="yes"), repeat=60,
-                budget_ms=50),
+        measure(
+            "search: category 6 + has standard",
+            get("/catalog/", major_category="6", has_standard="yes"),
+            repeat=60,
+            budget_ms=50,
+        ),
         measure("search: page 20", get("/catalog/", page="20"), repeat=60, budget_ms=50),
-        measure("occupation detail (random)",
-                lambda: get(f"/catalog/occupations/{next(detail_iter)}/")(), repeat=100,
-                budget_ms=50),
+        measure(
+            "occupation detail (random)",
+            lambda: get(f"/catalog/occupations/{next(detail_iter)}/")(),
+            repeat=100,
+            budget_ms=50,
+        ),
         measure("standards list", get("/catalog/standards/"), repeat=40, budget_ms=50),
     ]

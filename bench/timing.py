@@ -36,8 +36,9 @@ class Result:
         )
 
 
-def measure(name: str, func: Callable[[], object], *, repeat: int, budget_ms: float,
-            warmup: int = 3) -> Result:
+def measure(
+    name: str, func: Callable[[], object], *, repeat: int, budget_ms: float, warmup: int = 3
+) -> Result:
     for _ in range(warmup):
         func()
     samples = []

@@ -17,7 +17,9 @@ class PortalConfig(AppConfig):
         from portal import account_rules
 
         account_rules.register()
+        from portal import notice_rules
 
+        notice_rules.register()
         panels.register()
         _register_periodic_jobs()
 

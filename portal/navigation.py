@@ -61,8 +61,7 @@ class MenuItem:
 
 def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | None = None):
     """The entries of ``area`` that the request's user sees, with their URLs."""
-    items = []
-    path = request.path
+    found = []
     for entry in entries(area):
         if entry.roles and not (roles or set()) & entry.roles:
             continue
@@ -72,10 +71,13 @@ def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | 
             url = reverse(entry.url_name, args=[agency_id] if area == AGENCY else [])
         except NoReverseMatch:
             continue
-        root = url in {"/", reverse("portal:dashboard")}
-        active = path == url if root else path.startswith(url)
-        items.append(MenuItem(str(entry.label), url, active))
-    return items
+        found.append((entry, url))
+    # The active entry is the longest URL the current path starts with ("/" only exactly),
+    # so an overview page does not stay lit on the pages below it.
+    path = request.path
+    matching = [url for _e, url in found if path == url or (url != "/" and path.startswith(url))]
+    active = max(matching, key=len) if matching else None
+    return [MenuItem(str(entry.label), url, url == active) for entry, url in found]
 
 
 def register_portal_entries() -> None:
@@ -111,6 +113,10 @@ def register_portal_entries() -> None:
     )
     register("agency_home", _("Agency overview"), "portal:agency_home", area=AGENCY, order=0)
     register(
-        "agency_audit", _("Audit trail"), "portal:agency_audit", area=AGENCY, order=990,
+        "agency_audit",
+        _("Audit trail"),
+        "portal:agency_audit",
+        area=AGENCY,
+        order=990,
         roles={"agency:admin"},
     )

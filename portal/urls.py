@@ -97,5 +97,7 @@ portal_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("portal.account_urls")),
+    path("", include("portal.notice_urls")),
     path("", include("catalog.urls")),
+    path("", include("agencies.urls")),
 ]

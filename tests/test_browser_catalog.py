@@ -50,8 +50,11 @@ def test_a_visitor_searches_and_opens_an_occupation_and_its_standard(
 def test_the_centre_returns_then_files_a_specification(page, live_server, world, screenshot_dir):
     occupation = Occupation.objects.get(code="4-13-01-05")
     spec = services.create_spec(
-        world.members["admin"], world.gd_agency, occupation=occupation,
-        title="全媒体运营师评价规范", levels=demo.level_inputs(["5", "4"]),
+        world.members["admin"],
+        world.gd_agency,
+        occupation=occupation,
+        title="全媒体运营师评价规范",
+        levels=demo.level_inputs(["5", "4"]),
     )
     services.submit_spec(world.members["admin"], spec, note="首次提交")
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from catalog import services
 from catalog.models import Method, Occupation
-from portal import documents
+from portal import documents, notices
 from portal.models import CalendarDay
 
 ACTORS = (
@@ -70,6 +70,13 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "catalog:agency_spec_new":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "catalog:agency_spec":             ("gd_spec", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "catalog:agency_spec_edit":        ("gd_spec", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Public notices: public pages; officials of the notice's jurisdiction; the agency concerned.
+    "notices:list":                    ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "notices:detail":                  ("gd_notice", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "notices:track":                   ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "notices:manage":                  ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "notices:manage_detail":           ("gd_notice", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "notices:agency":                  ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
     # The catalogue keepers' pages (national testing centre and ministry, Art 8).
     "catalog:manage_occupations":      ("", (302, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "catalog:manage_occupation_new":   ("", (302, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
@@ -80,6 +87,31 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "catalog:manage_standard_new":     ("", (302, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "catalog:manage_standard_edit":    ("standard", (302, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "catalog:manage_standard_document":("standard", (302, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Agencies: calls (the call's authority), vetting (officials of the call's jurisdiction; the
+    # testing centre reads), the expert's own assignment, site serials (provincial officials).
+    "agencies:manage_calls":           ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:manage_call_new":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:manage_call":            ("gd_draft_call", (302, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "agencies:manage_call_edit":       ("gd_draft_call", (302, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "agencies:vetting":                ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:vetting_detail":         ("gd_application", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "agencies:expert_assignments":     ("", (302, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403)),
+    "agencies:expert_assignment":      ("gd_assignment", (302, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404)),
+    "agencies:site_serials":           ("", (302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Agencies, applicant side: public calls, registration and directory; the agency's own
+    # applications (its administrator changes them, its staff reads them).
+    "agencies:calls":                  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "agencies:call":                   ("gd_open_call", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "agencies:register":               ("", (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    "agencies:directory":              ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "agencies:directory_entry":        ("gd_agency", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "agencies:applications":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "agencies:application_start":      ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "agencies:application":            ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "agencies:application_edit":       ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:application_submit":     ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:application_withdraw":   ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "agencies:application_sign":       ("gd_own_approved", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
 }
 # fmt: on
 
@@ -175,6 +207,60 @@ def objects(world, settings, tmp_path):
     )
     services.submit_spec(world.hlj_admin, filed)
     services.file_spec(world.osta_national, filed)
+    notices.register_kind(
+        "tests.matrix",
+        label="矩阵测试",
+        on_stood=lambda notice: None,
+        on_overturned=lambda notice, objection: None,
+    )
+    notice = notices.publish_notice(
+        world.gd_official,
+        world.gd_agency,
+        kind="tests.matrix",
+        title="矩阵测试公示",
+        body="正文",
+        period_working_days=5,
+        jurisdiction="440000",
+        agency=world.gd_agency,
+    )
+    # An application to a 广东 call under expert review, world.expert among its three experts.
+    from agencies import services as agencies_services
+    from tests.test_agency_vetting import more_experts, submitted_application, under_review
+
+    application = submitted_application(world, levels=("5",))
+    under_review(world, application, [world.expert, *more_experts(2)])
+    draft_call = agencies_services.create_call(
+        world.gd_official,
+        jurisdiction="440000",
+        title="草稿公告",
+        body="正文",
+        opens_on=dt.date.today(),
+        deadline=dt.date.today() + dt.timedelta(days=30),
+    )
+    # The applicant side: gd_agency's draft to an open 广东 call, an approved application to
+    # another (status set directly: vetting is not the subject here), and its directory entry.
+    from agencies.models import AgencyApplication, DirectoryEntry
+    from tests.test_agency_applicant import gd_call
+
+    open_call = gd_call(world, title="矩阵测试征集公告")
+    own_draft = agencies_services.start_application(
+        world.members["admin"], world.gd_agency, open_call
+    )
+    own_approved = agencies_services.start_application(
+        world.members["admin"], world.gd_agency, gd_call(world, title="矩阵测试征集公告二")
+    )
+    AgencyApplication.objects.filter(pk=own_approved.pk).update(status="approved")
+    DirectoryEntry.objects.create(
+        agency=world.gd_agency,
+        application=own_approved,
+        filing_jurisdiction="440000",
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2029, 1, 1),
+        commitment=doc,
+        commitment_signed_by=world.members["admin"],
+        commitment_signed_at="2026-01-01T00:00Z",
+        listed_at="2026-01-01T00:00Z",
+    )
     return {
         "": [],
         "gd_agency": [world.gd_agency.pk],
@@ -187,6 +273,13 @@ def objects(world, settings, tmp_path):
         "draft_spec": [draft.pk],
         "gd_spec": [world.gd_agency.pk, draft.pk],
         "gd_account": [world.expert2.pk],
+        "gd_notice": [notice.pk],
+        "gd_draft_call": [draft_call.pk],
+        "gd_application": [application.pk],
+        "gd_assignment": [application.expert_assignments.get(expert=world.expert).pk],
+        "gd_open_call": [open_call.pk],
+        "gd_own_draft": [world.gd_agency.pk, own_draft.pk],
+        "gd_own_approved": [world.gd_agency.pk, own_approved.pk],
     }
 
 

@@ -47,3 +47,10 @@ def audit_sentence(action: str) -> str:
     from portal import audit
 
     return audit.describe(action)
+
+
+@register.filter
+def jurisdiction_name(code: str) -> str:
+    from portal.models import jurisdiction_label
+
+    return jurisdiction_label(code)

@@ -1,0 +1,264 @@
+"""Demo data of the agencies app: calls (national, 广东, 黑龙江) and applications in every
+state, with listed agencies that have sites in two provinces. All marked 演示."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+
+from agencies import services
+from agencies.models import (
+    AgencyApplication,
+    AgencyCall,
+    ApplicationStatus,
+    Condition,
+    ExpertAssignment,
+)
+from agencies.services.applications import ScopeRequest
+from catalog.models import Occupation, SkillLevel
+from portal import clock, notices
+from portal.models import Agency, Province, User
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PASSWORD = "Demo#2026pass"  # noqa: S105 - the README's demo password
+
+
+def _call(official, jurisdiction, title, **extra):
+    existing = AgencyCall.objects.filter(title=title).first()
+    if existing:
+        return existing
+    today = clock.today()
+    call = services.create_call(
+        official,
+        jurisdiction=jurisdiction,
+        title=title,
+        body="为贯彻《职业技能等级认定工作规程（试行）》，现面向社会公开征集评价机构。（演示数据）",
+        opens_on=today - dt.timedelta(days=60),
+        deadline=today + dt.timedelta(days=60),
+        **extra,
+    )
+    return services.publish_call(official, call)
+
+
+def _org(username, name, uscc, kind, province):
+    agency = Agency.objects.filter(uscc=uscc).first()
+    if agency:
+        return User.objects.get(username=username), agency
+    user, agency = services.register_organisation(
+        username=username,
+        password=PASSWORD,
+        real_name=f"{name}管理员",
+        email=f"{username}@demo.example.org",
+        phone="13800000000",
+        org_name=name,
+        uscc=uscc,
+        kind=kind,
+        province=Province.objects.get(code=province),
+    )
+    Agency.objects.filter(pk=agency.pk).update(is_demo=True)
+    agency.refresh_from_db()
+    return user, agency
+
+
+def _fill(user, agency, call, *, codes=("6-31-01-03",), levels=("4", "3"), sites=None):
+    application = services.start_application(user, agency, call)
+    services.update_application(
+        user,
+        application,
+        address=f"{agency.registered_province.name}演示路8号",
+        legal_representative="演示法人",
+        contact_name="演示联系人",
+        contact_phone="020-88888888",
+        contact_email="contact@demo.example.org",
+        declared_years=8,
+        declared_total_assessed=80000,
+    )
+    for condition in Condition.values:
+        services.set_condition(
+            user, application, condition, f"{Condition(condition).label}：已具备（演示数据）。"
+        )
+        services.add_evidence(
+            user,
+            application,
+            condition,
+            ContentFile(PDF, name=f"evidence-{condition}.pdf"),
+            title=f"条件{condition}证明材料（演示）",
+        )
+    services.set_scope(
+        user,
+        application,
+        [
+            ScopeRequest(
+                Occupation.objects.get(code=code),
+                list(SkillLevel.objects.filter(pk__in=levels)),
+                None,
+                20000,
+            )
+            for code in codes
+        ],
+    )
+    services.set_sites(
+        user,
+        application,
+        sites
+        or [
+            (
+                "总部考核站（演示）",
+                agency.registered_province,
+                f"{agency.registered_province.name}演示路8号",
+            )
+        ],
+    )
+    return AgencyApplication.objects.get(pk=application.pk)
+
+
+def _experts(jurisdiction):
+    prefix = "expert_gd" if jurisdiction == "440000" else "expert_n"
+    return list(User.objects.filter(username__startswith=prefix).order_by("username")[:3])
+
+
+def _review(official, application, *, approve=True):
+    services.accept_materials(official, application, use_expert_review=True, use_site_visit=True)
+    services.assign_experts(official, application, _experts(application.call.jurisdiction))
+    for assignment in ExpertAssignment.objects.filter(application=application):
+        services.declare_conflict(assignment.expert, assignment, has_conflict=False)
+        services.submit_expert_review(
+            assignment.expert,
+            assignment,
+            scores=dict.fromkeys(Condition.values, 86),
+            opinion="条件具备，建议通过。（演示）",
+            recommendation="approve" if approve else "reject",
+        )
+    services.record_site_visit(
+        official,
+        application,
+        visited_on=clock.today(),
+        people="演示检查组",
+        findings="场地、设备与视频监控符合要求。（演示）",
+    )
+
+
+def seed(stdout=None) -> None:
+    if AgencyCall.objects.exists():
+        if stdout is not None:
+            stdout.write("agencies: demo data already present")
+        return
+    ministry = User.objects.get(username="ministry")
+    gd = User.objects.get(username="gd_official")
+    hlj = User.objects.get(username="hlj_official")
+    national = _call(
+        ministry,
+        "000000",
+        "2026年全国性职业技能等级认定社会培训评价组织征集公告（演示）",
+        accepts_employers=False,
+        standard_required=True,
+        min_years=6,
+        min_total_assessed=50000,
+        min_per_occupation=10000,
+    )
+    gd_call = _call(
+        gd, "440000", "广东省2026年职业技能等级认定评价机构征集公告（演示）", min_years=3
+    )
+    hlj_call = _call(hlj, "230000", "黑龙江省2026年职业技能等级认定评价机构征集公告（演示）")
+
+    past = clock.now() - dt.timedelta(days=40)
+    with clock.frozen(past):
+        # Listed: a nationwide organisation with sites in 广东 and 黑龙江, through a notice.
+        user, org = _org(
+            "demo_national_org",
+            "华夏职业技能评价研究院（演示）",
+            "91110108MA01RT7Y5G",
+            "S",
+            "110000",
+        )
+        app = _fill(
+            user,
+            org,
+            national,
+            codes=("6-31-01-03", "6-18-01-01"),
+            levels=("5", "4", "3"),
+            sites=[
+                ("广州考核站（演示）", Province.objects.get(code="440000"), "广州市演示大道1号"),
+                ("哈尔滨考核站（演示）", Province.objects.get(code="230000"), "哈尔滨市演示街2号"),
+            ],
+        )
+        services.submit_application(user, app, pledge=True)
+        _review(ministry, app)
+        services.decide(
+            ministry, app, approve=True, reasons="材料完备，专家论证与现场考察通过。（演示）"
+        )
+        # Listed: an employer in 广东 (no notice needed) that may serve others.
+        emp_user, employer = _org(
+            "demo_employer", "广东演示电力集团有限公司（演示）", "91440104MA59XQ1B2C", "Y", "440000"
+        )
+        emp_app = _fill(emp_user, employer, gd_call)
+        services.submit_application(emp_user, emp_app, pledge=True)
+        services.accept_materials(gd, emp_app, use_expert_review=False, use_site_visit=False)
+        services.decide(
+            gd,
+            emp_app,
+            approve=True,
+            reasons="符合用人单位自主评价条件。（演示）",
+            may_serve_others=True,
+        )
+        # Listed: a 黑龙江 employer assessing its own staff only.
+        hlj_user, hlj_employer = _org(
+            "demo_hlj_employer",
+            "黑龙江演示装备制造有限公司（演示）",
+            "91230103MA1CDE9F65",
+            "Y",
+            "230000",
+        )
+        hlj_app = _fill(hlj_user, hlj_employer, hlj_call, codes=("6-18-01-01",), levels=("5", "4"))
+        services.submit_application(hlj_user, hlj_app, pledge=True)
+        services.accept_materials(hlj, hlj_app, use_expert_review=False, use_site_visit=False)
+        services.decide(hlj, hlj_app, approve=True, reasons="符合用人单位自主评价条件。（演示）")
+    notices.close_due_notices()
+    for listed_user, listed in ((user, app), (emp_user, emp_app), (hlj_user, hlj_app)):
+        services.sign_commitment(listed_user, AgencyApplication.objects.get(pk=listed.pk))
+    for site in hlj_employer.sites.all():
+        services.assign_site_serial(hlj, site)
+    for site in org.sites.filter(province_id="440000"):
+        services.assign_site_serial(gd, site)
+
+    # 广东: draft, submitted, returned, under expert review, on notice with an objection, rejected.
+    u, a = _org("demo_draft", "广州演示培训学校（演示）", "91440106MA5CKL8N3W", "S", "440000")
+    services.start_application(u, a, gd_call)
+    u, a = _org("demo_submitted", "深圳演示评价中心（演示）", "91440300MA5GHJ2K87", "S", "440000")
+    services.submit_application(u, _fill(u, a, gd_call), pledge=True)
+    u, a = _org(
+        "demo_returned", "佛山演示技能评价中心（演示）", "91440600MA4UJK7L2N", "S", "440000"
+    )
+    returned = _fill(u, a, gd_call)
+    services.submit_application(u, returned, pledge=True)
+    services.return_materials(
+        gd,
+        returned,
+        comments={"condition_3": "请补充视频监控设备清单。"},
+        general_comment="材料不全，请补正后重新提交。（演示）",
+    )
+    u, a = _org("demo_review", "东莞演示职业培训学院（演示）", "91441900MA51XY3K85", "S", "440000")
+    reviewing = _fill(u, a, gd_call)
+    services.submit_application(u, reviewing, pledge=True)
+    services.accept_materials(gd, reviewing, use_expert_review=True, use_site_visit=False)
+    services.assign_experts(gd, reviewing, _experts("440000"))
+    u, a = _org("demo_notice", "珠海演示技能鉴定所（演示）", "91440400MA4WQE5R10", "S", "440000")
+    noticed = _fill(u, a, gd_call)
+    services.submit_application(u, noticed, pledge=True)
+    services.accept_materials(gd, noticed, use_expert_review=False, use_site_visit=False)
+    services.decide(gd, noticed, approve=True, reasons="符合遴选条件。（演示）")
+    notice = notices.PublicNotice.objects.get(subject=f"agencies.agencyapplication:{noticed.pk}")
+    notices.file_objection(
+        notice, name="演示异议人", contact="13900000000", content="该机构考评人员数量不足。（演示）"
+    )
+    u, a = _org("demo_rejected", "汕头演示培训中心（演示）", "91440500MA52TR6H0H", "S", "440000")
+    rejected = _fill(u, a, gd_call)
+    services.submit_application(u, rejected, pledge=True)
+    services.accept_materials(gd, rejected, use_expert_review=False, use_site_visit=False)
+    services.decide(gd, rejected, approve=False, reasons="近三年评价人次未达征集要求。（演示）")
+    if stdout is not None:
+        counts = {
+            s: AgencyApplication.objects.filter(status=s).count() for s in ApplicationStatus.values
+        }
+        stdout.write(f"agencies: 3 calls, applications {counts}")

@@ -1,0 +1,138 @@
+"""Access rules, audit sentences, notice kind, menus and panels of the agencies app."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from portal import audit, notices
+from portal.access import (
+    agency_role,
+    all_of,
+    any_of,
+    assigned,
+    authority_role,
+    in_jurisdiction,
+    register_action,
+)
+from portal.roles import NATIONAL
+from portal.roles import AgencyRole as A
+from portal.roles import AuthorityRole as R
+
+OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
+
+
+def _call_keeper(user, call=None) -> bool:
+    """Art 11: the ministry calls nationwide, a province's HRSS department for its region."""
+    if call is None:
+        return authority_role(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL)(user)
+    if call.jurisdiction == NATIONAL:
+        return user.jurisdiction == NATIONAL and authority_role(R.MINISTRY_OFFICIAL)(user)
+    return user.jurisdiction == call.jurisdiction and authority_role(R.PROVINCIAL_OFFICIAL)(user)
+
+
+def _vetting_official(user, application=None) -> bool:
+    """Vetting by the HRSS authority of the call's jurisdiction (Art 14)."""
+    if application is None:
+        return authority_role(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL)(user)
+    return _call_keeper(user, application.call)
+
+
+def _site_province_official(user, site=None) -> bool:
+    """The serial is assigned by the authority of the province where the site is."""
+    if site is None:
+        return authority_role(R.PROVINCIAL_OFFICIAL)(user)
+    return authority_role(R.PROVINCIAL_OFFICIAL)(user) and user.jurisdiction == site.province_id
+
+
+def register() -> None:
+    register_action("agencies.call.manage", _call_keeper, "Draft, publish and close calls")
+    register_action(
+        "agencies.application.edit",
+        agency_role(A.ADMIN),
+        "Draft, submit or withdraw the agency's application",
+    )
+    register_action("agencies.application.sign", agency_role(A.ADMIN), "Sign the commitment letter")
+    register_action(
+        "agencies.application.view",
+        any_of(
+            agency_role(A.ADMIN, A.STAFF),
+            in_jurisdiction(*OFFICIALS),
+            assigned("view_agencyapplication"),
+        ),
+        "Read an application",
+    )
+    register_action(
+        "agencies.application.vet",
+        _vetting_official,
+        "Check materials, assign experts, record visits, decide",
+    )
+    register_action(
+        "agencies.application.queue", authority_role(*OFFICIALS), "See the vetting queue"
+    )
+    register_action(
+        "agencies.application.review",
+        all_of(authority_role(R.EXPERT), assigned("view_agencyapplication")),
+        "Review an assigned application as an expert",
+    )
+    register_action(
+        "agencies.expert.queue", authority_role(R.EXPERT), "See one's assigned applications"
+    )
+    register_action(
+        "agencies.site.assign_serial", _site_province_official, "Assign a site's serial"
+    )
+
+    notices.register_kind(
+        "agencies.approval",
+        label=_("Selection of an evaluation agency"),
+        on_stood=_stood,
+        on_overturned=_overturned,
+    )
+
+    for action, label in {
+        "agencies.call.create": _("drafted a call for agencies"),
+        "agencies.call.change": _("changed a call for agencies"),
+        "agencies.call.publish": _("published a call for agencies"),
+        "agencies.call.close": _("closed a call for agencies"),
+        "agencies.organisation.register": _("registered an organisation"),
+        "agencies.application.start": _("started an application"),
+        "agencies.application.change": _("changed an application"),
+        "agencies.application.condition": _("stated a condition of Art 12"),
+        "agencies.application.evidence_removed": _("removed an evidence document"),
+        "agencies.application.scope": _("set the requested scope"),
+        "agencies.application.sites": _("declared the sites"),
+        "agencies.application.submit": _("submitted an application"),
+        "agencies.application.withdraw": _("withdrew an application"),
+        "agencies.application.uscc": _("decided on a flagged credit code"),
+        "agencies.application.accept": _("accepted an application's materials"),
+        "agencies.application.return": _("returned an application for correction"),
+        "agencies.application.assign_experts": _("assigned experts to an application"),
+        "agencies.application.declare": _("declared on conflicts of interest"),
+        "agencies.application.expert_review": _("submitted an expert review"),
+        "agencies.application.site_visit": _("recorded a site visit"),
+        "agencies.application.decide": _("decided on an application"),
+        "agencies.application.approval_stands": _("approval stands after the public notice"),
+        "agencies.application.approval_overturned": _("approval overturned by an objection"),
+        "agencies.agency.list": _("listed an agency in the directory"),
+        "agencies.site.serial": _("assigned a site serial"),
+    }.items():
+        audit.register_label(action, label)
+
+    from agencies import ui_vetting
+
+    ui_vetting.register()
+
+    from agencies import ui_applicant
+
+    ui_applicant.register()
+
+
+def _stood(notice) -> None:
+    from agencies.services.vetting import on_notice_stood
+
+    on_notice_stood(notice)
+
+
+def _overturned(notice, objection) -> None:
+    from agencies.services.vetting import on_notice_overturned
+
+    on_notice_overturned(notice, objection)

@@ -1,0 +1,8 @@
+"""Agencies URLs (namespace ``agencies``); each view's policy is declared beside it."""
+
+from __future__ import annotations
+
+from agencies import urls_applicant, urls_vetting
+
+app_name = "agencies"
+urlpatterns = [*urls_applicant.urlpatterns, *urls_vetting.urlpatterns]

@@ -1,0 +1,103 @@
+"""Access rules, audit sentences, menu entries, the dashboard panel and the periodic job of
+public notices (portal.notices). Registered from ``PortalConfig.ready()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal import audit, navigation, periodic
+from portal.access import agency_role, any_of, in_jurisdiction, register_action
+from portal.dashboards import Panel, PanelLink, register_panel
+from portal.roles import AgencyRole as A
+from portal.roles import AuthorityRole as R
+
+# The officials who decide objections: the authority whose jurisdiction covers the notice
+# (Art 14, 24); a national notice (000000) is decided by national officials only.
+OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
+
+AUDIT_LABELS = {
+    "portal.notice.publish": _("published a public notice"),
+    "portal.notice.object": _("filed an objection to a public notice"),
+    "portal.notice.dismiss_objection": _("dismissed an objection to a public notice"),
+    "portal.notice.uphold_objection": _("upheld an objection to a public notice"),
+    "portal.notice.moot_objections": _("closed objections made moot by an upheld objection"),
+    "portal.notice.close": _("closed a public notice"),
+}
+
+
+def register() -> None:
+    officials = in_jurisdiction(*OFFICIALS)
+    register_action(
+        "portal.notice.decide",
+        officials,
+        "Dismiss or uphold objections to the public notices of one's jurisdiction",
+    )
+    register_action(
+        "portal.notice.view_objections",
+        any_of(officials, agency_role(*A.values)),
+        "Read the objections to a notice (the agency concerned: their substance only)",
+    )
+    for action, label in AUDIT_LABELS.items():
+        audit.register_label(action, label)
+    register_ui()
+    register_job()
+
+
+def _objections_panel(request) -> Panel | None:
+    from portal import access, notices
+
+    if not access.can(request.user, "portal.notice.decide"):
+        return None
+    return Panel(
+        title=_("Objections to public notices"),
+        text=_(
+            "Objections awaiting your decision. A notice with a pending objection does not "
+            "close at the end of its period (Art 14)."
+        ),
+        links=[PanelLink(_("Public notices of my jurisdiction"), reverse("notices:manage"))],
+        count=notices.pending_objection_count(request.user),
+        order=20,
+    )
+
+
+def register_ui() -> None:
+    navigation.register(
+        "notices",
+        _("Notices and announcements"),
+        "notices:list",
+        area=navigation.PUBLIC,
+        order=20,
+    )
+    navigation.register(
+        "notices_manage",
+        _("Public notices"),
+        "notices:manage",
+        area=navigation.WORKSPACE,
+        order=150,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "agency_notices",
+        _("Public notices"),
+        "notices:agency",
+        area=navigation.AGENCY,
+        order=150,
+    )
+    register_panel("portal.notices", set(OFFICIALS), _objections_panel)
+
+
+def register_job() -> None:
+    from celery.schedules import crontab
+
+    from portal import notices
+
+    periodic.register(
+        "portal.close_due_notices",
+        notices.close_due_notices,
+        schedule=crontab(minute=10, hour=0),
+        every=dt.timedelta(days=1),
+        description="Close public notices whose period ended without a pending objection",
+    )
