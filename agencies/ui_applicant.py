@@ -122,7 +122,7 @@ def register() -> None:
         _("Agency directory"),
         "agencies:directory",
         area=navigation.PUBLIC,
-        order=40,
+        order=20,
     )
     navigation.register(
         "agency_applications",

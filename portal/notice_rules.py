@@ -69,7 +69,7 @@ def register_ui() -> None:
         _("Notices and announcements"),
         "notices:list",
         area=navigation.PUBLIC,
-        order=20,
+        order=40,  # 首页, 证书查询, 评价机构目录, 职业与标准, 公示公告, 投诉举报
     )
     navigation.register(
         "notices_manage",

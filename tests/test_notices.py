@@ -349,7 +349,7 @@ def test_the_tracking_page_shows_the_decision_and_no_personal_data(client, world
     code = notices.format_tracking_code(objection.tracking_code).lower()  # forgiving input
     page = client.post(url, {"code": code}).content.decode()
     assert notice.title in page
-    assert "审核中" in page or "Pending decision" in page
+    assert "待处理" in page
     with clock.frozen(FRIDAY):
         notices.dismiss_objection(world.gd_official, objection, reason="经核查，场地符合条件。")
     page = client.post(url, {"code": code}).content.decode()
