@@ -12,13 +12,17 @@ from agencies.models import (
     AgencyApplication,
     AgencyCall,
     ApplicationStatus,
+    ChangeRequest,
     Condition,
+    DirectoryEntry,
     ExpertAssignment,
+    PublishedRules,
+    RulesKind,
 )
 from agencies.services.applications import ScopeRequest
 from catalog.models import Occupation, SkillLevel
 from portal import clock, notices
-from portal.models import Agency, Province, User
+from portal.models import Agency, AgencyStatus, Province, User
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "Demo#2026pass"  # noqa: S105 - the README's demo password
@@ -143,6 +147,7 @@ def seed(stdout=None) -> None:
     if AgencyCall.objects.exists():
         if stdout is not None:
             stdout.write("agencies: demo data already present")
+        seed_running(stdout)
         return
     ministry = User.objects.get(username="ministry")
     gd = User.objects.get(username="gd_official")
@@ -262,3 +267,109 @@ def seed(stdout=None) -> None:
             s: AgencyApplication.objects.filter(status=s).count() for s in ApplicationStatus.values
         }
         stdout.write(f"agencies: 3 calls, applications {counts}")
+    seed_running(stdout)
+
+
+# --- Running listed agencies: rules and fees, staff, a change request, a term near its end, a
+# suspended and a removed agency (Art 16, 19, 22, 27, 28). Safe to run again.
+
+RULES_TEXT = {
+    RulesKind.EXAM_AFFAIRS: "考务管理制度：考前公告、身份核验、考场监控、试卷保密。（演示）",
+    RulesKind.QUALITY: "质量管理制度：内部质量督导员全程督导，问题整改闭环管理。（演示）",
+    RulesKind.CERTIFICATES: "证书管理制度：按统一编码规则颁发，数据按时报送。（演示）",
+    RulesKind.FEES: "收费标准：五级/初级工 300元，四级/中级工 400元，三级/高级工 500元。（演示）",
+}
+
+
+def _listed_extra(gd, call, username, name, uscc):
+    """A 广东 employer listed at once (no notice for employers), for the sanctions demo."""
+    user, agency = _org(username, name, uscc, "Y", "440000")
+    if agency.status != AgencyStatus.APPLICANT:
+        return user, agency
+    application = AgencyApplication.objects.filter(agency=agency, call=call).first()
+    if application is None:
+        application = _fill(user, agency, call)
+        services.submit_application(user, application, pledge=True)
+        services.accept_materials(gd, application, use_expert_review=False, use_site_visit=False)
+        services.decide(gd, application, approve=True, reasons="符合用人单位自主评价条件。（演示）")
+    services.sign_commitment(user, AgencyApplication.objects.get(pk=application.pk))
+    agency.refresh_from_db()
+    return user, agency
+
+
+def _staff(admin, agency, username, real_name, role):
+    if User.objects.filter(username=username).exists():
+        return
+    membership, _password = services.add_member(
+        admin, agency, role=role, username=username, real_name=real_name, create=True
+    )
+    user = membership.user
+    user.set_password(PASSWORD)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+
+
+def seed_running(stdout=None) -> None:
+    gd = User.objects.get(username="gd_official")
+    admins = {
+        "demo_national_org": "demo_national_org_staff",
+        "demo_employer": "demo_employer_staff",
+        "demo_hlj_employer": "demo_hlj_employer_staff",
+    }
+    for admin_name, staff_name in admins.items():
+        admin = User.objects.filter(username=admin_name).first()
+        membership = admin and admin.memberships.select_related("agency").first()
+        if membership is None or membership.agency.status != AgencyStatus.LISTED:
+            continue
+        agency = membership.agency
+        for kind, text in RULES_TEXT.items():
+            if not PublishedRules.objects.filter(agency=agency, kind=kind).exists():
+                services.publish_rules(admin, agency, kind, text)
+        _staff(admin, agency, staff_name, f"{agency.name[:6]}工作人员", "staff")
+    # A pending change of details for the 广东 employer.
+    employer = Agency.objects.filter(uscc="91440104MA59XQ1B2C").first()
+    emp_admin = User.objects.filter(username="demo_employer").first()
+    if employer and emp_admin and not ChangeRequest.objects.filter(agency=employer).exists():
+        services.request_details_change(
+            emp_admin,
+            employer,
+            {"contact_phone": "020-66668888", "address": "广州市天河区演示路18号"},
+            "办公地址搬迁，联系电话随之变更。（演示）",
+        )
+    # The 黑龙江 employer's filing term ends in about 60 days (renewal reminders, 续期).
+    today = clock.today()
+    DirectoryEntry.objects.filter(
+        agency__uscc="91230103MA1CDE9F65", valid_until__gt=today + dt.timedelta(days=90)
+    ).update(valid_until=today + dt.timedelta(days=60))
+    # A suspended and a removed agency, both filed with 广东.
+    gd_call = AgencyCall.objects.filter(jurisdiction="440000", title__contains="（演示）").first()
+    if gd_call is None:
+        return
+    _u, suspended = _listed_extra(
+        gd, gd_call, "demo_suspended", "韶关演示技能评价中心（演示）", "91440200MA53QW7P2W"
+    )
+    if suspended.status == AgencyStatus.LISTED:
+        services.suspend_agency(
+            gd,
+            suspended,
+            reason="日常检查发现考评人员配备不足，责令整改。（演示）",
+            legal_basis="《职业技能等级认定工作规程（试行）》第二十七条",
+            until=today + dt.timedelta(days=45),
+        )
+    _u, removed = _listed_extra(
+        gd, gd_call, "demo_removed", "江门演示职业技能鉴定所（演示）", "91440700MA4UHK3N82"
+    )
+    if removed.status != AgencyStatus.REMOVED:
+        services.remove_agency(
+            gd,
+            removed,
+            reason="不履行工作承诺，违规颁发证书，经调查核实。（演示）",
+            legal_basis="《职业技能等级认定工作规程（试行）》第二十七条",
+            follow_up_plan=(
+                "已报名尚未认定的考生转由江门市职业技能鉴定指导中心组织认定，费用全额退还；"
+                "已颁发的证书继续有效，可在平台查询。（演示）"
+            ),
+            password=PASSWORD,
+        )
+    if stdout is not None:
+        stdout.write("agencies: rules, staff, a change request, a suspended and a removed agency")

@@ -44,7 +44,41 @@ def _site_province_official(user, site=None) -> bool:
     return authority_role(R.PROVINCIAL_OFFICIAL)(user) and user.jurisdiction == site.province_id
 
 
+def _filing_authority(user, agency=None) -> bool:
+    """The authority the agency is filed with: the ministry, or that province's department."""
+    if agency is None:
+        return authority_role(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL)(user)
+    jurisdiction = getattr(agency, "filing_jurisdiction", "")
+    if not jurisdiction:
+        return False
+    if jurisdiction == NATIONAL:
+        return user.jurisdiction == NATIONAL and authority_role(R.MINISTRY_OFFICIAL)(user)
+    return user.jurisdiction == jurisdiction and authority_role(R.PROVINCIAL_OFFICIAL)(user)
+
+
 def register() -> None:
+    register_action("agencies.staff.manage", agency_role(A.ADMIN), "Manage the agency's members")
+    register_action(
+        "agencies.rules.publish",
+        agency_role(A.ADMIN),
+        "Publish exam-affairs, quality, certificate rules and fees",
+    )
+    register_action(
+        "agencies.change.request",
+        agency_role(A.ADMIN),
+        "Ask for a change of details or scope, or a renewal",
+    )
+    register_action(
+        "agencies.change.decide", _filing_authority, "Decide a listed agency's change or renewal"
+    )
+    register_action(
+        "agencies.agency.sanction", _filing_authority, "Suspend or remove a listed agency"
+    )
+    register_action(
+        "agencies.change.queue",
+        authority_role(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL),
+        "See the queue of listed agencies' requests",
+    )
     register_action("agencies.call.manage", _call_keeper, "Draft, publish and close calls")
     register_action(
         "agencies.application.edit",
@@ -88,7 +122,27 @@ def register() -> None:
         on_overturned=_overturned,
     )
 
+    notices.register_kind(
+        "agencies.scope_extension",
+        label=_("Extension of an evaluation agency's scope"),
+        on_stood=_scope_stood,
+        on_overturned=_scope_overturned,
+    )
+
     for action, label in {
+        "agencies.staff.add": _("added a member to the agency"),
+        "agencies.staff.change": _("changed a member's role"),
+        "agencies.staff.remove": _("removed a member from the agency"),
+        "agencies.rules.publish": _("published rules or fees"),
+        "agencies.change.request": _("asked for a change"),
+        "agencies.change.decide": _("decided on a change request"),
+        "agencies.change.withdraw": _("withdrew a change request"),
+        "agencies.change.stands": _("scope extension stands after the public notice"),
+        "agencies.change.overturned": _("scope extension overturned by an objection"),
+        "agencies.agency.suspend": _("suspended an agency"),
+        "agencies.agency.remove": _("removed an agency from the directory"),
+        "agencies.agency.suspension_ended": _("suspension ended"),
+        "agencies.agency.lapse": _("filing term ended"),
         "agencies.call.create": _("drafted a call for agencies"),
         "agencies.call.change": _("changed a call for agencies"),
         "agencies.call.publish": _("published a call for agencies"),
@@ -124,6 +178,26 @@ def register() -> None:
     from agencies import ui_applicant
 
     ui_applicant.register()
+
+    from agencies import ui_running
+
+    ui_running.register()
+
+    from agencies import ui_officials
+
+    ui_officials.register()
+
+
+def _scope_stood(notice) -> None:
+    from agencies.services.running import on_scope_notice_stood
+
+    on_scope_notice_stood(notice)
+
+
+def _scope_overturned(notice, objection) -> None:
+    from agencies.services.running import on_scope_notice_overturned
+
+    on_scope_notice_overturned(notice, objection)
 
 
 def _stood(notice) -> None:

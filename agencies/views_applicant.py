@@ -170,6 +170,7 @@ def directory_entry(request, agency_id: int):
             "agency": entry.agency,
             "scope": scope,
             "sites": entry.agency.sites.select_related("province").order_by("province", "name"),
+            "published_rules": services.current_rules(entry.agency),
             "filing_authority": _("Nationwide")
             if entry.filing_jurisdiction == "000000"
             else jurisdiction_label(entry.filing_jurisdiction),

@@ -112,6 +112,28 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:application_submit":     ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:application_withdraw":   ("gd_own_draft", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
     "agencies:application_sign":       ("gd_own_approved", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    # Officials' supervision of listed agencies (ministry and provincial officials; the object
+    # pages 404 outside the jurisdiction) and the public list of removed agencies.
+    "agencies:listed_agencies":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:listed_agency":          ("gd_agency", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:change_requests":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:change_request":         ("officials_change", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:removed_agencies":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Agencies, running a listed agency: members (the admin manages, staff read), published
+    # rules and fees (the admin publishes, every member reads), change requests (the admin).
+    "agencies:staff":                  ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "agencies:staff_add":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:staff_role":             ("gd_membership", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "agencies:staff_remove":           ("gd_membership", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:rules":                  ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "agencies:rules_publish":          ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "agencies:changes":                ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:change":                 ("gd_own_change", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:change_withdraw":        ("gd_own_change", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "agencies:change_details":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:change_scope":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:change_serve_others":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
 }
 # fmt: on
 
@@ -261,6 +283,18 @@ def objects(world, settings, tmp_path):
         commitment_signed_at="2026-01-01T00:00Z",
         listed_at="2026-01-01T00:00Z",
     )
+    # A pending change request of gd_agency (filed with 广东), for the officials' pages.
+    from agencies.models import ChangeRequest
+    from portal import clock
+
+    officials_change = ChangeRequest.objects.create(
+        agency=world.gd_agency,
+        kind="details",
+        payload={"contact_phone": "020-1"},
+        before={"contact_phone": ""},
+        requested_by=world.members["admin"],
+        requested_at=clock.now(),
+    )
     return {
         "": [],
         "gd_agency": [world.gd_agency.pk],
@@ -280,6 +314,12 @@ def objects(world, settings, tmp_path):
         "gd_open_call": [open_call.pk],
         "gd_own_draft": [world.gd_agency.pk, own_draft.pk],
         "gd_own_approved": [world.gd_agency.pk, own_approved.pk],
+        "gd_membership": [
+            world.gd_agency.pk,
+            world.members["examiner"].memberships.get(agency=world.gd_agency).pk,
+        ],
+        "gd_own_change": [world.gd_agency.pk, officials_change.pk],
+        "officials_change": [officials_change.pk],
     }
 
 

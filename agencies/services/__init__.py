@@ -18,6 +18,24 @@ from agencies.services.applications import (  # noqa: F401
 )
 from agencies.services.calls import close_call, create_call, publish_call, update_call  # noqa: F401
 from agencies.services.listing import assign_site_serial, sign_commitment  # noqa: F401
+from agencies.services.running import (  # noqa: F401
+    assessment_refusal,
+    current_rules,
+    decide_change,
+    lapse_ended_terms,
+    lift_ended_suspensions,
+    publish_rules,
+    remove_agency,
+    request_details_change,
+    request_renewal,
+    request_scope_change,
+    request_serve_others,
+    require_can_assess,
+    send_term_reminders,
+    suspend_agency,
+    withdraw_change,
+)
+from agencies.services.staff import add_member, change_role, remove_member  # noqa: F401
 from agencies.services.vetting import (  # noqa: F401
     accept_materials,
     assign_experts,
