@@ -595,28 +595,50 @@ def _decide(actor, spec: EvaluationSpec, decision: str, comments: str) -> SpecRe
     return review
 
 
-@transaction.atomic
-def return_spec(actor, spec: EvaluationSpec, *, comments: str) -> EvaluationSpec:
-    """Return a submitted specification to the agency with comments to revise."""
+def _close_round(
+    actor,
+    spec: EvaluationSpec,
+    *,
+    decision: str,
+    status: str,
+    action: str,
+    comments: str,
+    required: str,
+) -> EvaluationSpec:
+    """Return or refuse: the round closes with the reviewer's comments, which are required."""
     spec = EvaluationSpec.objects.select_for_update().get(pk=spec.pk)
     access.require(actor, "catalog.spec.review", spec)
     if not comments.strip():
-        raise ValidationError({"comments": _("Write what the agency must revise.")})
-    review = _decide(actor, spec, SpecReview.Decision.RETURNED, comments)
-    spec.status = SpecStatus.RETURNED
+        raise ValidationError({"comments": required})
+    review = _decide(actor, spec, decision, comments)
+    spec.status = status
     spec.save(update_fields=["status", "updated_at"])
     audit.record(
         actor,
-        "catalog.spec.return",
+        action,
         spec,
         {
-            "status": [SpecStatus.SUBMITTED, SpecStatus.RETURNED],
+            "status": [SpecStatus.SUBMITTED, status],
             "round": [None, review.round],
             "comments": [None, review.comments],
         },
         audience=Audience.AGENCY,
     )
     return spec
+
+
+@transaction.atomic
+def return_spec(actor, spec: EvaluationSpec, *, comments: str) -> EvaluationSpec:
+    """Return a submitted specification to the agency with comments to revise (Art 8)."""
+    return _close_round(
+        actor,
+        spec,
+        decision=SpecReview.Decision.RETURNED,
+        status=SpecStatus.RETURNED,
+        action="catalog.spec.return",
+        comments=comments,
+        required=_("Write what the agency must revise."),
+    )
 
 
 def next_filing_number(year: int) -> str:
@@ -675,25 +697,15 @@ def file_spec(actor, spec: EvaluationSpec, *, comments: str = "") -> EvaluationS
 @transaction.atomic
 def refuse_spec(actor, spec: EvaluationSpec, *, reason: str) -> EvaluationSpec:
     """Refuse filing for good, with the reason (e.g. a national standard covers it)."""
-    spec = EvaluationSpec.objects.select_for_update().get(pk=spec.pk)
-    access.require(actor, "catalog.spec.review", spec)
-    if not reason.strip():
-        raise ValidationError({"comments": _("Give the reason for refusing.")})
-    review = _decide(actor, spec, SpecReview.Decision.REFUSED, reason)
-    spec.status = SpecStatus.REFUSED
-    spec.save(update_fields=["status", "updated_at"])
-    audit.record(
+    return _close_round(
         actor,
-        "catalog.spec.refuse",
         spec,
-        {
-            "status": [SpecStatus.SUBMITTED, SpecStatus.REFUSED],
-            "round": [None, review.round],
-            "comments": [None, review.comments],
-        },
-        audience=Audience.AGENCY,
+        decision=SpecReview.Decision.REFUSED,
+        status=SpecStatus.REFUSED,
+        action="catalog.spec.refuse",
+        comments=reason,
+        required=_("Give the reason for refusing."),
     )
-    return spec
 
 
 @transaction.atomic

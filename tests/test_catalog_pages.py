@@ -186,3 +186,22 @@ def test_another_agencys_spec_is_404(client, world, spec):
     assert client.get(url).status_code == 404
     client.force_login(world.gd_official)  # not a keeper of the catalogue
     assert client.get(reverse("catalog:spec_review", args=[spec.pk])).status_code == 403
+
+
+def test_refusing_a_spec_needs_a_reason_and_ends_the_filing(client, world, spec):
+    services.submit_spec(world.members["admin"], spec)
+    review_url = reverse("catalog:spec_review", args=[spec.pk])
+    client.force_login(world.osta_national)
+    assert client.post(review_url, {"action": "refuse", "reason": ""}).status_code == 200
+    spec.refresh_from_db()
+    assert spec.status == SpecStatus.SUBMITTED
+    client.post(review_url, {"action": "refuse", "reason": "已有国家职业技能标准立项"})
+    spec.refresh_from_db()
+    assert spec.status == SpecStatus.REFUSED
+    assert spec.reviews.get().decision == SpecReview.Decision.REFUSED
+    entry = AuditEntry.objects.get(action="catalog.spec.refuse")
+    assert entry.changes["comments"] == [None, "已有国家职业技能标准立项"]
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):  # refused is final
+        services.submit_spec(world.members["admin"], spec)
