@@ -219,8 +219,29 @@ def seed(stdout=None) -> None:
         services.submit_application(hlj_user, hlj_app, pledge=True)
         services.accept_materials(hlj, hlj_app, use_expert_review=False, use_site_visit=False)
         services.decide(hlj, hlj_app, approve=True, reasons="符合用人单位自主评价条件。（演示）")
+        # The portal's demo agency (its members are the agency-role demo accounts) goes the
+        # same way, so that its listing has an application, a term and a directory entry.
+        own_admin = User.objects.get(username="agency_admin")
+        own = Agency.objects.get(uscc="91440101MA5D7E0M1A")
+        own_site = own.sites.first()
+        own_app = _fill(
+            own_admin,
+            own,
+            gd_call,
+            codes=("6-31-01-03", "4-10-01-05"),
+            levels=("5", "4", "3"),
+            sites=[(own_site.name, own_site.province, own_site.address)],
+        )
+        services.submit_application(own_admin, own_app, pledge=True)
+        services.accept_materials(gd, own_app, use_expert_review=False, use_site_visit=False)
+        services.decide(gd, own_app, approve=True, reasons="符合遴选条件。（演示）")
     notices.close_due_notices()
-    for listed_user, listed in ((user, app), (emp_user, emp_app), (hlj_user, hlj_app)):
+    for listed_user, listed in (
+        (user, app),
+        (emp_user, emp_app),
+        (hlj_user, hlj_app),
+        (own_admin, own_app),
+    ):
         services.sign_commitment(listed_user, AgencyApplication.objects.get(pk=listed.pk))
     for site in hlj_employer.sites.all():
         services.assign_site_serial(hlj, site)

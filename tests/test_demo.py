@@ -1,0 +1,54 @@
+"""seed_demo, which `make run` calls: every role has an account, every application state is
+there, and running it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from agencies.models import AgencyApplication, ApplicationStatus, DirectoryEntry
+from agencies.services import assessment_refusal
+from portal.audit import verify_chains
+from portal.models import Agency, AgencyMembership, AgencyStatus, User
+from portal.roles import AgencyRole, AuthorityRole
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    counts = {
+        "users": User.objects.count(),
+        "applications": AgencyApplication.objects.count(),
+        "entries": DirectoryEntry.objects.count(),
+    }
+    for role in AuthorityRole.values:
+        assert User.objects.filter(groups__name=role).exists(), role
+    demo_agency = Agency.objects.get(uscc="91440101MA5D7E0M1A")
+    for role in AgencyRole.values:
+        assert AgencyMembership.objects.filter(agency=demo_agency, role=role).exists(), role
+    statuses = set(AgencyApplication.objects.values_list("status", flat=True))
+    for status in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RETURNED,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.ON_NOTICE,
+        ApplicationStatus.LISTED,
+        ApplicationStatus.REJECTED,
+    ):
+        assert status in statuses, status
+    # The agency-role demo accounts work for a properly listed agency.
+    assert DirectoryEntry.objects.filter(agency=demo_agency).exists()
+    assert assessment_refusal(demo_agency) is None
+    assert Agency.objects.filter(status=AgencyStatus.SUSPENDED).exists()
+    assert Agency.objects.filter(status=AgencyStatus.REMOVED).exists()
+    assert verify_chains()[1] == []
+
+    call_command("seed_demo")
+    assert counts == {
+        "users": User.objects.count(),
+        "applications": AgencyApplication.objects.count(),
+        "entries": DirectoryEntry.objects.count(),
+    }
