@@ -285,15 +285,9 @@ class ConditionStatement(models.Model):
         return self.get_condition_display()
 
 
-class RequestedScope(models.Model):
-    """One occupation (work type) and its levels that the applicant asks to assess."""
+class ScopeFields(models.Model):
+    """An occupation, an optional work type and levels: requested or approved scope."""
 
-    application = models.ForeignKey(
-        AgencyApplication,
-        on_delete=models.CASCADE,
-        related_name="scope",
-        verbose_name=_("application"),
-    )
     occupation = models.ForeignKey(
         "catalog.Occupation",
         on_delete=models.PROTECT,
@@ -311,6 +305,23 @@ class RequestedScope(models.Model):
     levels = models.ManyToManyField(
         "catalog.SkillLevel", related_name="+", verbose_name=_("levels")
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.occupation}" + (f"（{self.work_type}）" if self.work_type_id else "")
+
+
+class RequestedScope(ScopeFields):
+    """One occupation (work type) and its levels that the applicant asks to assess."""
+
+    application = models.ForeignKey(
+        AgencyApplication,
+        on_delete=models.CASCADE,
+        related_name="scope",
+        verbose_name=_("application"),
+    )
     declared_assessed = models.PositiveIntegerField(
         _("person-times assessed in this occupation"), null=True, blank=True
     )
@@ -326,9 +337,6 @@ class RequestedScope(models.Model):
         ordering = ["application", "occupation__code"]
         verbose_name = _("requested scope")
         verbose_name_plural = _("requested scope")
-
-    def __str__(self) -> str:
-        return f"{self.occupation}" + (f"（{self.work_type}）" if self.work_type_id else "")
 
 
 class SiteDeclaration(models.Model):
@@ -553,7 +561,7 @@ class DirectoryEntry(models.Model):
         return str(self.agency)
 
 
-class ScopeItem(models.Model):
+class ScopeItem(ScopeFields):
     """Approved scope: an occupation (work type) and levels, with the basis in force at approval."""
 
     entry = models.ForeignKey(
@@ -561,23 +569,6 @@ class ScopeItem(models.Model):
         on_delete=models.CASCADE,
         related_name="scope",
         verbose_name=_("directory entry"),
-    )
-    occupation = models.ForeignKey(
-        "catalog.Occupation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("occupation"),
-    )
-    work_type = models.ForeignKey(
-        "catalog.WorkType",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("work type"),
-    )
-    levels = models.ManyToManyField(
-        "catalog.SkillLevel", related_name="+", verbose_name=_("levels")
     )
     standard = models.ForeignKey(
         "catalog.NationalStandard",
@@ -600,9 +591,6 @@ class ScopeItem(models.Model):
         ordering = ["entry", "occupation__code"]
         verbose_name = _("scope item")
         verbose_name_plural = _("scope items")
-
-    def __str__(self) -> str:
-        return f"{self.occupation}" + (f"（{self.work_type}）" if self.work_type_id else "")
 
     @property
     def basis_label(self) -> str:

@@ -38,6 +38,29 @@ def next_agency_code() -> str:
     raise ValidationError(_("No agency code is left (0001–9999)."))
 
 
+def add_scope(
+    entry: DirectoryEntry, occupation, work_type, levels, *, on: dt.date | None = None
+) -> None:
+    """Approved scope rows for one occupation (work type), one row per basis in force on
+    ``on``: level 1 may rest on a filed spec while levels 2–5 rest on a standard."""
+    groups: dict[tuple, list] = {}
+    for level in levels:
+        basis = catalog.basis_for(
+            occupation, level, work_type=work_type, agency=entry.agency, on=on
+        )
+        key = (basis.kind, basis.source.pk) if basis else (None, None)
+        groups.setdefault(key, [basis, []])[1].append(level)
+    for basis, group in groups.values():
+        row = ScopeItem.objects.create(
+            entry=entry,
+            occupation=occupation,
+            work_type=work_type,
+            standard=basis.source if basis and basis.is_standard else None,
+            spec=basis.source if basis and not basis.is_standard else None,
+        )
+        row.levels.set(group)
+
+
 @transaction.atomic
 def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     """The agency signs the commitment letter (Art 15); then it is listed in the directory.
@@ -95,23 +118,9 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     for item in application.scope.select_related("occupation", "work_type").prefetch_related(
         "approved_levels"
     ):
-        # One scope row per basis: level 1 may rest on a filed spec, levels 2–5 on a standard.
-        groups: dict[tuple, list] = {}
-        for level in item.approved_levels.all():
-            basis = catalog.basis_for(
-                item.occupation, level, work_type=item.work_type, agency=agency, on=approved_on
-            )
-            key = (basis.kind, basis.source.pk) if basis else (None, None)
-            groups.setdefault(key, [basis, []])[1].append(level)
-        for basis, levels in groups.values():
-            scope = ScopeItem.objects.create(
-                entry=entry,
-                occupation=item.occupation,
-                work_type=item.work_type,
-                standard=basis.source if basis and basis.is_standard else None,
-                spec=basis.source if basis and not basis.is_standard else None,
-            )
-            scope.levels.set(levels)
+        add_scope(
+            entry, item.occupation, item.work_type, list(item.approved_levels.all()), on=approved_on
+        )
     before = audit.snapshot(agency, ("status", "filing_jurisdiction", "agency_code", "name"))
     agency.name = application.legal_name
     agency.address, agency.legal_representative = (

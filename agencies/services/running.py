@@ -19,10 +19,9 @@ from agencies.models import (
     RulesKind,
     Sanction,
     SanctionKind,
-    ScopeItem,
     TermReminder,
 )
-from agencies.services.listing import term_end
+from agencies.services.listing import add_scope, term_end
 from catalog import queries as catalog
 from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
@@ -366,20 +365,9 @@ def _apply(change: ChangeRequest) -> None:
         for item in change.payload["scope"]:
             occupation = Occupation.objects.get(code=item["occupation"])
             work_type = WorkType.objects.filter(pk=item["work_type"]).first()
-            groups: dict[tuple, list] = {}
-            for level in SkillLevel.objects.filter(pk__in=item["levels"]):
-                basis = catalog.basis_for(occupation, level, work_type=work_type, agency=agency)
-                key = (basis.kind, basis.source.pk) if basis else (None, None)
-                groups.setdefault(key, [basis, []])[1].append(level)
-            for basis, group in groups.values():
-                row = ScopeItem.objects.create(
-                    entry=entry,
-                    occupation=occupation,
-                    work_type=work_type,
-                    standard=basis.source if basis and basis.is_standard else None,
-                    spec=basis.source if basis and not basis.is_standard else None,
-                )
-                row.levels.set(group)
+            add_scope(
+                entry, occupation, work_type, list(SkillLevel.objects.filter(pk__in=item["levels"]))
+            )
 
 
 def _change_of(notice) -> ChangeRequest:
