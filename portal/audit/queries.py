@@ -1,4 +1,4 @@
-"""Read paths of the portal app, scoped to what the user may see."""
+"""Read paths of the audit trail, scoped to what the user may see (Art 24)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal import access
-from portal.audit_models import Audience, AuditEntry
-from portal.document_models import Document
-from portal.models import Agency
+from portal.models import Agency, Audience, AuditEntry
 
 
 def audit_entries_for_official(user) -> QuerySet[AuditEntry]:
@@ -66,11 +64,3 @@ def filter_audit(
 
 def visible_agencies(user) -> QuerySet[Agency]:
     return access.visible(user, Agency.objects.all())
-
-
-def document_for_download(user, pk: int) -> Document | None:
-    """The document if the user may download it, else None (the view answers 404)."""
-    doc = Document.objects.select_related("owner_agency").filter(pk=pk).first()
-    if doc is None or not access.can(user, "portal.document.download", doc):
-        return None
-    return doc

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.dashboards import Panel, PanelLink, register_panel
 from portal.roles import AgencyRole, AuthorityRole
+from portal.ui.dashboards import Panel, PanelLink, register_panel
 
 _ROLE_TEXT = {
     AuthorityRole.MINISTRY_OFFICIAL: _(

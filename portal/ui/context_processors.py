@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal import navigation
+from portal.ui import navigation
 
 
 def site(request) -> dict:

@@ -1,4 +1,4 @@
-"""Forms of account management and two-factor sign-in; field messages in Chinese (gettext).
+"""Forms of sign-in, account management and two-factor sign-in; field messages in Chinese (gettext).
 
 Which roles and jurisdictions a manager may give is decided once, in
 ``portal.accounts.check_assignment``; these forms only show the allowed choices and
@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal import accounts, codes
+from portal.accounts import signin
+from portal.captcha import CaptchaFormMixin
 from portal.models import User, jurisdiction_label
 from portal.roles import AUTHORITY_ROLES, NATIONAL, AuthorityRole
 
@@ -215,3 +218,31 @@ class CodeForm(forms.Form):
                 _("Enter the 6-digit code from your authenticator app."), code="invalid_code"
             )
         return value
+
+
+class SignInForm(CaptchaFormMixin, auth_forms.AuthenticationForm):
+    """Sign-in with login-failure handling (MLPS 2.0): limits, then captcha, then password."""
+
+    username = auth_forms.UsernameField(
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _("The username or password is wrong."),
+        "inactive": _("This account has been deactivated."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.locked_seconds = 0  # set when a failure limit refuses the attempt (signin)
+        username = self.data.get(self.add_prefix("username"))
+        if request is not None and signin.captcha_required(request, username):
+            self.add_captcha(request.session)
+
+    def clean(self):
+        return signin.guarded_clean(self, super().clean)

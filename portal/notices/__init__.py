@@ -37,16 +37,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from portal import access, audit, clock, documents
-from portal.audit_models import Audience
-from portal.notice_models import (
-    TRACKING_ALPHABET,
-    TRACKING_LENGTH,
+from portal.models import (
+    Audience,
     NoticeOutcome,
     NoticeStatus,
     Objection,
     ObjectionStatus,
     PublicNotice,
 )
+from portal.models.notices import TRACKING_ALPHABET, TRACKING_LENGTH
 from portal.roles import NATIONAL
 
 logger = logging.getLogger(__name__)

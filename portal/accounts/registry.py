@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, navigation
+from portal import audit
 from portal.access import register_action
-from portal.dashboards import Panel, PanelLink, register_panel
 from portal.roles import AuthorityRole as R
+from portal.ui import navigation
+from portal.ui.dashboards import Panel, PanelLink, register_panel
 
 MANAGERS = {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL}
 

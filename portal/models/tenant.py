@@ -1,4 +1,4 @@
-"""The portal's own tables: users, provinces, the agency tenant and the calendar.
+"""The tenant: evaluation agencies, their sites and their members.
 
 The agency is the tenant (ARCHITECTURE.md): its identity lives here so that
 documents, access, audit and the catalog can refer to it without importing
@@ -7,127 +7,15 @@ documents, access, audit and the catalog can refer to it without importing
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
-from portal.roles import NATIONAL, AgencyRole, AuthorityRole
-
-
-class Province(models.Model):
-    """A GB/T 2260 province-level division (31 provinces + XPCC, ``660000`` assumed)."""
-
-    code = models.CharField(_("code"), max_length=6, primary_key=True)
-    name = models.CharField(_("name"), max_length=40, unique=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("province")
-        verbose_name_plural = _("provinces")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def prefix(self) -> str:
-        return self.code[:2]
-
-
-def jurisdiction_label(code: str) -> str:
-    """全国 for the national level, else the province's name; empty for no jurisdiction."""
-    if not code:
-        return ""
-    if code == NATIONAL:
-        return str(_("Nationwide"))
-    return codes.PROVINCES.get(code, code)
-
-
-def validate_jurisdiction(value: str) -> None:
-    if value and value != NATIONAL:
-        codes.validate_province_code(value)
-
-
-class IdType(models.TextChoices):
-    RESIDENT_ID = "resident_id", _("Resident identity card")
-    PASSPORT = "passport", _("Passport")
-    HK_MACAO = "hk_macao", _("Mainland travel permit for Hong Kong and Macao residents")
-    TAIWAN = "taiwan", _("Mainland travel permit for Taiwan residents")
-    FOREIGN_PR = "foreign_pr", _("Foreign permanent resident ID card")
-
-
-class PortalUserManager(UserManager):
-    pass
-
-
-class User(AbstractUser):
-    """A person who signs in: an authority user (groups + jurisdiction) or an agency member.
-
-    ``jurisdiction`` is empty for people who hold no authority role.
-    """
-
-    real_name = models.CharField(_("real name"), max_length=60, blank=True)
-    phone = models.CharField(
-        _("mobile phone"),
-        max_length=20,
-        blank=True,
-        validators=[RegexValidator(r"^\+?[0-9\- ]{5,20}$", _("Enter a valid phone number."))],
-    )
-    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
-    jurisdiction = models.CharField(
-        _("jurisdiction"),
-        max_length=6,
-        blank=True,
-        validators=[validate_jurisdiction],
-        help_text=_("000000 for the whole country, or a province code such as 440000."),
-    )
-    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
-    must_change_password = models.BooleanField(_("must change password"), default=False)
-
-    objects = PortalUserManager()
-
-    class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(jurisdiction="") | Q(jurisdiction__regex=r"^[0-9]{6}$"),
-                name="user_jurisdiction_six_digits",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.real_name or self.username
-
-    @property
-    def display_name(self) -> str:
-        return self.real_name or self.username
-
-    @property
-    def is_national(self) -> bool:
-        return self.jurisdiction == NATIONAL
-
-    @property
-    def masked_id_number(self) -> str:
-        return codes.mask_resident_id(self.id_number) if self.id_number else ""
-
-    def authority_roles(self) -> set[str]:
-        """Names of the authority groups this user belongs to (cached per instance)."""
-        if not hasattr(self, "_authority_roles"):
-            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
-            self._authority_roles = names & set(AuthorityRole.values)
-        return self._authority_roles
-
-    def has_authority_role(self, *roles: str) -> bool:
-        return bool(self.authority_roles() & set(roles))
-
-    def save(self, *args, **kwargs):
-        if self.id_number and self.id_type == IdType.RESIDENT_ID:
-            self.id_number = codes.normalize_code(self.id_number)
-        super().save(*args, **kwargs)
+from portal.models.accounts import User
+from portal.models.reference import Province, validate_jurisdiction
+from portal.roles import NATIONAL, AgencyRole
 
 
 class AgencyKind(models.TextChoices):
@@ -297,48 +185,3 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency} ({self.get_role_display()})"
-
-
-class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("Public holiday (rest day)")
-    WORKDAY = "workday", _("Make-up working day")
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a holiday or a make-up working day (调休)."""
-
-    date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
-    name = models.CharField(_("name"), max_length=40, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
-
-
-class PeriodicRun(models.Model):
-    """One run of a periodic job, by beat or by ``manage.py run_periodic``."""
-
-    job = models.CharField(_("job"), max_length=80, db_index=True)
-    started_at = models.DateTimeField(_("started at"))
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    ok = models.BooleanField(_("succeeded"), default=False)
-    detail = models.TextField(_("detail"), blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        verbose_name = _("periodic run")
-        verbose_name_plural = _("periodic runs")
-
-    def __str__(self) -> str:
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
-
-
-from portal.audit_models import *  # noqa: E402,F401,F403 - the audit trail
-from portal.document_models import *  # noqa: E402,F401,F403 - documents and their grants
-from portal.notice_models import *  # noqa: E402,F401,F403 - public notices
-from portal.security_models import *  # noqa: E402,F401,F403 - rate-limit buckets

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portal import account_views as views
 from portal.access import requires, signed_in
+from portal.accounts import views
 
 app_name = "accounts"
 

@@ -1,4 +1,8 @@
-"""State changes of the portal app, one function per business action."""
+"""The working-day calendar: the holidays and make-up working days (调休) that officials keep.
+
+``portal.clock`` counts working days over it (notice periods, deadlines); these are its
+state changes, one function per business action, each audited.
+"""
 
 from __future__ import annotations
 

@@ -21,8 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal import access, audit, clock
-from portal.audit_models import Audience
-from portal.document_models import Document, RetentionClass
+from portal.models import Audience, Document, RetentionClass
 
 RETENTION_YEARS = {RetentionClass.ELECTRONIC: 5, RetentionClass.PAPER: 3}
 

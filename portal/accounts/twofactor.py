@@ -196,7 +196,7 @@ def _password_change_waits_for_code() -> bool:
     the forced password change must come first, or the two middlewares would send
     the user back and forth for ever.
     """
-    from portal.middleware import PasswordChangeRequiredMiddleware
+    from portal.access.middleware import PasswordChangeRequiredMiddleware
 
     return "accounts:verify" in PasswordChangeRequiredMiddleware._ALLOWED_NAMES
 

@@ -1,9 +1,9 @@
 """Periodic jobs: one registry for Celery beat and for ``manage.py run_periodic``.
 
 A job is a plain function that calls services. Beat runs it on its schedule
-through ``portal.tasks.run_periodic_job``; without beat (``make run``) an
-operator or a test runs every due job with ``manage.py run_periodic``. Each run
-is recorded in ``PeriodicRun``, so "due" means: no successful run within its
+through the task ``portal.tasks.run_periodic_job`` (in ``portal.jobs.tasks``); without
+beat (``make run``) an operator or a test runs every due job with ``manage.py run_periodic``.
+Each run is recorded in ``PeriodicRun``, so "due" means: no successful run within its
 interval.
 """
 
@@ -19,7 +19,7 @@ from celery.schedules import crontab
 
 from portal import clock
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("portal.periodic")  # its name from before the move to portal.jobs
 
 
 @dataclass(frozen=True)

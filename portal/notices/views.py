@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from portal import clock, notices
-from portal.models import jurisdiction_label
-from portal.notice_forms import DecisionForm, ObjectionForm, TrackForm
-from portal.notice_models import NoticeStatus, ObjectionStatus
+from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
+from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
 
 PAGE_SIZE = 20
 

@@ -8,11 +8,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, navigation, periodic
+from portal import audit
 from portal.access import agency_role, any_of, in_jurisdiction, register_action
-from portal.dashboards import Panel, PanelLink, register_panel
+from portal.jobs import periodic
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
+from portal.ui import navigation
+from portal.ui.dashboards import Panel, PanelLink, register_panel
 
 # The officials who decide objections: the authority whose jurisdiction covers the notice
 # (Art 14, 24); a national notice (000000) is decided by national officials only.

@@ -81,42 +81,9 @@ def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | 
 
 
 def register_portal_entries() -> None:
+    """The shell's own entries; each concern registers its pages' entries in its registry."""
     from django.utils.translation import gettext_lazy as _
-
-    from portal.roles import AuthorityRole
 
     register("home", _("Home"), "portal:home", area=PUBLIC, order=0)
     register("dashboard", _("My workspace"), "portal:dashboard", area=WORKSPACE, order=0)
-    register(
-        "calendar",
-        _("Working-day calendar"),
-        "portal:calendar",
-        area=WORKSPACE,
-        order=900,
-        roles={
-            AuthorityRole.MINISTRY_OFFICIAL,
-            AuthorityRole.PROVINCIAL_OFFICIAL,
-            AuthorityRole.OSTA_STAFF,
-        },
-    )
-    register(
-        "audit",
-        _("Audit trail"),
-        "portal:audit",
-        area=WORKSPACE,
-        order=950,
-        roles={
-            AuthorityRole.MINISTRY_OFFICIAL,
-            AuthorityRole.PROVINCIAL_OFFICIAL,
-            AuthorityRole.OSTA_STAFF,
-        },
-    )
     register("agency_home", _("Agency overview"), "portal:agency_home", area=AGENCY, order=0)
-    register(
-        "agency_audit",
-        _("Audit trail"),
-        "portal:agency_audit",
-        area=AGENCY,
-        order=990,
-        roles={"agency:admin"},
-    )

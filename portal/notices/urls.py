@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portal import notice_views as views
 from portal.access import agency_view, public, requires
+from portal.notices import views
 from portal.ratelimit import ratelimited, subnet_key
 
 app_name = "notices"

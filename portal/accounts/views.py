@@ -1,24 +1,25 @@
-"""Views of account management and two-factor sign-in: thin, over portal.accounts and
-portal.twofactor. One-time passwords are rendered into the POST response only (never
-into a message, the session or a log) and that response is not cached."""
+"""Views of sign-in, password change, account management and two-factor sign-in: thin, over
+portal.accounts and portal.accounts.twofactor. One-time passwords are rendered into the POST
+response only (never into a message, the session or a log) and that response is not cached."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
-from portal import access, accounts, twofactor
-from portal.account_forms import AccountFilterForm, AccountForm, CodeForm
+from portal import access, accounts
+from portal.accounts import twofactor
+from portal.accounts.forms import AccountFilterForm, AccountForm, CodeForm, SignInForm
 from portal.audit import describe
-from portal.audit_models import AuditEntry
-from portal.models import User, jurisdiction_label
+from portal.models import AuditEntry, User, jurisdiction_label
 from portal.roles import NATIONAL
 
 
@@ -298,3 +299,29 @@ def verify(request):
         "portal/twofactor/verify.html",
         {"form": form, "next": _next_url(request)},
     )
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked_seconds:  # too many failures (portal.accounts.signin): 429 with Retry-After
+            response.status_code = 429
+            response.headers["Retry-After"] = str(form.locked_seconds)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "portal/password_change.html"
+    success_url = reverse_lazy("portal:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.request.user.must_change_password:
+            self.request.user.must_change_password = False
+            self.request.user.save(update_fields=["must_change_password"])
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -28,8 +28,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from portal import clock, codes, request_context
-from portal.audit_models import GENESIS_HASH, Audience, AuditChain, AuditEntry
+from portal import clock, codes
+from portal.access import context as request_context
+from portal.models import GENESIS_HASH, Audience, AuditChain, AuditEntry
 from portal.roles import NATIONAL
 
 _SECRET_FIELD = re.compile(r"(?i)(password|passwd|token|secret|otp|key$|captcha)")

@@ -1,19 +1,11 @@
-"""Access rules of the portal app's own actions, registered from PortalConfig.ready()."""
+"""Access rules and audit sentences of stored documents, registered from PortalConfig.ready()."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
-from portal.access import (
-    agency_role,
-    any_of,
-    assigned,
-    authority_role,
-    in_jurisdiction,
-    national_role,
-    register_action,
-)
+from portal.access import agency_role, any_of, assigned, in_jurisdiction, register_action
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 
@@ -36,24 +28,6 @@ def _live(rule):
 
 
 def register() -> None:
-    register_action(
-        "portal.calendar.view", authority_role(*OFFICIALS), "See the working-day calendar"
-    )
-    register_action(
-        "portal.calendar.change",
-        national_role(R.MINISTRY_OFFICIAL),
-        "Keep the national calendar of holidays and make-up working days",
-    )
-    register_action(
-        "portal.audit.view",
-        authority_role(*OFFICIALS),
-        "Read the audit trail of one's jurisdiction",
-    )
-    register_action(
-        "portal.audit.view_agency",
-        agency_role(A.ADMIN),
-        "Read the audit entries addressed to one's agency",
-    )
     download = any_of(
         _public_document,
         _live(in_jurisdiction(*OFFICIALS)),
@@ -74,8 +48,6 @@ def register() -> None:
     )
 
     for action, label in {
-        "portal.calendar.add": _("added a date to the working-day calendar"),
-        "portal.calendar.remove": _("removed a date from the working-day calendar"),
         "portal.document.store": _("stored a document"),
         "portal.document.register_paper": _("registered a paper record"),
         "portal.document.delete": _("deleted a document after its retention period"),

@@ -1,0 +1,1 @@
+"""The UI shell: navigation, dashboard panels, context processors, home and dashboards."""
