@@ -1,14 +1,12 @@
-"""Celery tasks of the portal app: small, idempotent, calling services.
-
-Each keeps the name it had as ``portal.tasks`` (``name=``), so queued messages and the beat
-schedule still find it.
-"""
+"""Celery tasks of the portal app: small, idempotent, calling services."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from portal.jobs import periodic
+
+# Each task keeps the name it had in portal/tasks.py (queued messages, the beat schedule).
 
 
 @shared_task(
