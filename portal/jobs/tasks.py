@@ -6,7 +6,7 @@ from celery import shared_task
 
 from portal.jobs import periodic
 
-# Each task keeps the name it had in portal/tasks.py (queued messages, the beat schedule).
+# Each task keeps its name from before the move to portal.jobs (queued messages, beat).
 
 
 @shared_task(
