@@ -339,6 +339,7 @@ class PeriodicRun(models.Model):
 
 
 from portal.audit_models import *  # noqa: E402,F401,F403 - the audit trail
+from portal.counters import Counter  # noqa: E402,F401 - gap-free numbering (portal.counters)
 from portal.document_models import *  # noqa: E402,F401,F403 - documents and their grants
 from portal.notice_models import *  # noqa: E402,F401,F403 - public notices
 from portal.security_models import *  # noqa: E402,F401,F403 - rate-limit buckets
