@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
-from portal import periodic
+from portal import documents, periodic
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -16,3 +20,20 @@ def run_periodic_job(name: str) -> bool:
 def ping() -> str:
     """Round trip used by the health and worker tests."""
     return "pong"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=documents.MAX_RENDER_ATTEMPTS)
+def render_document(self, pk: int) -> bool:
+    """Render a pending document (decision 0017); a ready or failed one is left alone.
+
+    A failure is retried with back-off (30 s, 1 min, 2 min, … at most 10 min) on a
+    worker; run eagerly (no broker) it is logged and the document stays pending for the
+    sweep, so the request that committed it never fails because of it.
+    """
+    try:
+        return documents.render_pending(pk)
+    except Exception as exc:
+        if self.request.is_eager or not documents.is_pending(pk):
+            logger.exception("document %s could not be rendered", pk)
+            return False
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
