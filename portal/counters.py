@@ -130,7 +130,8 @@ def _require_atomic(using: str) -> None:
 
 
 def allocate(key: str, n: int = 1, *, maximum: int, start_from: StartFrom | None = None) -> range:
-    """The next ``n`` consecutive numbers of ``key`` (decision 0017; Art 10 filing numbers).
+    """The next ``n`` consecutive numbers of ``key`` (decision 0017: Art 8 filing numbers,
+    Art 15 agency codes and site serials, Art 20 certificate numbers).
 
     Runs in the caller's transaction (raises ``TransactionManagementError`` outside
     one): the key's row stays locked until it commits, and a rollback gives the
