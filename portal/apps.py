@@ -52,6 +52,13 @@ def _register_periodic_jobs() -> None:
         description="Remove stored files of uploads whose transaction rolled back",
     )
     periodic.register(
+        "portal.requeue_pending_documents",
+        documents.requeue_pending,
+        schedule=crontab(minute="*/10"),
+        every=dt.timedelta(minutes=10),
+        description="Queue again the pending documents a dead worker did not render",
+    )
+    periodic.register(
         "portal.purge_rate_limits",
         ratelimit.purge_expired,
         schedule=crontab(minute=45, hour=3),

@@ -3,6 +3,8 @@
 Every uploaded or generated file of the portal is a ``Document``. Its type is
 decided from its content, not its name; private files are served only through
 ``portal:document_download`` after ``can(user, "portal.document.download", doc)``.
+A generated file may be created pending (``create_pending``) and rendered by a task
+after the commit (``register_renderer``, ``render_pending``, ``requeue_pending``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
+import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +27,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal import access, audit, clock
-from portal.models import Audience, Document, RetentionClass
+from portal.models import Audience, Document, DocumentStatus, RetentionClass
+
+logger = logging.getLogger(__name__)
 
 RETENTION_YEARS = {RetentionClass.ELECTRONIC: 5, RetentionClass.PAPER: 3}
 
@@ -323,3 +331,177 @@ def unshare(actor, doc: Document, user) -> None:
             agency=doc.owner_agency,
             province=doc.owner_jurisdiction or None,
         )
+
+
+# --- Documents generated after the commit ---------------------------------------------------
+#
+# A service that must point a row at a generated PDF (a decision letter, a commitment
+# letter) creates the Document as pending inside its transaction; after the commit a task
+# renders it and fills the file (decision 0017: no PDF is rendered while a lock is held).
+
+Renderer = Callable[[Document], bytes]
+_RENDERERS: dict[str, Renderer] = {}
+MAX_RENDER_ATTEMPTS = 5
+PENDING_GRACE = dt.timedelta(minutes=5)
+
+
+def register_renderer(name: str, fn: Renderer) -> None:
+    """Register (or replace, on reload) how pending documents named ``name`` are rendered.
+
+    ``fn(document)`` returns the file's bytes (usually ``portal.pdf.render_pdf(...)``),
+    reading what it needs from ``document.render_params`` and ``document.subject``;
+    it must not change rows: the portal stores the bytes and marks the document ready.
+    """
+    if not name or len(name) > 80:
+        raise ValueError(f"a renderer is a short dotted name, got {name!r}")
+    _RENDERERS[name] = fn
+
+
+def renderer_of(name: str) -> Renderer:
+    """The registered renderer; unknown names are refused loudly (LookupError)."""
+    try:
+        return _RENDERERS[name]
+    except KeyError as exc:
+        raise LookupError(f"unregistered document renderer {name!r}") from exc
+
+
+@transaction.atomic
+def create_pending(
+    actor,
+    *,
+    renderer: str,
+    params: dict[str, Any] | None = None,
+    title: str,
+    kind: str,
+    filename: str,
+    owner_agency=None,
+    owner_jurisdiction: str = "",
+    subject: models.Model | str = "",
+    retention_class: str = RetentionClass.ELECTRONIC,
+    is_public: bool = False,
+    audience: str = Audience.AGENCY,
+) -> Document:
+    """A Document row whose file ``renderer`` produces after the caller's commit (Art 21:
+    generated material is kept like uploaded material).
+
+    ``params`` (JSON: ids and plain values, no personal data) tell the renderer what to
+    render; ``filename`` (``决定书.pdf``) names the file and must match its type. The
+    render task is scheduled with ``transaction.on_commit``, so a rollback schedules
+    nothing; a periodic sweep re-queues what a dead worker missed.
+    """
+    from portal.background import enqueue
+    from portal.jobs.tasks import render_document
+
+    renderer_of(renderer)
+    params = params or {}
+    json.dumps(params)  # refuse what the JSON field could not store, here and not later
+    doc = Document.objects.create(
+        title=title[:200],
+        kind=kind,
+        owner_agency=owner_agency,
+        owner_jurisdiction=owner_jurisdiction,
+        original_name=filename[-200:],
+        retention_class=retention_class,
+        subject=subject_key(subject) if subject else "",
+        is_public=is_public,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=clock.now(),
+        status=DocumentStatus.PENDING,
+        renderer=renderer,
+        render_params=params,
+    )
+    audit.record(
+        actor,
+        "portal.document.prepare",
+        doc,
+        {"title": [None, doc.title], "kind": [None, kind], "status": [None, doc.status]},
+        agency=owner_agency,
+        province=owner_jurisdiction or None,
+        audience=audience,
+    )
+    enqueue(render_document, doc.pk)
+    return doc
+
+
+def render_pending(pk: int) -> bool:
+    """Render a pending document and fill its file; False if there is nothing to do.
+
+    Safe to run twice or concurrently: the renderer runs outside any transaction (no lock
+    is held while WeasyPrint works), then the row is locked and filled only if it is
+    still pending. A failing renderer is counted on the row and re-raised; after
+    ``MAX_RENDER_ATTEMPTS`` failures the document is marked failed.
+    """
+    doc = Document.objects.select_related("owner_agency").filter(pk=pk).first()
+    if doc is None or doc.status != DocumentStatus.PENDING:
+        return False
+    try:
+        data = renderer_of(doc.renderer)(doc)
+        file_type = validate_upload(ContentFile(data, name=doc.original_name))
+    except Exception as exc:
+        _record_render_failure(pk, exc)
+        raise
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().get(pk=pk)
+        if doc.status != DocumentStatus.PENDING:
+            return False  # another run filled it meanwhile
+        doc.file.save(doc.original_name, ContentFile(data), save=False)
+        doc.content_type = file_type.content_type
+        doc.size = len(data)
+        doc.sha256 = hashlib.sha256(data).hexdigest()
+        doc.status = DocumentStatus.READY
+        doc.render_error = ""
+        doc.save(update_fields=["file", "content_type", "size", "sha256", "status", "render_error"])
+        audit.record(
+            access.SYSTEM,
+            "portal.document.render",
+            doc,
+            {"status": [DocumentStatus.PENDING, doc.status], "sha256": [None, doc.sha256]},
+            agency=doc.owner_agency,
+            province=doc.owner_jurisdiction or None,
+            audience=Audience.AGENCY,
+        )
+    return True
+
+
+def _record_render_failure(pk: int, exc: Exception) -> None:
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().get(pk=pk)
+        if doc.status != DocumentStatus.PENDING:
+            return
+        doc.render_attempts += 1
+        doc.render_error = f"{type(exc).__name__}: {exc}"[:2000]
+        fields = ["render_attempts", "render_error"]
+        if doc.render_attempts >= MAX_RENDER_ATTEMPTS:
+            doc.status = DocumentStatus.FAILED
+            fields.append("status")
+            audit.record(
+                access.SYSTEM,
+                "portal.document.render_failed",
+                doc,
+                {"status": [DocumentStatus.PENDING, doc.status]},
+                agency=doc.owner_agency,
+                province=doc.owner_jurisdiction or None,
+                audience=Audience.AGENCY,
+            )
+        doc.save(update_fields=fields)
+    logger.warning("rendering document %s failed (attempt %s): %s", pk, doc.render_attempts, exc)
+
+
+def is_pending(pk: int) -> bool:
+    return Document.objects.filter(pk=pk, status=DocumentStatus.PENDING).exists()
+
+
+def requeue_pending(*, older_than: dt.timedelta = PENDING_GRACE) -> int:
+    """Periodic job: queue again the pending documents a dead worker left behind."""
+    from portal.background import enqueue
+    from portal.jobs.tasks import render_document
+
+    cutoff = clock.now() - older_than
+    pks = list(
+        Document.objects.filter(status=DocumentStatus.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    for pk in pks:
+        enqueue(render_document, pk)
+    return len(pks)

@@ -49,6 +49,9 @@ def register() -> None:
 
     for action, label in {
         "portal.document.store": _("stored a document"),
+        "portal.document.prepare": _("started generating a document"),
+        "portal.document.render": _("generated a document"),
+        "portal.document.render_failed": _("could not generate a document"),
         "portal.document.register_paper": _("registered a paper record"),
         "portal.document.delete": _("deleted a document after its retention period"),
         "portal.document.share": _("shared a document"),

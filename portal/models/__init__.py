@@ -7,9 +7,11 @@ service module and the app registry loads without import cycles.
 
 from portal.models.accounts import IdType, PortalUserManager, User
 from portal.models.audit import GENESIS_HASH, Audience, AuditChain, AuditEntry
+from portal.models.counters import Counter
 from portal.models.documents import (
     Document,
     DocumentGroupObjectPermission,
+    DocumentStatus,
     DocumentUserObjectPermission,
     RetentionClass,
     document_path,
@@ -21,6 +23,7 @@ from portal.models.notices import (
     Objection,
     ObjectionStatus,
     PublicNotice,
+    SubjectRef,
 )
 from portal.models.reference import (
     CalendarDay,
@@ -44,8 +47,10 @@ __all__ = [
     "AuditEntry",
     "CalendarDay",
     "CalendarDayKind",
+    "Counter",
     "Document",
     "DocumentGroupObjectPermission",
+    "DocumentStatus",
     "DocumentUserObjectPermission",
     "IdType",
     "NoticeOutcome",
@@ -58,6 +63,7 @@ __all__ = [
     "PublicNotice",
     "RateLimitBucket",
     "RetentionClass",
+    "SubjectRef",
     "User",
     "document_path",
     "jurisdiction_label",

@@ -19,6 +19,15 @@ class RetentionClass(models.TextChoices):
     REFERENCE = "reference", _("Reference document (kept permanently)")
 
 
+class DocumentStatus(models.TextChoices):
+    """A generated file may be pending: its row exists (so another row can point at it)
+    before a task renders it after the commit (decision 0017, slow work after commit)."""
+
+    PENDING = "pending", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be generated")
+
+
 def document_path(instance: Document, filename: str) -> str:
     # The stored name carries no personal data; the original name stays in the row.
     owner = f"agency-{instance.owner_agency_id}" if instance.owner_agency_id else "authority"
@@ -71,6 +80,13 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("created at"))
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.READY
+    )
+    renderer = models.CharField(_("renderer"), max_length=80, blank=True)
+    render_params = models.JSONField(_("rendering parameters"), default=dict, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    render_error = models.TextField(_("last rendering error"), blank=True)
 
     tenant_path = "owner_agency"
     province_path = ("owner_jurisdiction", "owner_agency__filing_jurisdiction")
@@ -88,6 +104,15 @@ class Document(models.Model):
                 condition=~Q(retention_class="paper") | ~Q(paper_location=""),
                 name="paper_record_has_a_location",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | ~Q(renderer=""),
+                name="pending_document_has_a_renderer",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(status="pending"), name="document_pending"
+            )
         ]
 
     def __str__(self) -> str:
@@ -96,6 +121,14 @@ class Document(models.Model):
     @property
     def is_paper(self) -> bool:
         return self.retention_class == RetentionClass.PAPER
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DocumentStatus.PENDING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
 
     @property
     def is_deleted(self) -> bool:

@@ -8,6 +8,8 @@ in working days (``portal.clock``). Services live in ``portal.notices``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,11 +21,34 @@ __all__ = [
     "Objection",
     "ObjectionStatus",
     "PublicNotice",
+    "SubjectRef",
 ]
 
 # The unambiguous alphabet of tracking codes: no 0/O, 1/I/L (31 symbols, 16 of them ≈ 79 bits).
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """A notice's subject read from its stored key ``app_label.model:pk``.
+
+    The key stays a string in the table (``portal`` imports no app); this is the one
+    place that reads it, so no caller splits the string itself.
+    """
+
+    label: str  # the model's ``_meta.label_lower``, e.g. ``agencies.agencyapplication``
+    pk: int
+
+    @classmethod
+    def parse(cls, key: str) -> SubjectRef:
+        label, sep, pk = key.rpartition(":")
+        if not sep or "." not in label or not pk.isdigit():
+            raise ValueError(f"not a subject key (app_label.model:pk): {key!r}")
+        return cls(label, int(pk))
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.pk}"
 
 
 class NoticeStatus(models.TextChoices):
@@ -118,6 +143,11 @@ class PublicNotice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == NoticeStatus.OPEN
+
+    @property
+    def subject_ref(self) -> SubjectRef:
+        """The subject as (model label, pk); ``notices.subject_object`` loads it."""
+        return SubjectRef.parse(self.subject)
 
 
 class ObjectionStatus(models.TextChoices):

@@ -2,7 +2,8 @@
 
 Any subject can be put on notice: an agency approval now, assessment results and
 spot-check results later. ``portal`` imports no app, so the subject is a string key
-(``subject_key``) and the app that owns it registers what happens at the end:
+(``subject_key``, read back typed with ``notice.subject_ref`` or ``subject_object``) and
+the app that owns it registers what happens at the end:
 
 * ``register_kind(kind, *, label, on_stood, on_overturned)``: ``on_stood(notice)`` runs
   when the period ended without an upheld objection; ``on_overturned(notice, objection)``
@@ -25,6 +26,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +46,7 @@ from portal.models import (
     Objection,
     ObjectionStatus,
     PublicNotice,
+    SubjectRef,  # noqa: F401 - re-exported: notices.SubjectRef
 )
 from portal.models.notices import TRACKING_ALPHABET, TRACKING_LENGTH
 from portal.roles import NATIONAL
@@ -64,6 +67,22 @@ def subject_key(obj: models.Model | str) -> str:
     if isinstance(obj, str):
         return obj
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def subject_object(notice: PublicNotice, model: type[M] | QuerySet[M]) -> M:
+    """The notice's subject loaded through ``model`` (a model or a queryset, e.g. one with
+    ``select_for_update()``); a notice about another model is refused with ``ValueError``
+    and a missing row raises the model's ``DoesNotExist``."""
+    queryset = model if isinstance(model, QuerySet) else model._default_manager.all()
+    ref = notice.subject_ref
+    if ref.label != queryset.model._meta.label_lower:
+        raise ValueError(
+            f"notice {notice.pk} is about {ref.label}, not {queryset.model._meta.label_lower}"
+        )
+    return queryset.get(pk=ref.pk)
 
 
 # --- Registry of notice kinds ---------------------------------------------------------------
