@@ -1,4 +1,4 @@
-"""Template helpers: query strings for pagination, Chinese dates, masked IDs."""
+"""Template helpers: query strings for pagination, Chinese dates, masked IDs, page slots."""
 
 from __future__ import annotations
 
@@ -54,3 +54,11 @@ def jurisdiction_name(code: str) -> str:
     from portal.models import jurisdiction_label
 
     return jurisdiction_label(code)
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name: str, obj=None):
+    """``{% slot "catalog.occupation" occupation %}``: what other apps put on this page."""
+    from portal import slots
+
+    return slots.render(name, context.get("request"), obj)
