@@ -47,10 +47,17 @@ def register() -> None:
 
 
 def _objections_panel(request) -> Panel | None:
+    from django.db.models import Count, Min
+
     from portal import access, notices
+    from portal.models import Objection, ObjectionStatus
 
     if not access.can(request.user, "portal.notice.decide"):
         return None
+    pending = Objection.objects.filter(
+        status=ObjectionStatus.PENDING,
+        notice__in=notices.notices_for_official(request.user).values("pk"),
+    ).aggregate(count=Count("pk"), oldest=Min("submitted_at"))
     return Panel(
         title=_("Objections to public notices"),
         text=_(
@@ -58,7 +65,8 @@ def _objections_panel(request) -> Panel | None:
             "close at the end of its period (Art 14)."
         ),
         links=[PanelLink(_("Public notices of my jurisdiction"), reverse("notices:manage"))],
-        count=notices.pending_objection_count(request.user),
+        count=pending["count"],
+        oldest=pending["oldest"],
         order=20,
     )
 
