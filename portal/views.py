@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal import dashboards, queries, services
+from portal import audit, dashboards, queries, services
 from portal.audit_forms import AuditFilterForm
 from portal.forms import CalendarDayForm, SignInForm
 from portal.models import AgencyMembership, CalendarDay, jurisdiction_label
@@ -166,6 +166,7 @@ def _audit_page(request, entries, *, agencies=None, template="portal/audit_list.
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = audit.link_objects(request.user, page.object_list)
     return render(request, template, {"form": form, "page": page, **(extra or {})})
 
 
