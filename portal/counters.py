@@ -39,8 +39,6 @@ __all__ = [
 MAX_KEY = 100
 
 
-
-
 class CounterExhausted(ValidationError):
     """The numbers of a key would pass their maximum; nothing was allocated."""
 

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "portal.access.middleware.PasswordChangeRequiredMiddleware",
     "portal.access.middleware.AgencyWorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.ui.helpers.SignInRequiredMiddleware",  # object_for's anonymous visitors sign in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.access.middleware.SecurityHeadersMiddleware",
 ]

@@ -71,7 +71,17 @@ def register() -> None:
     )
     for action, label in AUDIT_LABELS.items():
         audit.register_label(action, label)
+    audit.register_object_url("portal.user", _account_url)
     register_ui()
+
+
+def _account_url(user, object_id: str) -> str | None:
+    """The trail links an account to its page for the officials who manage it."""
+    from portal import accounts
+
+    if object_id.isdigit() and accounts.manageable_accounts(user).filter(pk=object_id).exists():
+        return reverse("accounts:detail", args=[object_id])
+    return None
 
 
 def _accounts_panel(request) -> Panel | None:

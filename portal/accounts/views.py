@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
@@ -21,15 +22,15 @@ from portal.accounts.forms import AccountFilterForm, AccountForm, CodeForm, Sign
 from portal.audit import describe
 from portal.models import AuditEntry, User, jurisdiction_label
 from portal.roles import NATIONAL
+from portal.ui.helpers import crumbs, loads
+
+# Account pages start from the list of accounts.
+ACCOUNTS = (gettext_lazy("Authority accounts"), reverse_lazy("accounts:list"))
 
 
-def _crumbs(*extra) -> list[tuple[str, str]]:
-    return [(_("Authority accounts"), reverse("accounts:list")), *extra]
-
-
-def _account(request, pk: int) -> User:
-    """The account, if it is in the manager's jurisdiction; otherwise 404 (Art 24)."""
-    return get_object_or_404(accounts.manageable_accounts(request.user), pk=pk)
+def _manageable(request):
+    """The accounts of the manager's jurisdiction; any other answers 404 (Art 24)."""
+    return accounts.manageable_accounts(request.user)
 
 
 def account_list(request):
@@ -65,8 +66,9 @@ def _one_time_password_page(request, account: User, password: str, *, created: b
             "account": account,
             "password": password,
             "created": created,
-            "breadcrumbs": _crumbs(
-                (account.display_name, reverse("accounts:detail", args=[account.pk]))
+            "breadcrumbs": crumbs(
+                (account.display_name, reverse("accounts:detail", args=[account.pk])),
+                root=ACCOUNTS,
             ),
         },
     )
@@ -87,12 +89,16 @@ def account_create(request):
     return render(
         request,
         "portal/accounts/form.html",
-        {"form": form, "title": _("New account"), "breadcrumbs": _crumbs((_("New account"), ""))},
+        {
+            "form": form,
+            "title": _("New account"),
+            "breadcrumbs": crumbs(_("New account"), root=ACCOUNTS),
+        },
     )
 
 
-def account_detail(request, pk: int):
-    account = _account(request, pk)
+@loads(_manageable, as_="account")
+def account_detail(request, account: User):
     user = request.user
     history = AuditEntry.objects.filter(object_type="portal.user", object_id=str(account.pk))
     entries = [(e, describe(e.action)) for e in history.order_by("-created_at")[:10]]
@@ -110,14 +116,13 @@ def account_detail(request, pk: int):
             "may_reset_password": access.can(user, "portal.account.reset_password", account),
             "may_reset_2fa": access.can(user, "portal.account.reset_2fa", account),
             "entries": entries,
-            "breadcrumbs": _crumbs((account.display_name, "")),
+            "breadcrumbs": crumbs(account.display_name, root=ACCOUNTS),
         },
     )
 
 
-def account_edit(request, pk: int):
-    account = _account(request, pk)
-    access.require(request.user, "portal.account.change", account)
+@loads(_manageable, "portal.account.change", as_="account")
+def account_edit(request, account: User):
     form = AccountForm(request.POST or None, manager=request.user, account=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +143,7 @@ def account_edit(request, pk: int):
             "form": form,
             "account": account,
             "title": _("Edit account"),
-            "breadcrumbs": _crumbs((account.display_name, detail_url), (_("Edit"), "")),
+            "breadcrumbs": crumbs((account.display_name, detail_url), _("Edit"), root=ACCOUNTS),
         },
     )
 
@@ -181,10 +186,7 @@ _CONFIRMS = {
 def _confirmed_action(kind: str):
     action, question, button, done = _CONFIRMS[kind]
 
-    def view(request, pk: int):
-        account = _account(request, pk)
-        if not access.can(request.user, action, account):
-            raise PermissionDenied(action)
+    def view(request, account: User):
         if request.method == "POST":
             if kind == "reset_password":
                 password = accounts.reset_password(request.user, account)
@@ -205,12 +207,13 @@ def _confirmed_action(kind: str):
                 "question": question,
                 "button": button,
                 "detail_url": detail_url,
-                "breadcrumbs": _crumbs((account.display_name, detail_url), (button, "")),
+                "breadcrumbs": crumbs((account.display_name, detail_url), button, root=ACCOUNTS),
             },
         )
 
     view.__name__ = f"account_{kind}"
     view.__qualname__ = view.__name__
+    view = loads(_manageable, action, as_="account")(view)
     return never_cache(view) if kind == "reset_password" else view
 
 

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,38 @@ def labelled_actions() -> list[str]:
 def describe(action: str) -> str:
     label = _LABELS.get(action)
     return str(label) if label is not None else action
+
+
+# Links from entries to their objects' pages, registered by each app (see register_object_url).
+ObjectUrl = Callable[[Any, str], "str | None"]
+_OBJECT_URLS: dict[str, ObjectUrl] = {}
+
+
+def register_object_url(model_label: str, fn: ObjectUrl) -> None:
+    """How the trail links an object of ``model_label`` (``portal.User`` or ``portal.user``,
+    as entries record it): ``fn(user, object_id)`` returns the URL of the object's page
+    when ``user`` may open it, else None (then the entry names the object unlinked)."""
+    _OBJECT_URLS[model_label.lower()] = fn
+
+
+def object_url(user, object_type: str, object_id: str) -> str | None:
+    """The page of an entry's object for ``user``, or None (unknown type, not allowed)."""
+    fn = _OBJECT_URLS.get(object_type)
+    if fn is None or not object_id:
+        return None
+    return fn(user, object_id) or None
+
+
+def link_objects(user, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The entries, each with ``object_url`` set for ``user`` (one lookup per object)."""
+    found: dict[tuple[str, str], str | None] = {}
+    linked = list(entries)
+    for entry in linked:
+        key = (entry.object_type, entry.object_id)
+        if key not in found:
+            found[key] = object_url(user, *key)
+        entry.object_url = found[key]
+    return linked
 
 
 # --- Sanitising --------------------------------------------------------------------------

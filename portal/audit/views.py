@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from portal import audit
 from portal.audit import queries
 from portal.audit.forms import AuditFilterForm
 
@@ -26,6 +27,7 @@ def _audit_page(request, entries, *, agencies=None, template="portal/audit_list.
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = audit.link_objects(request.user, page.object_list)
     return render(request, template, {"form": form, "page": page, **(extra or {})})
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_KEY = 100
 
+
 class Counter(models.Model):
     """The last number handed out for one key (``catalog.spec_filing:2026``, say)."""
 

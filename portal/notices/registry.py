@@ -44,15 +44,53 @@ def register() -> None:
     )
     for action, label in AUDIT_LABELS.items():
         audit.register_label(action, label)
+    audit.register_object_url("portal.publicnotice", _notice_url)
+    audit.register_object_url("portal.objection", _objection_url)
     register_ui()
     register_job()
 
 
+def _notice_url(user, object_id: str) -> str | None:
+    """The officials deciding its objections open the notice's page; others its public page
+    (every notice is public, open or closed)."""
+    from portal import notices
+
+    if not object_id.isdigit():
+        return None
+    if notices.notice_for_official(user, int(object_id)) is not None:
+        return reverse("notices:manage_detail", args=[object_id])
+    if notices.notice_for_public(int(object_id)) is not None:
+        return reverse("notices:detail", args=[object_id])
+    return None
+
+
+def _objection_url(user, object_id: str) -> str | None:
+    """An objection is shown (with the objector's identity) to the officials deciding it only."""
+    from portal import notices
+    from portal.models import Objection
+
+    notice_id = (
+        Objection.objects.filter(pk=object_id).values_list("notice_id", flat=True).first()
+        if object_id.isdigit()
+        else None
+    )
+    if notice_id is None or notices.notice_for_official(user, notice_id) is None:
+        return None
+    return reverse("notices:manage_detail", args=[notice_id])
+
+
 def _objections_panel(request) -> Panel | None:
+    from django.db.models import Count, Min
+
     from portal import access, notices
+    from portal.models import Objection, ObjectionStatus
 
     if not access.can(request.user, "portal.notice.decide"):
         return None
+    pending = Objection.objects.filter(
+        status=ObjectionStatus.PENDING,
+        notice__in=notices.notices_for_official(request.user).values("pk"),
+    ).aggregate(count=Count("pk"), oldest=Min("submitted_at"))
     return Panel(
         title=_("Objections to public notices"),
         text=_(
@@ -60,7 +98,8 @@ def _objections_panel(request) -> Panel | None:
             "close at the end of its period (Art 14)."
         ),
         links=[PanelLink(_("Public notices of my jurisdiction"), reverse("notices:manage"))],
-        count=notices.pending_objection_count(request.user),
+        count=pending["count"],
+        oldest=pending["oldest"],
         order=20,
     )
 

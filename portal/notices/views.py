@@ -4,32 +4,24 @@ officials' notices with objections; the agency's view of objections (no identiti
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from portal import clock, notices
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
 from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
+from portal.ui.helpers import crumbs, form_action
 
 PAGE_SIZE = 20
 
 
-def _crumbs(*items):
-    return [(_("Notices and announcements"), reverse("notices:list")), *items]
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    fields = {"name", "contact", "content", "evidence", "reason"}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in fields and field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+# The public pages start from the list of notices, not from the workspace.
+NOTICES = (gettext_lazy("Notices and announcements"), reverse_lazy("notices:list"))
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -58,28 +50,29 @@ def notice_detail(request, pk: int):
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
         form = ObjectionForm(data, files, captcha_session=request.session)
-        if request.method == "POST" and form.is_valid():
-            try:
-                objection = notices.file_objection(
-                    notice,
-                    name=form.cleaned_data["name"],
-                    contact=form.cleaned_data["contact"],
-                    content=form.cleaned_data["content"],
-                    evidence=form.cleaned_data.get("evidence"),
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                # Shown once, in this response only: it is not kept anywhere we display again.
-                return render(
-                    request,
-                    "portal/notices/filed.html",
-                    {
-                        "notice": notice,
-                        "code": notices.format_tracking_code(objection.tracking_code),
-                        "breadcrumbs": _crumbs((notice.title, "")),
-                    },
-                )
+        filed = form_action(
+            request,
+            form,
+            lambda data: notices.file_objection(
+                notice,
+                name=data["name"],
+                contact=data["contact"],
+                content=data["content"],
+                evidence=data.get("evidence"),
+            ),
+            # Shown once, in this response only: it is not kept anywhere we display again.
+            success_url=lambda objection: render(
+                request,
+                "portal/notices/filed.html",
+                {
+                    "notice": notice,
+                    "code": notices.format_tracking_code(objection.tracking_code),
+                    "breadcrumbs": crumbs(notice.title, root=NOTICES),
+                },
+            ),
+        )
+        if filed is not None:
+            return filed
     elif request.method == "POST":
         messages.error(request, _("This public notice no longer accepts objections."))
         return redirect("notices:detail", pk=notice.pk)
@@ -94,7 +87,7 @@ def notice_detail(request, pk: int):
             "days_left": notices.days_left(notice),
             "last_day": accepting and notice.ends_on == clock.today(),
             "form": form,
-            "breadcrumbs": _crumbs((notice.title, "")),
+            "breadcrumbs": crumbs(notice.title, root=NOTICES),
         },
     )
 
@@ -114,7 +107,7 @@ def track(request):
             "form": form,
             "result": result,
             "searched": searched,
-            "breadcrumbs": _crumbs((_("Track an objection"), "")),
+            "breadcrumbs": crumbs(_("Track an objection"), root=NOTICES),
         },
     )
 
@@ -158,19 +151,20 @@ def manage_detail(request, pk: int):
             return redirect("notices:manage_detail", pk=notice.pk)
         form = DecisionForm(request.POST, prefix=f"o{objection.pk}")
         forms[objection.pk] = form
-        if form.is_valid():
-            decide = (
-                notices.uphold_objection
-                if form.cleaned_data["decision"] == DecisionForm.UPHOLD
-                else notices.dismiss_objection
-            )
-            try:
-                decide(request.user, objection, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The decision has been recorded."))
-                return redirect("notices:manage_detail", pk=notice.pk)
+
+        def decide(data):
+            uphold = data["decision"] == DecisionForm.UPHOLD
+            service = notices.uphold_objection if uphold else notices.dismiss_objection
+            return service(request.user, objection, reason=data["reason"])
+
+        if done := form_action(
+            request,
+            form,
+            decide,
+            success_url=reverse("notices:manage_detail", args=[notice.pk]),
+            message=_("The decision has been recorded."),
+        ):
+            return done
     rows = [{"objection": o, "form": forms.get(o.pk)} for o in objections]
     return render(
         request,
@@ -182,10 +176,9 @@ def manage_detail(request, pk: int):
             "jurisdiction": jurisdiction_label(notice.jurisdiction),
             "days_left": notices.days_left(notice),
             "period_over": notice.ends_on < clock.today(),
-            "breadcrumbs": [
-                (_("Public notices"), reverse("notices:manage")),
-                (notice.title, ""),
-            ],
+            "breadcrumbs": crumbs(
+                (_("Public notices"), reverse("notices:manage")), notice.title, root=None
+            ),
         },
     )
 

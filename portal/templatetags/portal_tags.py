@@ -1,4 +1,4 @@
-"""Template helpers: query strings for pagination, Chinese dates, masked IDs, document links."""
+"""Template helpers: pagination query strings, Chinese dates, masked IDs, documents, slots."""
 
 from __future__ import annotations
 
@@ -66,3 +66,11 @@ def document_link(doc, label=None) -> dict:
 def document_state(doc) -> dict:
     """「（正在生成）」 after a pending document's link, 「（未能生成）」 after a failed one."""
     return {"doc": doc}
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name: str, obj=None):
+    """``{% slot "catalog.occupation" occupation %}``: what other apps put on this page."""
+    from portal import slots
+
+    return slots.render(name, context.get("request"), obj)

@@ -1,1 +1,1 @@
-"""The UI shell: navigation, dashboard panels, context processors, home and dashboards."""
+"""The UI shell every app uses: view helpers, navigation, dashboard panels, page slots."""

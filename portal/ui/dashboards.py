@@ -2,14 +2,23 @@
 
 A panel is a function ``(request) -> Panel | None``; it returns None when it has
 nothing to say to this user. Panels are registered for roles, like menu entries.
+
+A panel over a queue gives ``count`` (items waiting), ``oldest`` (when the longest-waiting
+item arrived) and ``due_on`` (the earliest date by which one must be dealt with); the
+dashboard shows them the same way for every app (「3 项待办 · 最早已等待 5 天 · 6月3日到期」),
+an overdue queue highlighted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.functional import Promise
+
+from portal import clock
 
 
 @dataclass
@@ -25,6 +34,28 @@ class Panel:
     links: list[PanelLink] = field(default_factory=list)
     count: int | None = None  # pending items, shown as a badge
     order: int = 100
+    oldest: dt.datetime | None = None  # arrival of the longest-waiting item
+    due_on: dt.date | None = None  # the earliest deadline among the waiting items
+
+    @property
+    def shows_waiting(self) -> bool:
+        return self.oldest is not None or self.due_on is not None
+
+    @property
+    def waiting_days(self) -> int | None:
+        """Whole days the oldest item has waited (0 when it arrived today)."""
+        if self.oldest is None:
+            return None
+        arrived = (
+            timezone.localdate(self.oldest)
+            if timezone.is_aware(self.oldest)
+            else self.oldest.date()
+        )
+        return max((clock.today() - arrived).days, 0)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < clock.today()
 
 
 PanelFactory = Callable[[object], Panel | None]
