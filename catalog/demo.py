@@ -71,17 +71,11 @@ def level_inputs(level_codes: list[str]) -> list[services.LevelInput]:
 
 
 def render_standard_pdf(standard: NationalStandard) -> bytes:
-    levels = [
-        queries.to_basis(standard, r)
-        for r in standard.levels.select_related("level").prefetch_related(
-            "methods", "eligibility__prior_level"
-        )
-    ]
     return pdf.render_pdf(
-        "catalog/pdf/standard.html",
+        "catalog/standards/standard_pdf.html",
         {
             "standard": standard,
-            "levels": levels,
+            "levels": queries.level_bases(standard),
             "work_types": standard.work_types.all(),
             "is_demo": standard.is_demo,
         },
