@@ -7,7 +7,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog import queries, services
-from catalog.models import EvaluationSpec, Method, Occupation, SkillLevel, WorkType
+from catalog.models import (
+    EligibilityRoute,
+    EvaluationSpec,
+    Method,
+    Occupation,
+    SkillLevel,
+    WorkType,
+)
 from portal import codes
 
 
@@ -123,7 +130,7 @@ class BaseLevelFormSet(forms.BaseFormSet):
             if data.get("prior_level_years") is not None and below is not None:
                 eligibility.append(
                     services.EligibilityInput(
-                        "prior_level",
+                        EligibilityRoute.PRIOR_LEVEL,
                         prior_level=below.pk,
                         years=data["prior_level_years"],
                         description=gettext(
@@ -135,7 +142,7 @@ class BaseLevelFormSet(forms.BaseFormSet):
             if data.get("total_years") is not None:
                 eligibility.append(
                     services.EligibilityInput(
-                        "total_years",
+                        EligibilityRoute.TOTAL_YEARS,
                         years=data["total_years"],
                         description=gettext("Has worked %(years)d years in the occupation.")
                         % {"years": data["total_years"]},
@@ -167,20 +174,23 @@ def spec_level_initial(agency, spec: EvaluationSpec | None) -> list[dict]:
         methods = {m.method: m for m in req.methods.all()}
         rules = {e.route: e for e in req.eligibility.all()}
         any_method = next(iter(methods.values()), None)
+        theory, skill = methods.get(Method.THEORY), methods.get(Method.SKILL)
+        prior, total = (
+            rules.get(EligibilityRoute.PRIOR_LEVEL),
+            rules.get(EligibilityRoute.TOTAL_YEARS),
+        )
         initial.append(
             {
                 "level": req.level,
                 "covers": True,
-                "theory": "theory" in methods,
-                "theory_minutes": methods["theory"].duration_minutes
-                if "theory" in methods
-                else None,
-                "skill": "skill" in methods,
-                "skill_minutes": methods["skill"].duration_minutes if "skill" in methods else None,
-                "review": "review" in methods,
+                "theory": theory is not None,
+                "theory_minutes": theory.duration_minutes if theory else None,
+                "skill": skill is not None,
+                "skill_minutes": skill.duration_minutes if skill else None,
+                "review": Method.REVIEW in methods,
                 "pass_mark": any_method.pass_mark if any_method else 60,
-                "prior_level_years": rules["prior_level"].years if "prior_level" in rules else None,
-                "total_years": rules["total_years"].years if "total_years" in rules else None,
+                "prior_level_years": prior.years if prior else None,
+                "total_years": total.years if total else None,
             }
         )
     return initial

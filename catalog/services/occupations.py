@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import Occupation, OccupationStatus, WorkType
+from catalog.models import Occupation, OccupationSource, OccupationStatus, WorkType
 from portal import access, audit, codes
 from portal.roles import NATIONAL
 
@@ -39,7 +39,7 @@ def create_occupation(
     is_digital=False,
     is_green=False,
     is_skill: bool | None = None,
-    source: str = "published_later",
+    source: str = OccupationSource.PUBLISHED_LATER,
     work_type_count=None,
 ) -> Occupation:
     """Add an occupation published or filed after the 2022 classification (Art 6)."""
@@ -77,7 +77,7 @@ def update_occupation(actor, occupation: Occupation, **fields) -> Occupation:
         setattr(occupation, name, value.strip() if isinstance(value, str) else value)
     occupation.is_skill = _skill_flag(occupation.major_category_id, occupation.is_skill)
     occupation.full_clean()
-    occupation.save()
+    occupation.save(update_fields=[*fields, "is_skill", "updated_at"])
     changes = audit.diff(before, occupation, OCCUPATION_FIELDS)
     if changes:
         audit.record(actor, "catalog.occupation.change", occupation, changes, province=NATIONAL)
@@ -100,7 +100,9 @@ def set_occupation_status(
     occupation.save(update_fields=["status", "updated_at"])
     audit.record(
         actor,
-        "catalog.occupation.withdraw" if status == "withdrawn" else "catalog.occupation.restore",
+        "catalog.occupation.withdraw"
+        if status == OccupationStatus.WITHDRAWN
+        else "catalog.occupation.restore",
         occupation,
         {"status": [old, status], "reason": [None, reason.strip() or None]},
         province=NATIONAL,

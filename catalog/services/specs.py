@@ -22,12 +22,85 @@ from portal import access, audit, clock
 from portal.audit_models import Audience
 
 SPEC_FIELDS = ("title", "summary", "occupation_id", "work_type_id")
+EDITABLE = (SpecStatus.DRAFT, SpecStatus.RETURNED)
+FINAL = (SpecStatus.FILED, SpecStatus.REFUSED, SpecStatus.WITHDRAWN)
 
 
-def _refuse_if_covered(spec: EvaluationSpec) -> None:
-    reasons = covered_by_standard(spec)
-    if reasons:
-        raise ValidationError([ValidationError(r, code="covered_by_standard") for r in reasons])
+# --- Refusals: why an action cannot be taken now, for the service and for the page ---------------
+
+
+def _refusal(actor, action: str, spec: EvaluationSpec, errors: list[ValidationError]) -> str | None:
+    # The services check access first and answer 403 (PermissionDenied); the text is for pages.
+    if not access.can(actor, action, spec):
+        return _("Your account may not do this. If you think it should, ask your administrator.")
+    return " ".join(ValidationError(errors).messages) if errors else None
+
+
+def _covered(spec: EvaluationSpec) -> list[ValidationError]:
+    return [ValidationError(r, code="covered_by_standard") for r in covered_by_standard(spec)]
+
+
+def _submission_errors(spec: EvaluationSpec) -> list[ValidationError]:
+    if spec.status not in EDITABLE:
+        return [
+            ValidationError(
+                _("Only a draft or a returned specification can be submitted."), code="wrong_state"
+            )
+        ]
+    if not spec.levels.exists():
+        return [
+            ValidationError(
+                _("Add at least one level with its methods before submitting."), code="no_levels"
+            )
+        ]
+    return _covered(spec)
+
+
+def submission_refusal(spec: EvaluationSpec, actor) -> str | None:
+    """Why ``actor`` may not submit ``spec`` for filing now, or None (Art 8, 17): it must be a
+    draft or returned, have a level, and cover no level a national standard in force covers.
+    ``submit_spec`` raises with it; the agency's page disables its button with it."""
+    return _refusal(actor, "catalog.spec.submit", spec, _submission_errors(spec))
+
+
+def _filing_errors(spec: EvaluationSpec) -> list[ValidationError]:
+    pending = spec.reviews.filter(decision=SpecReview.Decision.PENDING).exists()
+    if spec.status != SpecStatus.SUBMITTED or not pending:
+        return [
+            ValidationError(
+                _("This specification is not waiting for a decision."), code="wrong_state"
+            )
+        ]
+    return _covered(spec)
+
+
+def filing_refusal(spec: EvaluationSpec, actor) -> str | None:
+    """Why ``actor`` may not file ``spec`` now, or None (Art 8, 17): it must wait for a decision
+    and cover no level a national standard in force covers. ``file_spec`` raises with it; the
+    review page disables its button with it."""
+    return _refusal(actor, "catalog.spec.review", spec, _filing_errors(spec))
+
+
+def _withdrawal_errors(spec: EvaluationSpec) -> list[ValidationError]:
+    if spec.status in FINAL:
+        return [
+            ValidationError(_("This specification can no longer be withdrawn."), code="wrong_state")
+        ]
+    return []
+
+
+def withdrawal_refusal(spec: EvaluationSpec, actor) -> str | None:
+    """Why ``actor`` may not withdraw ``spec``, or None: filed, refused and withdrawn are final.
+    ``withdraw_spec`` raises with it; the agency's page offers the button only without it."""
+    return _refusal(actor, "catalog.spec.submit", spec, _withdrawal_errors(spec))
+
+
+def _raise(errors: list[ValidationError]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- The actions ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -81,7 +154,7 @@ def update_spec(
         .get(pk=spec.pk)
     )
     access.require(actor, "catalog.spec.edit", spec)
-    if spec.status not in (SpecStatus.DRAFT, SpecStatus.RETURNED):
+    if spec.status not in EDITABLE:
         raise ValidationError(
             _("Only a draft or a returned specification can be changed."), code="wrong_state"
         )
@@ -93,7 +166,7 @@ def update_spec(
     if spec.work_type_id and spec.work_type.occupation_id != spec.occupation_id:
         raise ValidationError({"work_type": _("The work type must belong to the occupation.")})
     spec.full_clean()
-    spec.save()
+    spec.save(update_fields=[*fields, "updated_at"])
     if levels is not None:
         for item in levels:
             check_level_allowed(spec.agency.kind, SkillLevel.objects.get(pk=item.level))
@@ -117,15 +190,7 @@ def submit_spec(actor, spec: EvaluationSpec, *, note: str = "") -> EvaluationSpe
         .get(pk=spec.pk)
     )
     access.require(actor, "catalog.spec.submit", spec)
-    if spec.status not in (SpecStatus.DRAFT, SpecStatus.RETURNED):
-        raise ValidationError(
-            _("Only a draft or a returned specification can be submitted."), code="wrong_state"
-        )
-    if not spec.levels.exists():
-        raise ValidationError(
-            _("Add at least one level with its methods before submitting."), code="no_levels"
-        )
-    _refuse_if_covered(spec)
+    _raise(_submission_errors(spec))
     rounds = spec.reviews.count()
     SpecReview.objects.create(
         spec=spec,
@@ -234,8 +299,7 @@ def file_spec(actor, spec: EvaluationSpec, *, comments: str = "") -> EvaluationS
         .get(pk=spec.pk)
     )
     access.require(actor, "catalog.spec.review", spec)
-    _pending_review(spec)
-    _refuse_if_covered(spec)
+    _raise(_filing_errors(spec))
     review = _decide(actor, spec, SpecReview.Decision.FILED, comments)
     today = clock.today()
     # Serialise numbering: lock the year's filed rows while the next number is taken.
@@ -278,12 +342,10 @@ def refuse_spec(actor, spec: EvaluationSpec, *, reason: str) -> EvaluationSpec:
 
 @transaction.atomic
 def withdraw_spec(actor, spec: EvaluationSpec) -> EvaluationSpec:
+    """The agency withdraws its specification, closing a pending round (Art 8)."""
     spec = EvaluationSpec.objects.select_for_update().get(pk=spec.pk)
     access.require(actor, "catalog.spec.submit", spec)
-    if spec.status in (SpecStatus.FILED, SpecStatus.REFUSED, SpecStatus.WITHDRAWN):
-        raise ValidationError(
-            _("This specification can no longer be withdrawn."), code="wrong_state"
-        )
+    _raise(_withdrawal_errors(spec))
     old, spec.status = spec.status, SpecStatus.WITHDRAWN
     spec.reviews.filter(decision=SpecReview.Decision.PENDING).update(
         decision=SpecReview.Decision.WITHDRAWN, decided_at=clock.now(), decided_by=actor

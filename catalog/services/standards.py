@@ -110,7 +110,7 @@ def update_standard(
             raise ValueError(f"unknown standard field {name}")
         setattr(standard, name, value)
     standard.full_clean()
-    standard.save()
+    standard.save(update_fields=list(fields))
     if work_types is not None:
         standard.work_types.set(list(work_types))
     if levels is not None:

@@ -111,9 +111,12 @@ def agency_spec_detail(request, agency_id: int, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         return redirect("catalog:agency_spec", agency_id, spec.pk)
-    return render(
-        request, "catalog/specs/spec_detail.html", queries.spec_page(spec, agency_side=True)
+    context = queries.spec_page(spec, agency_side=True)
+    context.update(
+        submission_refusal=services.submission_refusal(spec, request.user),
+        withdrawal_refusal=services.withdrawal_refusal(spec, request.user),
     )
+    return render(request, "catalog/specs/spec_detail.html", context)
 
 
 # --- The filing queue (national testing centre, ministry) -------------------------------------
@@ -147,7 +150,11 @@ def spec_review(request, pk: int):
         else:
             return redirect("catalog:spec_review", spec.pk)
     context = queries.spec_page(spec, agency_side=False)
-    context.update(form=form, can_review=access.can(request.user, "catalog.spec.review", spec))
+    context.update(
+        form=form,
+        can_review=access.can(request.user, "catalog.spec.review", spec),
+        filing_refusal=services.filing_refusal(spec, request.user),
+    )
     return render(request, "catalog/specs/spec_detail.html", context)
 
 
