@@ -8,6 +8,6 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from catalog import rules
+        from catalog import registry
 
-        rules.register()
+        registry.register()

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 
 from catalog import queries, services
 from catalog.models import (
+    EligibilityRoute,
     EvaluationSpec,
     Method,
     NationalStandard,
@@ -49,7 +50,7 @@ def level_inputs(level_codes: list[str]) -> list[services.LevelInput]:
         total = TOTAL_YEARS[code]
         eligibility = [
             services.EligibilityInput(
-                "total_years",
+                EligibilityRoute.TOTAL_YEARS,
                 years=total,
                 description=f"累计从事本职业工作{total}年（含）以上（演示数据）",
             )
@@ -59,7 +60,7 @@ def level_inputs(level_codes: list[str]) -> list[services.LevelInput]:
             eligibility.insert(
                 0,
                 services.EligibilityInput(
-                    "prior_level",
+                    EligibilityRoute.PRIOR_LEVEL,
                     prior_level=below[code],
                     years=years,
                     description=f"取得本职业{GRADE[below[code]]}职业技能等级证书后，"
@@ -71,17 +72,11 @@ def level_inputs(level_codes: list[str]) -> list[services.LevelInput]:
 
 
 def render_standard_pdf(standard: NationalStandard) -> bytes:
-    levels = [
-        queries.to_basis(standard, r)
-        for r in standard.levels.select_related("level").prefetch_related(
-            "methods", "eligibility__prior_level"
-        )
-    ]
     return pdf.render_pdf(
-        "catalog/pdf/standard.html",
+        "catalog/standards/standard_pdf.html",
         {
             "standard": standard,
-            "levels": levels,
+            "levels": queries.level_bases(standard),
             "work_types": standard.work_types.all(),
             "is_demo": standard.is_demo,
         },

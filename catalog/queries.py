@@ -1,4 +1,5 @@
-"""Read paths of the catalog, including ``basis_for``: the governing basis of assessment.
+"""Read paths of the catalog, including ``basis_for``: the governing basis of assessment,
+and the read models of the catalog's pages.
 
 Art 17: where a national standard covers the occupation (work type) and level,
 it governs; otherwise a specification filed by the agency (Art 8) may.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from catalog.models import (
     EligibilityRule,
     EvaluationSpec,
     LevelRequirement,
+    MajorCategory,
     Method,
     MethodRequirement,
     NationalStandard,
@@ -25,6 +29,9 @@ from catalog.models import (
     WorkType,
 )
 from portal import access, clock
+
+if TYPE_CHECKING:
+    from catalog.services.imports import ImportPlan
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,7 @@ def search_occupations(
     marker: str = "",
     has_standard: bool | None = None,
     include_withdrawn: bool = False,
+    status: str = "",
     on: dt.date | None = None,
 ) -> QuerySet[Occupation]:
     """Public catalogue search: a code prefix (``6-31``) or part of the name (``电工``)."""
@@ -275,6 +283,8 @@ def search_occupations(
             occupation=OuterRef("pk"), effective_from__lte=on
         )
         qs = qs.filter(Exists(in_force)) if has_standard else qs.exclude(Exists(in_force))
+    if status:
+        qs = qs.filter(status=status)
     return qs.order_by("code")
 
 
@@ -288,3 +298,160 @@ def filed_specs() -> QuerySet[EvaluationSpec]:
     return EvaluationSpec.objects.filter(status=SpecStatus.FILED).select_related(
         "agency", "occupation", "work_type"
     )
+
+
+def major_category(code: str) -> MajorCategory | None:
+    return MajorCategory.objects.filter(pk=code).first()
+
+
+def covered_by_standard(spec: EvaluationSpec, *, on: dt.date | None = None) -> list[str]:
+    """The spec's levels that a national standard in force already covers (refusal reasons)."""
+    reasons = []
+    for requirement in spec.levels.select_related("level"):
+        found = standard_basis(spec.occupation, requirement.level, work_type=spec.work_type, on=on)
+        if found is not None:
+            reasons.append(
+                _("%(level)s is covered by the national standard %(standard)s.")
+                % {"level": requirement.level.display, "standard": str(found)}
+            )
+    return reasons
+
+
+# --- Read models of the pages --------------------------------------------------------------------
+
+
+def level_bases(owner: NationalStandard | EvaluationSpec) -> list[Basis]:
+    """Every level a standard or a specification covers, as the ``Basis`` its page shows."""
+    return [
+        to_basis(owner, r)
+        for r in owner.levels.select_related("level").prefetch_related(
+            "methods", "eligibility__prior_level"
+        )
+    ]
+
+
+def public_occupations() -> QuerySet[Occupation]:
+    return Occupation.objects.select_related("major_category").prefetch_related("work_types")
+
+
+def occupation_page(occupation: Occupation) -> dict:
+    """The public page of an occupation: each of the five levels with the standard governing
+    it (Art 17), every edition of its standards, and the specifications filed for it."""
+    five = list(five_levels())
+    bases = standard_bases(occupation, five)
+    return {
+        "occupation": occupation,
+        "rows": [{"level": level, "basis": bases[level.pk]} for level in five],
+        "standards": occupation.standards.select_related("document", "supersedes").order_by(
+            "-effective_from"
+        ),
+        "specs": filed_specs().filter(occupation=occupation),
+    }
+
+
+def catalogue_rows(**search) -> QuerySet[Occupation]:
+    """The keepers' list: withdrawn occupations included, with the number of work types."""
+    return search_occupations(include_withdrawn=True, **search).annotate(
+        work_type_rows=Count("work_types")
+    )
+
+
+def manage_occupation_page(occupation: Occupation) -> dict:
+    """The keepers' page of an occupation: its work types and every edition of its standards."""
+    return {
+        "occupation": occupation,
+        "work_types": occupation.work_types.order_by("status", "name"),
+        "standards": occupation.standards.select_related("supersedes", "document")
+        .prefetch_related("levels__level")
+        .order_by("-effective_from"),
+    }
+
+
+def all_standards() -> QuerySet[NationalStandard]:
+    """Every edition of every national standard, by occupation, newest first."""
+    return (
+        NationalStandard.objects.select_related("occupation", "document")
+        .prefetch_related("levels__level")
+        .order_by("occupation__code", "-effective_from")
+    )
+
+
+def search_standards(q: str = "") -> QuerySet[NationalStandard]:
+    """The keepers' list of standards: an occupation code prefix, or part of a name or title."""
+    items = (
+        NationalStandard.objects.select_related(
+            "occupation", "supersedes", "superseded_by", "document"
+        )
+        .prefetch_related("levels__level")
+        .order_by("occupation__code", "-effective_from")
+    )
+    if q:
+        code = q.replace("－", "-").replace(" ", "")
+        items = items.filter(
+            Q(occupation__code__startswith=code)
+            | Q(occupation__name__contains=q)
+            | Q(title__contains=q)
+        )
+    return items
+
+
+def standard_page(standard: NationalStandard) -> dict:
+    return {
+        "standard": standard,
+        "levels": level_bases(standard),
+        "work_types": standard.work_types.all(),
+    }
+
+
+def agency_specs(agency) -> QuerySet[EvaluationSpec]:
+    return EvaluationSpec.objects.filter(agency=agency).select_related("occupation", "work_type")
+
+
+def spec_queue(user, status: str) -> QuerySet[EvaluationSpec]:
+    """The filing queue: the specifications the user may see, in one state, oldest first."""
+    items = specs_visible_to(user)
+    if status in SpecStatus.values:
+        items = items.filter(status=status)
+    return items.order_by("updated_at")
+
+
+def spec_page(spec: EvaluationSpec, *, agency_side: bool) -> dict:
+    """A specification with its levels and filing rounds, and the levels a standard in force
+    covers while it can still be submitted or filed (Art 8, 17)."""
+    open_states = (SpecStatus.DRAFT, SpecStatus.RETURNED, SpecStatus.SUBMITTED)
+    return {
+        "spec": spec,
+        "levels": level_bases(spec),
+        "reviews": spec.reviews.select_related("submitted_by", "decided_by").order_by("round"),
+        "agency_side": agency_side,
+        "editable": spec.status in (SpecStatus.DRAFT, SpecStatus.RETURNED),
+        "conflicts": covered_by_standard(spec) if spec.status in open_states else [],
+    }
+
+
+def import_preview_rows(plan: ImportPlan) -> list[dict]:
+    """The occupations an import changes, each change as (label, old, new) for the preview."""
+
+    def show(value) -> str:
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return "—" if value in (None, "") else str(value)
+
+    label_of = {
+        "name": _("Name"),
+        "major_category_id": _("Major category"),
+        "is_digital": _("Digital occupation (S)"),
+        "is_green": _("Green occupation (L)"),
+        "work_type_count": Occupation._meta.get_field("work_type_count").verbose_name,
+    }
+    return [
+        {
+            "line": row.line,
+            "code": occupation.code,
+            "name": occupation.name,
+            "changes": [
+                (label_of.get(f, f), show(old), show(new)) for f, (old, new) in changes.items()
+            ],
+        }
+        for occupation, row, changes in plan.updates
+    ]

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from catalog import imports
 from catalog.models import Occupation
+from catalog.services import imports
 from portal.access import SYSTEM
 from portal.audit_models import AuditEntry
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from catalog import imports
+from catalog.services import imports
 from portal.access import SYSTEM
 from portal.models import User
 

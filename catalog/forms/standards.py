@@ -1,21 +1,14 @@
-"""Forms of the officials' catalogue pages: occupations, work types, the import with its
-preview, and national standards with their levels (one form per skill level)."""
+"""Forms of national standards (Art 7, 8): the occupation, the edition, one form per skill
+level with its methods, ratios and eligibility, and the PDF."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
-
 from django import forms
-from django.core import signing
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog import imports, services
-from catalog.forms import ImportForm, OccupationForm, OccupationSearchForm, WorkTypeForm
+from catalog import queries, services
 from catalog.models import (
     EligibilityRoute,
     EligibilityRule,
@@ -24,7 +17,6 @@ from catalog.models import (
     MethodRequirement,
     NationalStandard,
     Occupation,
-    OccupationSource,
     OccupationStatus,
     SkillLevel,
     WorkType,
@@ -35,184 +27,6 @@ from portal import codes
 def _label(model, field: str) -> str:
     """A form label from the model's (already translated) verbose name."""
     return capfirst(model._meta.get_field(field).verbose_name)
-
-
-# --- Occupations and work types -------------------------------------------------------------------
-
-
-class OccupationFilterForm(OccupationSearchForm):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All")), *OccupationStatus.choices],
-    )
-
-
-class OccupationManageForm(OccupationForm):
-    """``OccupationForm`` with the code fixed once created and the code's category checked."""
-
-    class Meta(OccupationForm.Meta):
-        error_messages = {
-            "code": {"unique": _("An occupation with this code is already in the catalogue.")},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The code identifies the occupation everywhere (certificates, scopes): never changed.
-            self.fields["code"].disabled = True
-        else:
-            self.fields["source"].initial = OccupationSource.PUBLISHED_LATER
-        self.fields["code"].help_text = _("For example 6-31-01-03.")
-
-    def clean(self):
-        data = super().clean()
-        code, category = data.get("code"), data.get("major_category")
-        try:
-            codes.parse_occupation_code(code or "")
-        except ValueError:
-            return data  # the model's validator names what is wrong with the code
-        if category and code[:1] != category.code:
-            self.add_error(
-                "major_category",
-                forms.ValidationError(
-                    _("The code %(code)s does not belong to major category %(category)s."),
-                    code="category_mismatch",
-                    params={"code": code, "category": category.code},
-                ),
-            )
-        return data
-
-    def service_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "major_category_id": data["major_category"].code,
-            "is_digital": data["is_digital"],
-            "is_green": data["is_green"],
-            "source": data["source"],
-            "work_type_count": data["work_type_count"],
-        }
-
-
-class WorkTypeManageForm(WorkTypeForm):
-    is_demo = forms.BooleanField(label=_("Demo data"), required=False)
-
-
-# --- The import: upload, preview, apply -----------------------------------------------------------
-
-# The previewed file travels back in a hidden field, so it must stay small; the management
-# command (manage.py import_occupations) takes files of any size.
-PREVIEW_MAX_BYTES = 2 * 1024 * 1024
-TOKEN_SALT = "catalog.import.preview"  # noqa: S105 (a signing salt, not a secret)
-TOKEN_MAX_AGE = 60 * 60
-
-
-class ImportUploadForm(ImportForm):
-    source = forms.ChoiceField(
-        label=_label(Occupation, "source"),
-        choices=OccupationSource.choices,
-        initial=OccupationSource.CLASSIFICATION_2022,
-        help_text=_("Recorded on the occupations the file adds."),
-    )
-
-    def clean_file(self):
-        upload = super().clean_file()
-        if upload.size > PREVIEW_MAX_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "For the preview in the browser the file may be at most 2 MB; import larger "
-                    "files with the command manage.py import_occupations."
-                ),
-                code="too_large_for_preview",
-            )
-        return upload
-
-
-def plan_fingerprint(plan: imports.ImportPlan) -> str:
-    """What applying the plan would change, condensed: the preview and the apply must agree."""
-    summary = {
-        "creates": [
-            [r.code, r.name, r.major_category, r.work_type_count, r.is_digital, r.is_green]
-            for r in plan.creates
-        ],
-        "updates": [[o.code, sorted(changes.items())] for o, _r, changes in plan.updates],
-        "unchanged": plan.unchanged,
-    }
-    return hashlib.sha256(json.dumps(summary, default=str).encode()).hexdigest()
-
-
-class ImportApplyForm(forms.Form):
-    """The previewed file, sent back with a signed token naming its hash and the plan shown.
-
-    Applying re-validates every row (``apply_import`` plans again), so the token does
-    not guard the rules; it guarantees that what is applied is the file and the plan the
-    official saw, previewed by the same official within the hour.
-    """
-
-    content = forms.CharField(widget=forms.HiddenInput)
-    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
-    source = forms.ChoiceField(widget=forms.HiddenInput, choices=OccupationSource.choices)
-    token = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    @classmethod
-    def for_preview(
-        cls, user, data: bytes, filename: str, source: str, plan: imports.ImportPlan
-    ) -> ImportApplyForm:
-        token = signing.dumps(
-            {
-                "user": user.pk,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "plan": plan_fingerprint(plan),
-                "filename": filename,
-                "source": source,
-            },
-            salt=TOKEN_SALT,
-            compress=True,
-        )
-        return cls(
-            user=user,
-            initial={
-                "content": base64.b64encode(data).decode("ascii"),
-                "filename": filename,
-                "source": source,
-                "token": token,
-            },
-        )
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            raise forms.ValidationError(
-                _("The preview has expired; upload the file again."), code="bad_preview"
-            )
-        try:
-            content = base64.b64decode(data["content"], validate=True)
-            token = signing.loads(data["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        except (binascii.Error, ValueError, signing.BadSignature):
-            # SignatureExpired is a BadSignature.
-            raise forms.ValidationError(
-                _("The preview has expired; upload the file again."), code="bad_preview"
-            ) from None
-        if (
-            token.get("user") != getattr(self.user, "pk", None)
-            or token.get("sha256") != hashlib.sha256(content).hexdigest()
-            or token.get("filename") != data["filename"]
-            or token.get("source") != data["source"]
-        ):
-            raise forms.ValidationError(
-                _("The file is not the one previewed; upload it again."), code="not_previewed"
-            )
-        data["bytes"] = content
-        data["plan"] = token["plan"]
-        return data
-
-
-# --- National standards ---------------------------------------------------------------------------
 
 
 class StandardOccupationForm(forms.Form):
@@ -661,6 +475,23 @@ StandardLevelFormSet = forms.formset_factory(
     absolute_max=7,
     validate_max=True,
 )
+
+
+def standard_level_formset(data, standard: NationalStandard | None) -> BaseStandardLevelFormSet:
+    """One row per skill level, lowest first, filled from the standard where it covers it."""
+    levels = sorted(queries.levels(), key=lambda lv: lv.rank)
+    existing = {}
+    if standard is not None:
+        existing = {
+            r.level_id: r
+            for r in standard.levels.prefetch_related("methods", "eligibility__prior_level")
+        }
+    return StandardLevelFormSet(
+        data,
+        prefix="levels",
+        levels=levels,
+        initial=[level_initial(level, existing.get(level.pk)) for level in levels],
+    )
 
 
 class StandardDocumentForm(forms.Form):

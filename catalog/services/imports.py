@@ -247,7 +247,7 @@ def apply_import(
         for name, (_old, new) in changes.items():
             setattr(occupation, name, new)
         occupation.is_skill = occupation.major_category_id != "2"
-        occupation.save()
+        occupation.save(update_fields=[*changes, "is_skill", "updated_at"])
     audit.record(
         actor,
         "catalog.occupation.import",

@@ -1,4 +1,5 @@
-"""Access rules, audit sentences, menu entries and panels of the catalog."""
+"""The catalog's registrations: access rules of its actions, audit sentences, menu entries
+and dashboard panels; `register()` is called once from `CatalogConfig.ready()`."""
 
 from __future__ import annotations
 

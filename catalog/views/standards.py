@@ -1,0 +1,176 @@
+"""Pages of national standards (Art 7, 8, 17): the public list and page of an edition, and the
+keepers' list, the form of an edition with its levels, and its PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from catalog import queries, services
+from catalog.forms import (
+    StandardDocumentForm,
+    StandardForm,
+    StandardOccupationForm,
+    standard_level_formset,
+)
+from catalog.models import NationalStandard, Occupation
+from catalog.views._shared import apply_errors, crumbs
+
+
+def _standards_crumb() -> tuple[str, str]:
+    return (_("National standards"), reverse("catalog:manage_standards"))
+
+
+def _standards_of(occupation: Occupation) -> str:
+    return reverse("catalog:manage_standards") + "?" + urlencode({"q": occupation.code})
+
+
+def _all_valid(*forms) -> bool:
+    results = [f.is_valid() for f in forms]  # validate every form, so each shows its errors
+    return all(results)
+
+
+# --- Public pages -----------------------------------------------------------------------------
+
+
+def standards(request):
+    page = Paginator(queries.all_standards(), 50).get_page(request.GET.get("page"))
+    return render(request, "catalog/standards/standards.html", {"page": page})
+
+
+def standard(request, pk: int):
+    standard = get_object_or_404(
+        NationalStandard.objects.select_related("occupation", "document", "supersedes"), pk=pk
+    )
+    context = queries.standard_page(standard)
+    context["breadcrumbs"] = [
+        (_("Occupations and standards"), reverse("catalog:occupations")),
+        (standard.occupation.name, reverse("catalog:occupation", args=[standard.occupation.code])),
+        (str(standard), ""),
+    ]
+    return render(request, "catalog/standards/standard_detail.html", context)
+
+
+# --- The keepers' pages -----------------------------------------------------------------------
+
+
+def manage_standards(request):
+    q = (request.GET.get("q") or "").strip()[:40]
+    page = Paginator(queries.search_standards(q), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/standards/manage_standards.html",
+        {"page": page, "q": q, "breadcrumbs": crumbs((_("National standards"), ""))},
+    )
+
+
+def standard_new(request):
+    picker = StandardOccupationForm(request.GET or None)
+    if not picker.is_valid():
+        return render(
+            request,
+            "catalog/standards/standard_pick.html",
+            {
+                "form": picker,
+                "breadcrumbs": crumbs(_standards_crumb(), (_("Record a national standard"), "")),
+            },
+        )
+    occupation = picker.cleaned_data["occupation"]
+    form = StandardForm(request.POST or None, occupation=occupation)
+    formset = standard_level_formset(request.POST or None, None)
+    if request.method == "POST" and _all_valid(form, formset):
+        data = form.cleaned_data
+        try:
+            standard = services.create_standard(
+                request.user,
+                occupation,
+                levels=formset.level_inputs(),
+                supersedes=data["supersedes"],
+                work_types=data.get("work_types") or (),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(standard)s has been recorded.") % {"standard": standard})
+            return redirect(_standards_of(occupation))
+    return _render_standard_form(request, form, formset, occupation, None)
+
+
+def standard_edit(request, pk: int):
+    standard = get_object_or_404(
+        NationalStandard.objects.select_related("occupation", "supersedes", "document"), pk=pk
+    )
+    occupation = standard.occupation
+    form = StandardForm(request.POST or None, occupation=occupation, standard=standard)
+    formset = standard_level_formset(request.POST or None, standard)
+    if request.method == "POST" and _all_valid(form, formset):
+        try:
+            services.update_standard(
+                request.user,
+                standard,
+                levels=formset.level_inputs(),
+                work_types=form.cleaned_data.get("work_types") or (),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(standard)s has been saved.") % {"standard": standard})
+            return redirect(_standards_of(occupation))
+    return _render_standard_form(request, form, formset, occupation, standard)
+
+
+def _render_standard_form(request, form, formset, occupation, standard):
+    title = _("Edit the national standard") if standard else _("Record a national standard")
+    return render(
+        request,
+        "catalog/standards/standard_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "occupation": occupation,
+            "standard": standard,
+            "title": title,
+            "breadcrumbs": crumbs(
+                _standards_crumb(),
+                (f"{occupation.code} {occupation.name}", _standards_of(occupation)),
+                (title, ""),
+            ),
+        },
+    )
+
+
+def standard_document(request, pk: int):
+    standard = get_object_or_404(
+        NationalStandard.objects.select_related("occupation", "document"), pk=pk
+    )
+    form = StandardDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attach_standard_document(request.user, standard, form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request, _("The PDF of %(standard)s has been stored.") % {"standard": standard}
+            )
+            return redirect(_standards_of(standard.occupation))
+    return render(
+        request,
+        "catalog/standards/standard_document.html",
+        {
+            "form": form,
+            "standard": standard,
+            "breadcrumbs": crumbs(
+                _standards_crumb(),
+                (str(standard), reverse("catalog:manage_standard_edit", args=[standard.pk])),
+                (_("Upload the PDF"), ""),
+            ),
+        },
+    )
