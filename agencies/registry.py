@@ -235,13 +235,13 @@ def _register_periodic_jobs() -> None:
 
 
 def _scope_stood(notice) -> None:
-    from agencies.services.running import on_scope_notice_stood
+    from agencies.services.changes import on_scope_notice_stood
 
     on_scope_notice_stood(notice)
 
 
 def _scope_overturned(notice, objection) -> None:
-    from agencies.services.running import on_scope_notice_overturned
+    from agencies.services.changes import on_scope_notice_overturned
 
     on_scope_notice_overturned(notice, objection)
 
