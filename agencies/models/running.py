@@ -167,11 +167,11 @@ class Sanction(models.Model):
         verbose_name_plural = _("sanctions")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="suspension") | Q(ends_on__isnull=False),
+                condition=~Q(kind=SanctionKind.SUSPENSION) | Q(ends_on__isnull=False),
                 name="suspension_has_an_end",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="removal") | ~Q(follow_up_plan=""),
+                condition=~Q(kind=SanctionKind.REMOVAL) | ~Q(follow_up_plan=""),
                 name="removal_has_a_follow_up_plan",
             ),
         ]

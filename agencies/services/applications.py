@@ -27,7 +27,7 @@ from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
 from portal import access, audit, clock, codes, documents, pdf
 from portal.audit_models import Audience
-from portal.models import Agency, AgencyMembership, AgencyStatus, Province, User
+from portal.models import Agency, AgencyKind, AgencyMembership, AgencyStatus, Province, User
 from portal.roles import AgencyRole
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
@@ -77,7 +77,7 @@ def register_organisation(
         )
     if User.objects.filter(username__iexact=username).exists():
         errors["username"].append(_("This username is already taken."))
-    if kind not in ("Y", "S"):
+    if kind not in AgencyKind.values:
         errors["kind"].append(_("Choose the kind of organisation."))
     user = User(username=username, real_name=real_name, email=email, phone=phone)
     try:
@@ -87,7 +87,7 @@ def register_organisation(
     if errors:
         raise ValidationError(dict(errors))
     user.set_password(password)
-    user.save()
+    user.save(force_insert=True)
     agency = Agency.objects.create(
         name=org_name.strip(),
         uscc=uscc,
@@ -140,7 +140,7 @@ def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplicat
     )
     try:
         with transaction.atomic():
-            application.save()
+            application.save(force_insert=True)
     except IntegrityError as exc:  # a parallel request won the race
         raise ValidationError(
             _("Your organisation has already applied to this call."), code="duplicate"
@@ -196,7 +196,7 @@ def update_application(actor, application: AgencyApplication, **fields) -> Agenc
     application.uscc = codes.normalize_code(application.uscc)
     if application.uscc and not codes.uscc_format_ok(application.uscc):
         raise ValidationError({"uscc": codes.uscc_problem(application.uscc)})
-    application.save()
+    application.save(update_fields=[*APPLICATION_FIELDS, "updated_at"])
     changes = audit.diff(before, application, APPLICATION_FIELDS)
     if changes:
         audit.record(
@@ -416,7 +416,7 @@ def submission_problems(application: AgencyApplication) -> dict[str, list[str]]:
     errors["scope"].extend(scope_problems(application, requests))
     if not application.sites.exists():
         errors["sites"].append(_("Declare at least one site where you will assess."))
-    thresholds = application.kind == "S" or call.thresholds_for_employers
+    thresholds = application.kind == AgencyKind.SOCIAL_ORG or call.thresholds_for_employers
     if thresholds:
         if call.min_years and (application.declared_years or 0) < call.min_years:
             errors["declared_years"].append(
@@ -491,7 +491,17 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
             subject=application,
             allowed=("pdf",),
         )
-    application.save()
+    application.save(
+        update_fields=[
+            "uscc_check",
+            "status",
+            "submitted_at",
+            "pledged_at",
+            "pledged_by",
+            "receipt",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor,
         "agencies.application.submit",

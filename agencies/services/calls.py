@@ -37,7 +37,7 @@ def create_call(actor, *, jurisdiction: str, occupations=(), **fields) -> Agency
     )
     access.require(actor, "agencies.call.manage", call)
     call.full_clean()
-    call.save()
+    call.save(force_insert=True)
     call.occupations.set(list(occupations))
     audit.record(
         actor,
@@ -61,7 +61,7 @@ def update_call(actor, call: AgencyCall, *, occupations=None, **fields) -> Agenc
             raise ValueError(f"unknown call field {name}")
         setattr(call, name, value)
     call.full_clean()
-    call.save()
+    call.save(update_fields=list(fields))
     if occupations is not None:
         call.occupations.set(list(occupations))
     audit.record(
@@ -88,7 +88,7 @@ def publish_call(actor, call: AgencyCall) -> AgencyCall:
         actor,
         "agencies.call.publish",
         call,
-        {"status": ["draft", "published"]},
+        {"status": [CallStatus.DRAFT, CallStatus.PUBLISHED]},
         province=call.jurisdiction,
     )
     return call
@@ -106,7 +106,7 @@ def close_call(actor, call: AgencyCall) -> AgencyCall:
         actor,
         "agencies.call.close",
         call,
-        {"status": ["published", "closed"]},
+        {"status": [CallStatus.PUBLISHED, CallStatus.CLOSED]},
         province=call.jurisdiction,
     )
     return call

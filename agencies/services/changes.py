@@ -224,7 +224,7 @@ def decide_change(actor, change: ChangeRequest, *, approve: bool, reason: str) -
     else:
         change.status = ChangeStatus.APPROVED
         _apply(change)
-    change.save()
+    change.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
     audit.record(
         actor,
         "agencies.change.decide",

@@ -132,7 +132,19 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     agency.filing_jurisdiction = call.jurisdiction
     agency.agency_code = next_agency_code() if call.is_national else "0000"
     agency.status = AgencyStatus.LISTED
-    agency.save()
+    agency.save(
+        update_fields=[
+            "name",
+            "address",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "filing_jurisdiction",
+            "agency_code",
+            "status",
+        ]
+    )
     for site in application.sites.all():
         AgencySite.objects.get_or_create(
             agency=agency,

@@ -61,7 +61,7 @@ def add_member(
         )
         user.set_password(password)
         user.full_clean(exclude=["password"])
-        user.save()
+        user.save(force_insert=True)
     else:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:

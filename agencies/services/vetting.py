@@ -20,6 +20,7 @@ from agencies.models import (
 from portal import access, audit, clock, documents, notices, pdf
 from portal.access import SYSTEM
 from portal.audit_models import Audience
+from portal.models import AgencyKind
 from portal.roles import AuthorityRole
 
 NOTICE_KIND = "agencies.approval"
@@ -104,7 +105,7 @@ def accept_materials(
     review = _pending_round(application)
     review.decision, review.general_comment = MaterialReview.Decision.ACCEPTED, comment.strip()
     review.decided_at, review.decided_by = clock.now(), actor
-    review.save()
+    review.save(update_fields=["decision", "general_comment", "decided_at", "decided_by"])
     application.status = ApplicationStatus.UNDER_REVIEW
     application.use_expert_review, application.use_site_visit = use_expert_review, use_site_visit
     application.save(update_fields=["status", "use_expert_review", "use_site_visit", "updated_at"])
@@ -138,7 +139,9 @@ def return_materials(
     review.decision = MaterialReview.Decision.RETURNED
     review.comments, review.general_comment = comments, general_comment.strip()
     review.decided_at, review.decided_by = clock.now(), actor
-    review.save()
+    review.save(
+        update_fields=["decision", "comments", "general_comment", "decided_at", "decided_by"]
+    )
     application.status = ApplicationStatus.RETURNED
     application.save(update_fields=["status", "updated_at"])
     audit.record(
@@ -362,8 +365,8 @@ def expert_summary(application: AgencyApplication) -> dict:
         averages[condition] = round(sum(values) / len(values), 1) if values else None
     return {
         "completed": len(done),
-        "approve": sum(a.recommendation == "approve" for a in done),
-        "reject": sum(a.recommendation == "reject" for a in done),
+        "approve": sum(a.recommendation == ExpertAssignment.Recommendation.APPROVE for a in done),
+        "reject": sum(a.recommendation == ExpertAssignment.Recommendation.REJECT for a in done),
         "averages": averages,
     }
 
@@ -436,16 +439,28 @@ def decide(
             raise ValidationError({"scope": _("Approve at least one occupation and level.")})
     old = application.status
     application.decision_reasons = reasons.strip()
-    application.may_serve_others = bool(may_serve_others and application.kind == "Y")
+    application.may_serve_others = bool(
+        may_serve_others and application.kind == AgencyKind.EMPLOYER
+    )
     application.decided_at, application.decided_by = clock.now(), actor
     if not approve:
         application.status = ApplicationStatus.REJECTED
-    elif application.kind == "S":
+    elif application.kind == AgencyKind.SOCIAL_ORG:
         application.status = ApplicationStatus.ON_NOTICE
     else:
         application.status = ApplicationStatus.APPROVED
     _decision_letter(actor, application, approved=approve)
-    application.save()
+    application.save(
+        update_fields=[
+            "status",
+            "decision_reasons",
+            "may_serve_others",
+            "decided_at",
+            "decided_by",
+            "decision_letter",
+            "updated_at",
+        ]
+    )
     if application.status == ApplicationStatus.ON_NOTICE:
         notices.publish_notice(
             actor,
@@ -531,7 +546,9 @@ def on_notice_overturned(notice, objection) -> None:
     ) % {"reason": objection.decision_reason}
     application.decided_at = clock.now()
     _decision_letter(SYSTEM, application, approved=False)
-    application.save()
+    application.save(
+        update_fields=["status", "decision_reasons", "decided_at", "decision_letter", "updated_at"]
+    )
     documents.start_retention(application)
     audit.record(
         SYSTEM,
