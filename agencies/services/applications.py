@@ -21,6 +21,7 @@ from agencies.models import (
     SiteDeclaration,
     UsccCheck,
 )
+from agencies.services._refusal import Refusal, refuse
 from agencies.services.calls import is_open
 from catalog import queries as catalog
 from catalog.models import Occupation, SkillLevel, WorkType
@@ -111,20 +112,24 @@ def register_organisation(
     return user, agency
 
 
-@transaction.atomic
-def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplication:
-    """Begin a draft to one call (one application per organisation per call)."""
-    access.require(actor, "agencies.application.edit", agency)
+def application_refusal(call: AgencyCall, agency: Agency) -> str | None:
+    """Why ``agency`` may not apply to ``call`` now (Art 11, 12), or None if it may."""
     if not is_open(call):
-        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+        return Refusal(_("This call is not open for applications."), "call_closed")
     if not call.accepts(agency.kind):
-        raise ValidationError(
-            _("This call does not accept organisations of your kind."), code="kind_not_accepted"
+        return Refusal(
+            _("This call does not accept organisations of your kind."), "kind_not_accepted"
         )
     if AgencyApplication.objects.filter(call=call, agency=agency).exists():
-        raise ValidationError(
-            _("Your organisation has already applied to this call."), code="duplicate"
-        )
+        return Refusal(_("Your organisation has already applied to this call."), "duplicate")
+    return None
+
+
+@transaction.atomic
+def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplication:
+    """Begin a draft to one call (one application per organisation per call, Art 12)."""
+    access.require(actor, "agencies.application.edit", agency)
+    refuse(application_refusal(call, agency))
     application = AgencyApplication(
         call=call,
         agency=agency,
@@ -166,6 +171,18 @@ def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplicat
     return application
 
 
+def editing_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the applicant may not change the application now (Art 13), or None if it may."""
+    if application.status not in EDITABLE:
+        return Refusal(
+            _(
+                "The application can be changed only as a draft or when it "
+                "has been returned for correction."
+            )
+        )
+    return None
+
+
 def _editable(actor, application: AgencyApplication) -> AgencyApplication:
     application = (
         AgencyApplication.objects.select_for_update(of=("self",))
@@ -173,14 +190,7 @@ def _editable(actor, application: AgencyApplication) -> AgencyApplication:
         .get(pk=application.pk)
     )
     access.require(actor, "agencies.application.edit", application)
-    if application.status not in EDITABLE:
-        raise ValidationError(
-            _(
-                "The application can be changed only as a draft or when it "
-                "has been returned for correction."
-            ),
-            code="wrong_state",
-        )
+    refuse(editing_refusal(application, actor))
     return application
 
 
@@ -443,6 +453,18 @@ def submission_problems(application: AgencyApplication) -> dict[str, list[str]]:
     return {k: v for k, v in errors.items() if v}
 
 
+def submission_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the application cannot be submitted at all now (a draft only while its call is
+    open; a returned one at any time), or None. What is missing in it is
+    ``submission_problems``."""
+    refusal = editing_refusal(application, actor)
+    if refusal:
+        return refusal
+    if application.status == ApplicationStatus.DRAFT and not is_open(application.call):
+        return Refusal(_("This call is not open for applications."), "call_closed")
+    return None
+
+
 @transaction.atomic
 def submit_application(actor, application: AgencyApplication, *, pledge: bool) -> AgencyApplication:
     """Submit (or resubmit) with the pledge of truthfulness (Art 13).
@@ -451,8 +473,7 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     material-check round and issues the acceptance receipt (PDF).
     """
     application = _editable(actor, application)
-    if not is_open(application.call) and application.status == ApplicationStatus.DRAFT:
-        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+    refuse(submission_refusal(application, actor))
     errors = submission_problems(application)
     if not pledge:
         errors.setdefault("pledge", []).append(
@@ -517,17 +538,22 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     return application
 
 
+WITHDRAWABLE = (*EDITABLE, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+
+
+def withdrawal_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the applicant may no longer withdraw (once decided), or None if it may."""
+    if application.status not in WITHDRAWABLE:
+        return Refusal(_("The application can no longer be withdrawn."))
+    return None
+
+
 @transaction.atomic
 def withdraw_application(actor, application: AgencyApplication) -> AgencyApplication:
-    """The applicant withdraws before a decision."""
+    """The applicant withdraws before a decision (Art 13)."""
     application = AgencyApplication.objects.select_for_update().get(pk=application.pk)
     access.require(actor, "agencies.application.edit", application)
-    if application.status not in (
-        *EDITABLE,
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.UNDER_REVIEW,
-    ):
-        raise ValidationError(_("The application can no longer be withdrawn."), code="wrong_state")
+    refuse(withdrawal_refusal(application, actor))
     old = application.status
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])

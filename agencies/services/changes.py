@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import ChangeKind, ChangeRequest, ChangeStatus, DirectoryEntry
+from agencies.services._refusal import Refusal, refuse
 from agencies.services.listing import add_scope, term_end
 from agencies.services.running import listed_entry
 from catalog import queries as catalog
@@ -35,19 +36,37 @@ SCOPE_NOTICE_KIND = "agencies.scope_extension"
 # --- Change requests --------------------------------------------------------------------------
 
 
+def change_request_refusal(agency: Agency, actor=None, kind: str | None = None) -> str | None:
+    """Why the agency may not ask for a change (of ``kind``, if given) now, or None: only a
+    listed or lapsed agency asks, only an employer asks to serve others (Art 16), and one
+    request of a kind is handled at a time."""
+    if not DirectoryEntry.objects.filter(agency=agency).exists():
+        return Refusal(_("The agency is not listed in the directory."), "not_listed")
+    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
+        return Refusal(_("Only a listed agency can ask for changes."))
+    if kind == ChangeKind.SERVE_OTHERS and agency.kind != AgencyKind.EMPLOYER:
+        return Refusal(_("Only employers ask for this (Art 16)."), "not_employer")
+    if (
+        kind is not None
+        and ChangeRequest.objects.filter(
+            agency=agency, kind=kind, status__in=(ChangeStatus.PENDING, ChangeStatus.ON_NOTICE)
+        ).exists()
+    ):
+        return Refusal(_("A request of this kind is already being handled."), "duplicate")
+    return None
+
+
+def _requestable(actor, agency: Agency, kind: str) -> tuple[Agency, DirectoryEntry]:
+    """Lock the agency (one request of a kind at a time), check access and the refusal."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    access.require(actor, "agencies.change.request", agency)
+    refuse(change_request_refusal(agency, actor, kind))
+    return agency, listed_entry(agency)
+
+
 def _request(
     actor, agency: Agency, kind: str, payload: dict, before: dict, explanation: str
 ) -> ChangeRequest:
-    access.require(actor, "agencies.change.request", agency)
-    listed_entry(agency)
-    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
-        raise ValidationError(_("Only a listed agency can ask for changes."), code="wrong_state")
-    if ChangeRequest.objects.filter(
-        agency=agency, kind=kind, status__in=(ChangeStatus.PENDING, ChangeStatus.ON_NOTICE)
-    ).exists():
-        raise ValidationError(
-            _("A request of this kind is already being handled."), code="duplicate"
-        )
     change = ChangeRequest.objects.create(
         agency=agency,
         kind=kind,
@@ -72,7 +91,9 @@ def _request(
 def request_details_change(
     actor, agency: Agency, changes: dict[str, str], explanation: str = ""
 ) -> ChangeRequest:
-    """Name, address, contact or legal representative: confirmed by the filing authority."""
+    """Name, address, contact or legal representative: confirmed by the filing authority
+    (Art 22)."""
+    agency, _entry = _requestable(actor, agency, ChangeKind.DETAILS)
     payload = {
         k: v.strip()
         for k, v in changes.items()
@@ -132,8 +153,9 @@ def _scope_snapshot(entry: DirectoryEntry) -> list[dict]:
 
 @transaction.atomic
 def request_scope_change(actor, agency: Agency, items, explanation: str = "") -> ChangeRequest:
-    """The whole scope as it should be after the change: [(occupation, work_type, levels)]."""
-    entry = listed_entry(agency)
+    """The whole scope as it should be after the change: [(occupation, work_type, levels)]
+    (Art 14, 22)."""
+    agency, entry = _requestable(actor, agency, ChangeKind.SCOPE)
     payload = _scope_payload(agency, items)
     before = _scope_snapshot(entry)
     if _flatten(payload) == _flatten(before):
@@ -146,9 +168,7 @@ def request_scope_change(actor, agency: Agency, items, explanation: str = "") ->
 @transaction.atomic
 def request_serve_others(actor, agency: Agency, value: bool, explanation: str = ""):
     """Art 16: an employer may, if allowed, assess other employers' staff and the public."""
-    entry = listed_entry(agency)
-    if agency.kind != AgencyKind.EMPLOYER:
-        raise ValidationError(_("Only employers ask for this (Art 16)."), code="not_employer")
+    agency, entry = _requestable(actor, agency, ChangeKind.SERVE_OTHERS)
     if entry.may_serve_others == value:
         raise ValidationError(_("Nothing differs from the current setting."), code="no_change")
     return _request(
@@ -163,8 +183,9 @@ def request_serve_others(actor, agency: Agency, value: bool, explanation: str = 
 
 @transaction.atomic
 def request_renewal(actor, agency: Agency, explanation: str = "") -> ChangeRequest:
-    """Apply to renew the filing term (material check and decision by the filing authority)."""
-    entry = listed_entry(agency)
+    """Apply to renew the filing term (material check and decision by the filing authority,
+    Art 22)."""
+    agency, entry = _requestable(actor, agency, ChangeKind.RENEWAL)
     return _request(
         actor,
         agency,
@@ -183,6 +204,13 @@ def _is_extension(change: ChangeRequest) -> bool:
     return bool(_flatten(change.payload["scope"]) - _flatten(change.before["scope"]))
 
 
+def change_decision_refusal(change: ChangeRequest, actor=None) -> str | None:
+    """Only a pending request is decided."""
+    if change.status != ChangeStatus.PENDING:
+        return Refusal(_("This request is not waiting for a decision."))
+    return None
+
+
 @transaction.atomic
 def decide_change(actor, change: ChangeRequest, *, approve: bool, reason: str) -> ChangeRequest:
     """The filing authority confirms or refuses a change. A social organisation's scope
@@ -193,8 +221,7 @@ def decide_change(actor, change: ChangeRequest, *, approve: bool, reason: str) -
         .get(pk=change.pk)
     )
     access.require(actor, "agencies.change.decide", change.agency)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("This request is not waiting for a decision."), code="wrong_state")
+    refuse(change_decision_refusal(change, actor))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reasons of the decision.")})
     change.decision_reason, change.decided_by, change.decided_at = (
@@ -322,16 +349,23 @@ def on_scope_notice_overturned(notice, objection) -> None:
     )
 
 
+def change_withdrawal_refusal(change: ChangeRequest, actor=None) -> str | None:
+    """Only a pending request is withdrawn (one on notice runs its course)."""
+    if change.status != ChangeStatus.PENDING:
+        return Refusal(_("Only a pending request can be withdrawn."))
+    return None
+
+
 @transaction.atomic
 def withdraw_change(actor, change: ChangeRequest) -> ChangeRequest:
+    """The agency withdraws its pending request."""
     change = (
         ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("agency")
         .get(pk=change.pk)
     )
     access.require(actor, "agencies.change.request", change.agency)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("Only a pending request can be withdrawn."), code="wrong_state")
+    refuse(change_withdrawal_refusal(change, actor))
     change.status = ChangeStatus.WITHDRAWN
     change.save(update_fields=["status"])
     audit.record(

@@ -21,6 +21,7 @@ from agencies.models import (
     SanctionKind,
     TermReminder,
 )
+from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock
 from portal.access import SYSTEM
 from portal.audit_models import Audience
@@ -115,15 +116,21 @@ def current_rules(agency: Agency) -> list[PublishedRules]:
 # --- Suspension and removal (Art 27, 28) --------------------------------------------------------
 
 
+def suspension_refusal(agency: Agency, actor=None) -> str | None:
+    """Only a listed (or lapsed) agency is suspended (Art 27)."""
+    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
+        return Refusal(_("Only a listed agency can be suspended."))
+    return None
+
+
 @transaction.atomic
 def suspend_agency(
     actor, agency: Agency, *, reason: str, legal_basis: str, until: dt.date
 ) -> Sanction:
-    """The filing authority suspends a listed agency for a period."""
+    """The filing authority suspends a listed agency for a period (Art 27)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     access.require(actor, "agencies.agency.sanction", agency)
-    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
-        raise ValidationError(_("Only a listed agency can be suspended."), code="wrong_state")
+    refuse(suspension_refusal(agency, actor))
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Give the reason.")
@@ -156,6 +163,13 @@ def suspend_agency(
     return sanction
 
 
+def removal_refusal(agency: Agency, actor=None) -> str | None:
+    """A listed, suspended or lapsed agency can be removed; an applicant was never listed."""
+    if agency.status in (AgencyStatus.REMOVED, AgencyStatus.APPLICANT):
+        return Refusal(_("Only a listed, suspended or lapsed agency can be removed."))
+    return None
+
+
 @transaction.atomic
 def remove_agency(
     actor, agency: Agency, *, reason: str, legal_basis: str, follow_up_plan: str, password: str
@@ -169,10 +183,7 @@ def remove_agency(
     access.require(actor, "agencies.agency.sanction", agency)
     if not actor.check_password(password or ""):
         raise ValidationError({"password": _("The password is wrong.")})
-    if agency.status in (AgencyStatus.REMOVED, AgencyStatus.APPLICANT):
-        raise ValidationError(
-            _("Only a listed, suspended or lapsed agency can be removed."), code="wrong_state"
-        )
+    refuse(removal_refusal(agency, actor))
     errors = {}
     for field, value, message in (
         ("reason", reason, _("Give the reason.")),
