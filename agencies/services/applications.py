@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -493,18 +494,9 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     rounds = application.material_reviews.count()
     MaterialReview.objects.create(application=application, round=rounds + 1, submitted_at=now)
     if application.receipt_id is None:
-        data = pdf.render_pdf(
-            "agencies/pdf/receipt.html",
-            {
-                "application": application,
-                "scope": application.scope.select_related("occupation").prefetch_related("levels"),
-                "now": now,
-                "is_demo": application.agency.is_demo,
-            },
-        )
         application.receipt = documents.store_generated(
             actor,
-            data,
+            receipt_pdf(application, dated=now),
             f"receipt-{application.pk}.pdf",
             title=_("Acceptance receipt"),
             kind="receipt",
@@ -546,6 +538,19 @@ def withdrawal_refusal(application: AgencyApplication, actor=None) -> str | None
     if application.status not in WITHDRAWABLE:
         return Refusal(_("The application can no longer be withdrawn."))
     return None
+
+
+def receipt_pdf(application: AgencyApplication, *, dated: dt.datetime) -> bytes:
+    """The acceptance receipt (受理回执, Art 13) of the first submission, dated ``dated``."""
+    return pdf.render_pdf(
+        "agencies/pdf/receipt.html",
+        {
+            "application": application,
+            "scope": application.scope.select_related("occupation").prefetch_related("levels"),
+            "now": dated,
+            "is_demo": application.agency.is_demo,
+        },
+    )
 
 
 @transaction.atomic

@@ -69,6 +69,20 @@ def signing_refusal(application: AgencyApplication, actor=None) -> str | None:
     return None
 
 
+def commitment_pdf(application: AgencyApplication, *, signer, dated: dt.datetime) -> bytes:
+    """The commitment letter (承诺书, Art 15) in the call's words, signed by ``signer``."""
+    return pdf.render_pdf(
+        "agencies/pdf/commitment.html",
+        {
+            "application": application,
+            "text": application.call.commitment_text,
+            "signer": signer,
+            "now": dated,
+            "is_demo": application.agency.is_demo,
+        },
+    )
+
+
 @transaction.atomic
 def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     """The agency signs the commitment letter (Art 15); then it is listed in the directory.
@@ -86,19 +100,9 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     refuse(signing_refusal(application, actor))
     call, now = application.call, clock.now()
     agency = Agency.objects.select_for_update().get(pk=application.agency_id)
-    letter = pdf.render_pdf(
-        "agencies/pdf/commitment.html",
-        {
-            "application": application,
-            "text": call.commitment_text,
-            "signer": actor,
-            "now": now,
-            "is_demo": agency.is_demo,
-        },
-    )
     commitment = documents.store_generated(
         actor,
-        letter,
+        commitment_pdf(application, signer=actor, dated=now),
         f"commitment-{application.pk}.pdf",
         title=_("Commitment letter"),
         kind="commitment",

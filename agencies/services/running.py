@@ -25,6 +25,7 @@ from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock
 from portal.access import SYSTEM
 from portal.audit_models import Audience
+from portal.background import enqueue
 from portal.models import Agency, AgencyMembership, AgencyStatus
 from portal.roles import AgencyRole
 
@@ -286,7 +287,10 @@ def lapse_ended_terms() -> int:
 
 
 def send_term_reminders() -> int:
-    """Periodic job: e-mail the agency's admins 90 and 30 days before the term ends (once each)."""
+    """Periodic job: e-mail the agency's admins 90 and 30 days before the term ends (once each,
+    Art 22). The reminder is recorded here; the e-mail goes out in a task after the commit."""
+    from agencies.tasks import mail_term_reminder
+
     today, sent = clock.today(), 0
     for days in REMINDER_DAYS:
         due = DirectoryEntry.objects.filter(
@@ -304,25 +308,32 @@ def send_term_reminders() -> int:
                 )
                 if not created:
                     continue
-                emails = list(
-                    AgencyMembership.objects.filter(
-                        agency=entry.agency, role=AgencyRole.ADMIN, user__is_active=True
-                    )
-                    .exclude(user__email="")
-                    .values_list("user__email", flat=True)
-                )
-                if emails:
-                    transaction.on_commit(
-                        lambda e=entry, to=emails: send_mail(
-                            _("Your filing term ends on %(date)s") % {"date": e.valid_until},
-                            _(
-                                "The filing term of %(name)s in the directory of evaluation "
-                                "agencies ends on %(date)s. Apply to renew it in the portal."
-                            )
-                            % {"name": e.agency.name, "date": e.valid_until},
-                            None,
-                            to,
-                        )
-                    )
+                enqueue(mail_term_reminder, reminder.pk)
                 sent += 1
     return sent
+
+
+def mail_term_reminder(reminder_id: int) -> int:
+    """E-mail one recorded term reminder to the agency's active admins; the number of
+    recipients. Run by ``agencies.tasks.mail_term_reminder`` after the reminder committed."""
+    reminder = TermReminder.objects.select_related("entry__agency").filter(pk=reminder_id).first()
+    if reminder is None:
+        return 0
+    agency = reminder.entry.agency
+    emails = list(
+        AgencyMembership.objects.filter(agency=agency, role=AgencyRole.ADMIN, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if emails:
+        send_mail(
+            _("Your filing term ends on %(date)s") % {"date": reminder.valid_until},
+            _(
+                "The filing term of %(name)s in the directory of evaluation "
+                "agencies ends on %(date)s. Apply to renew it in the portal."
+            )
+            % {"name": agency.name, "date": reminder.valid_until},
+            None,
+            emails,
+        )
+    return len(emails)

@@ -437,22 +437,29 @@ def expert_summary(application: AgencyApplication) -> dict:
     }
 
 
-def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
-    data = pdf.render_pdf(
+def decision_letter_pdf(
+    application: AgencyApplication, *, approved: bool, dated: dt.datetime
+) -> bytes:
+    """The decision letter (决定书, Art 14): approval with the approved scope, or rejection
+    with the reasons, dated ``dated``."""
+    return pdf.render_pdf(
         "agencies/pdf/decision_letter.html",
         {
             "application": application,
             "approved": approved,
-            "now": clock.now(),
+            "now": dated,
             "scope": application.scope.select_related("occupation", "work_type").prefetch_related(
                 "approved_levels"
             ),
             "is_demo": application.agency.is_demo,
         },
     )
+
+
+def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
     application.decision_letter = documents.store_generated(
         actor,
-        data,
+        decision_letter_pdf(application, approved=approved, dated=clock.now()),
         f"decision-{application.pk}.pdf",
         title=_("Decision letter"),
         kind="decision_letter",
