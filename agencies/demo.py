@@ -22,7 +22,8 @@ from agencies.models import (
 from agencies.services.applications import ScopeRequest
 from catalog.models import Occupation, SkillLevel
 from portal import clock, notices
-from portal.models import Agency, AgencyStatus, Province, User
+from portal.models import Agency, AgencyKind, AgencyStatus, Province, User
+from portal.roles import AgencyRole
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "Demo#2026pass"  # noqa: S105 - the README's demo password
@@ -132,7 +133,11 @@ def _review(official, application, *, approve=True):
             assignment,
             scores=dict.fromkeys(Condition.values, 86),
             opinion="条件具备，建议通过。（演示）",
-            recommendation="approve" if approve else "reject",
+            recommendation=(
+                ExpertAssignment.Recommendation.APPROVE
+                if approve
+                else ExpertAssignment.Recommendation.REJECT
+            ),
         )
     services.record_site_visit(
         official,
@@ -174,7 +179,7 @@ def seed(stdout=None) -> None:
             "demo_national_org",
             "华夏职业技能评价研究院（演示）",
             "91110108MA01RT7Y5G",
-            "S",
+            AgencyKind.SOCIAL_ORG,
             "110000",
         )
         app = _fill(
@@ -195,7 +200,11 @@ def seed(stdout=None) -> None:
         )
         # Listed: an employer in 广东 (no notice needed) that may serve others.
         emp_user, employer = _org(
-            "demo_employer", "广东演示电力集团有限公司（演示）", "91440104MA59XQ1B2C", "Y", "440000"
+            "demo_employer",
+            "广东演示电力集团有限公司（演示）",
+            "91440104MA59XQ1B2C",
+            AgencyKind.EMPLOYER,
+            "440000",
         )
         emp_app = _fill(emp_user, employer, gd_call)
         services.submit_application(emp_user, emp_app, pledge=True)
@@ -212,7 +221,7 @@ def seed(stdout=None) -> None:
             "demo_hlj_employer",
             "黑龙江演示装备制造有限公司（演示）",
             "91230103MA1CDE9F65",
-            "Y",
+            AgencyKind.EMPLOYER,
             "230000",
         )
         hlj_app = _fill(hlj_user, hlj_employer, hlj_call, codes=("6-18-01-01",), levels=("5", "4"))
@@ -249,12 +258,28 @@ def seed(stdout=None) -> None:
         services.assign_site_serial(gd, site)
 
     # 广东: draft, submitted, returned, under expert review, on notice with an objection, rejected.
-    u, a = _org("demo_draft", "广州演示培训学校（演示）", "91440106MA5CKL8N3W", "S", "440000")
+    u, a = _org(
+        "demo_draft",
+        "广州演示培训学校（演示）",
+        "91440106MA5CKL8N3W",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
+    )
     services.start_application(u, a, gd_call)
-    u, a = _org("demo_submitted", "深圳演示评价中心（演示）", "91440300MA5GHJ2K87", "S", "440000")
+    u, a = _org(
+        "demo_submitted",
+        "深圳演示评价中心（演示）",
+        "91440300MA5GHJ2K87",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
+    )
     services.submit_application(u, _fill(u, a, gd_call), pledge=True)
     u, a = _org(
-        "demo_returned", "佛山演示技能评价中心（演示）", "91440600MA4UJK7L2N", "S", "440000"
+        "demo_returned",
+        "佛山演示技能评价中心（演示）",
+        "91440600MA4UJK7L2N",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
     )
     returned = _fill(u, a, gd_call)
     services.submit_application(u, returned, pledge=True)
@@ -264,12 +289,24 @@ def seed(stdout=None) -> None:
         comments={"condition_3": "请补充视频监控设备清单。"},
         general_comment="材料不全，请补正后重新提交。（演示）",
     )
-    u, a = _org("demo_review", "东莞演示职业培训学院（演示）", "91441900MA51XY3K85", "S", "440000")
+    u, a = _org(
+        "demo_review",
+        "东莞演示职业培训学院（演示）",
+        "91441900MA51XY3K85",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
+    )
     reviewing = _fill(u, a, gd_call)
     services.submit_application(u, reviewing, pledge=True)
     services.accept_materials(gd, reviewing, use_expert_review=True, use_site_visit=False)
     services.assign_experts(gd, reviewing, _experts("440000"))
-    u, a = _org("demo_notice", "珠海演示技能鉴定所（演示）", "91440400MA4WQE5R10", "S", "440000")
+    u, a = _org(
+        "demo_notice",
+        "珠海演示技能鉴定所（演示）",
+        "91440400MA4WQE5R10",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
+    )
     noticed = _fill(u, a, gd_call)
     services.submit_application(u, noticed, pledge=True)
     services.accept_materials(gd, noticed, use_expert_review=False, use_site_visit=False)
@@ -278,7 +315,13 @@ def seed(stdout=None) -> None:
     notices.file_objection(
         notice, name="演示异议人", contact="13900000000", content="该机构考评人员数量不足。（演示）"
     )
-    u, a = _org("demo_rejected", "汕头演示培训中心（演示）", "91440500MA52TR6H0H", "S", "440000")
+    u, a = _org(
+        "demo_rejected",
+        "汕头演示培训中心（演示）",
+        "91440500MA52TR6H0H",
+        AgencyKind.SOCIAL_ORG,
+        "440000",
+    )
     rejected = _fill(u, a, gd_call)
     services.submit_application(u, rejected, pledge=True)
     services.accept_materials(gd, rejected, use_expert_review=False, use_site_visit=False)
@@ -304,7 +347,7 @@ RULES_TEXT = {
 
 def _listed_extra(gd, call, username, name, uscc):
     """A 广东 employer listed at once (no notice for employers), for the sanctions demo."""
-    user, agency = _org(username, name, uscc, "Y", "440000")
+    user, agency = _org(username, name, uscc, AgencyKind.EMPLOYER, "440000")
     if agency.status != AgencyStatus.APPLICANT:
         return user, agency
     application = AgencyApplication.objects.filter(agency=agency, call=call).first()
@@ -346,7 +389,7 @@ def seed_running(stdout=None) -> None:
         for kind, text in RULES_TEXT.items():
             if not PublishedRules.objects.filter(agency=agency, kind=kind).exists():
                 services.publish_rules(admin, agency, kind, text)
-        _staff(admin, agency, staff_name, f"{agency.name[:6]}工作人员", "staff")
+        _staff(admin, agency, staff_name, f"{agency.name[:6]}工作人员", AgencyRole.STAFF)
     # A pending change of details for the 广东 employer.
     employer = Agency.objects.filter(uscc="91440104MA59XQ1B2C").first()
     emp_admin = User.objects.filter(username="demo_employer").first()

@@ -29,6 +29,7 @@ from agencies.models import (
     SanctionKind,
 )
 from agencies.services import running
+from agencies.services.changes import decide_change
 from agencies.services.listing import term_end
 from catalog.models import Occupation, SkillLevel, WorkType
 from portal import access, clock
@@ -321,7 +322,7 @@ def change_request(request, pk: int):
             form.add_error(None, _("Choose to approve or to reject."))
         elif form.is_valid():
             try:
-                change = running.decide_change(
+                change = decide_change(
                     request.user,
                     change,
                     approve=decision == "approve",

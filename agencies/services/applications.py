@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,13 +22,14 @@ from agencies.models import (
     SiteDeclaration,
     UsccCheck,
 )
+from agencies.services._refusal import Refusal, refuse
 from agencies.services.calls import is_open
 from catalog import queries as catalog
 from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
 from portal import access, audit, clock, codes, documents, pdf
 from portal.audit_models import Audience
-from portal.models import Agency, AgencyMembership, AgencyStatus, Province, User
+from portal.models import Agency, AgencyKind, AgencyMembership, AgencyStatus, Province, User
 from portal.roles import AgencyRole
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
@@ -77,7 +79,7 @@ def register_organisation(
         )
     if User.objects.filter(username__iexact=username).exists():
         errors["username"].append(_("This username is already taken."))
-    if kind not in ("Y", "S"):
+    if kind not in AgencyKind.values:
         errors["kind"].append(_("Choose the kind of organisation."))
     user = User(username=username, real_name=real_name, email=email, phone=phone)
     try:
@@ -87,7 +89,7 @@ def register_organisation(
     if errors:
         raise ValidationError(dict(errors))
     user.set_password(password)
-    user.save()
+    user.save(force_insert=True)
     agency = Agency.objects.create(
         name=org_name.strip(),
         uscc=uscc,
@@ -111,20 +113,24 @@ def register_organisation(
     return user, agency
 
 
-@transaction.atomic
-def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplication:
-    """Begin a draft to one call (one application per organisation per call)."""
-    access.require(actor, "agencies.application.edit", agency)
+def application_refusal(call: AgencyCall, agency: Agency) -> str | None:
+    """Why ``agency`` may not apply to ``call`` now (Art 11, 12), or None if it may."""
     if not is_open(call):
-        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+        return Refusal(_("This call is not open for applications."), "call_closed")
     if not call.accepts(agency.kind):
-        raise ValidationError(
-            _("This call does not accept organisations of your kind."), code="kind_not_accepted"
+        return Refusal(
+            _("This call does not accept organisations of your kind."), "kind_not_accepted"
         )
     if AgencyApplication.objects.filter(call=call, agency=agency).exists():
-        raise ValidationError(
-            _("Your organisation has already applied to this call."), code="duplicate"
-        )
+        return Refusal(_("Your organisation has already applied to this call."), "duplicate")
+    return None
+
+
+@transaction.atomic
+def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplication:
+    """Begin a draft to one call (one application per organisation per call, Art 12)."""
+    access.require(actor, "agencies.application.edit", agency)
+    refuse(application_refusal(call, agency))
     application = AgencyApplication(
         call=call,
         agency=agency,
@@ -140,7 +146,7 @@ def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplicat
     )
     try:
         with transaction.atomic():
-            application.save()
+            application.save(force_insert=True)
     except IntegrityError as exc:  # a parallel request won the race
         raise ValidationError(
             _("Your organisation has already applied to this call."), code="duplicate"
@@ -166,6 +172,18 @@ def start_application(actor, agency: Agency, call: AgencyCall) -> AgencyApplicat
     return application
 
 
+def editing_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the applicant may not change the application now (Art 13), or None if it may."""
+    if application.status not in EDITABLE:
+        return Refusal(
+            _(
+                "The application can be changed only as a draft or when it "
+                "has been returned for correction."
+            )
+        )
+    return None
+
+
 def _editable(actor, application: AgencyApplication) -> AgencyApplication:
     application = (
         AgencyApplication.objects.select_for_update(of=("self",))
@@ -173,14 +191,7 @@ def _editable(actor, application: AgencyApplication) -> AgencyApplication:
         .get(pk=application.pk)
     )
     access.require(actor, "agencies.application.edit", application)
-    if application.status not in EDITABLE:
-        raise ValidationError(
-            _(
-                "The application can be changed only as a draft or when it "
-                "has been returned for correction."
-            ),
-            code="wrong_state",
-        )
+    refuse(editing_refusal(application, actor))
     return application
 
 
@@ -196,7 +207,7 @@ def update_application(actor, application: AgencyApplication, **fields) -> Agenc
     application.uscc = codes.normalize_code(application.uscc)
     if application.uscc and not codes.uscc_format_ok(application.uscc):
         raise ValidationError({"uscc": codes.uscc_problem(application.uscc)})
-    application.save()
+    application.save(update_fields=[*APPLICATION_FIELDS, "updated_at"])
     changes = audit.diff(before, application, APPLICATION_FIELDS)
     if changes:
         audit.record(
@@ -416,7 +427,7 @@ def submission_problems(application: AgencyApplication) -> dict[str, list[str]]:
     errors["scope"].extend(scope_problems(application, requests))
     if not application.sites.exists():
         errors["sites"].append(_("Declare at least one site where you will assess."))
-    thresholds = application.kind == "S" or call.thresholds_for_employers
+    thresholds = application.kind == AgencyKind.SOCIAL_ORG or call.thresholds_for_employers
     if thresholds:
         if call.min_years and (application.declared_years or 0) < call.min_years:
             errors["declared_years"].append(
@@ -443,6 +454,18 @@ def submission_problems(application: AgencyApplication) -> dict[str, list[str]]:
     return {k: v for k, v in errors.items() if v}
 
 
+def submission_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the application cannot be submitted at all now (a draft only while its call is
+    open; a returned one at any time), or None. What is missing in it is
+    ``submission_problems``."""
+    refusal = editing_refusal(application, actor)
+    if refusal:
+        return refusal
+    if application.status == ApplicationStatus.DRAFT and not is_open(application.call):
+        return Refusal(_("This call is not open for applications."), "call_closed")
+    return None
+
+
 @transaction.atomic
 def submit_application(actor, application: AgencyApplication, *, pledge: bool) -> AgencyApplication:
     """Submit (or resubmit) with the pledge of truthfulness (Art 13).
@@ -451,8 +474,7 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     material-check round and issues the acceptance receipt (PDF).
     """
     application = _editable(actor, application)
-    if not is_open(application.call) and application.status == ApplicationStatus.DRAFT:
-        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+    refuse(submission_refusal(application, actor))
     errors = submission_problems(application)
     if not pledge:
         errors.setdefault("pledge", []).append(
@@ -472,18 +494,9 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     rounds = application.material_reviews.count()
     MaterialReview.objects.create(application=application, round=rounds + 1, submitted_at=now)
     if application.receipt_id is None:
-        data = pdf.render_pdf(
-            "agencies/pdf/receipt.html",
-            {
-                "application": application,
-                "scope": application.scope.select_related("occupation").prefetch_related("levels"),
-                "now": now,
-                "is_demo": application.agency.is_demo,
-            },
-        )
         application.receipt = documents.store_generated(
             actor,
-            data,
+            receipt_pdf(application, dated=now),
             f"receipt-{application.pk}.pdf",
             title=_("Acceptance receipt"),
             kind="receipt",
@@ -491,7 +504,17 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
             subject=application,
             allowed=("pdf",),
         )
-    application.save()
+    application.save(
+        update_fields=[
+            "uscc_check",
+            "status",
+            "submitted_at",
+            "pledged_at",
+            "pledged_by",
+            "receipt",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor,
         "agencies.application.submit",
@@ -507,17 +530,35 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     return application
 
 
+WITHDRAWABLE = (*EDITABLE, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+
+
+def withdrawal_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the applicant may no longer withdraw (once decided), or None if it may."""
+    if application.status not in WITHDRAWABLE:
+        return Refusal(_("The application can no longer be withdrawn."))
+    return None
+
+
+def receipt_pdf(application: AgencyApplication, *, dated: dt.datetime) -> bytes:
+    """The acceptance receipt (受理回执, Art 13) of the first submission, dated ``dated``."""
+    return pdf.render_pdf(
+        "agencies/pdf/receipt.html",
+        {
+            "application": application,
+            "scope": application.scope.select_related("occupation").prefetch_related("levels"),
+            "now": dated,
+            "is_demo": application.agency.is_demo,
+        },
+    )
+
+
 @transaction.atomic
 def withdraw_application(actor, application: AgencyApplication) -> AgencyApplication:
-    """The applicant withdraws before a decision."""
+    """The applicant withdraws before a decision (Art 13)."""
     application = AgencyApplication.objects.select_for_update().get(pk=application.pk)
     access.require(actor, "agencies.application.edit", application)
-    if application.status not in (
-        *EDITABLE,
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.UNDER_REVIEW,
-    ):
-        raise ValidationError(_("The application can no longer be withdrawn."), code="wrong_state")
+    refuse(withdrawal_refusal(application, actor))
     old = application.status
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyCall, CallStatus
+from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock
 
 CALL_FIELDS = (
@@ -37,7 +38,7 @@ def create_call(actor, *, jurisdiction: str, occupations=(), **fields) -> Agency
     )
     access.require(actor, "agencies.call.manage", call)
     call.full_clean()
-    call.save()
+    call.save(force_insert=True)
     call.occupations.set(list(occupations))
     audit.record(
         actor,
@@ -49,19 +50,26 @@ def create_call(actor, *, jurisdiction: str, occupations=(), **fields) -> Agency
     return call
 
 
+def call_change_refusal(call: AgencyCall, actor=None) -> str | None:
+    """A published call is what applicants answered: only a draft changes (Art 11)."""
+    if call.status != CallStatus.DRAFT:
+        return Refusal(_("Only a draft call can be changed."))
+    return None
+
+
 @transaction.atomic
 def update_call(actor, call: AgencyCall, *, occupations=None, **fields) -> AgencyCall:
+    """Change a draft call (Art 11)."""
     call = AgencyCall.objects.select_for_update().get(pk=call.pk)
     access.require(actor, "agencies.call.manage", call)
-    if call.status != CallStatus.DRAFT:
-        raise ValidationError(_("Only a draft call can be changed."), code="wrong_state")
+    refuse(call_change_refusal(call, actor))
     before = audit.snapshot(call, CALL_FIELDS)
     for name, value in fields.items():
         if name not in CALL_FIELDS:
             raise ValueError(f"unknown call field {name}")
         setattr(call, name, value)
     call.full_clean()
-    call.save()
+    call.save(update_fields=list(fields))
     if occupations is not None:
         call.occupations.set(list(occupations))
     audit.record(
@@ -74,12 +82,19 @@ def update_call(actor, call: AgencyCall, *, occupations=None, **fields) -> Agenc
     return call
 
 
+def publication_refusal(call: AgencyCall, actor=None) -> str | None:
+    """Only a draft is published; a deadline already passed is the deadline field's error."""
+    if call.status != CallStatus.DRAFT:
+        return Refusal(_("Only a draft call can be published."))
+    return None
+
+
 @transaction.atomic
 def publish_call(actor, call: AgencyCall) -> AgencyCall:
+    """Publish the call to the public (Art 11)."""
     call = AgencyCall.objects.select_for_update().get(pk=call.pk)
     access.require(actor, "agencies.call.manage", call)
-    if call.status != CallStatus.DRAFT:
-        raise ValidationError(_("Only a draft call can be published."), code="wrong_state")
+    refuse(publication_refusal(call, actor))
     if call.deadline < clock.today():
         raise ValidationError({"deadline": _("The deadline has already passed.")})
     call.status, call.published_at = CallStatus.PUBLISHED, clock.now()
@@ -88,25 +103,32 @@ def publish_call(actor, call: AgencyCall) -> AgencyCall:
         actor,
         "agencies.call.publish",
         call,
-        {"status": ["draft", "published"]},
+        {"status": [CallStatus.DRAFT, CallStatus.PUBLISHED]},
         province=call.jurisdiction,
     )
     return call
 
 
+def closing_refusal(call: AgencyCall, actor=None) -> str | None:
+    """Only a published call is closed."""
+    if call.status != CallStatus.PUBLISHED:
+        return Refusal(_("Only a published call can be closed."))
+    return None
+
+
 @transaction.atomic
 def close_call(actor, call: AgencyCall) -> AgencyCall:
+    """Close the call early: no new applications (Art 11)."""
     call = AgencyCall.objects.select_for_update().get(pk=call.pk)
     access.require(actor, "agencies.call.manage", call)
-    if call.status != CallStatus.PUBLISHED:
-        raise ValidationError(_("Only a published call can be closed."), code="wrong_state")
+    refuse(closing_refusal(call, actor))
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status"])
     audit.record(
         actor,
         "agencies.call.close",
         call,
-        {"status": ["published", "closed"]},
+        {"status": [CallStatus.PUBLISHED, CallStatus.CLOSED]},
         province=call.jurisdiction,
     )
     return call

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyApplication, ApplicationStatus, DirectoryEntry, ScopeItem
+from agencies.services._refusal import Refusal, refuse
 from catalog import queries as catalog
 from portal import access, audit, clock, documents, pdf
 from portal.audit_models import Audience
@@ -61,6 +62,27 @@ def add_scope(
         row.levels.set(group)
 
 
+def signing_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """The commitment letter is signed once the approval stands (after any notice, Art 15)."""
+    if application.status != ApplicationStatus.APPROVED:
+        return Refusal(_("Only an approved application can be signed for."))
+    return None
+
+
+def commitment_pdf(application: AgencyApplication, *, signer, dated: dt.datetime) -> bytes:
+    """The commitment letter (承诺书, Art 15) in the call's words, signed by ``signer``."""
+    return pdf.render_pdf(
+        "agencies/pdf/commitment.html",
+        {
+            "application": application,
+            "text": application.call.commitment_text,
+            "signer": signer,
+            "now": dated,
+            "is_demo": application.agency.is_demo,
+        },
+    )
+
+
 @transaction.atomic
 def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     """The agency signs the commitment letter (Art 15); then it is listed in the directory.
@@ -75,25 +97,12 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
         .get(pk=application.pk)
     )
     access.require(actor, "agencies.application.sign", application)
-    if application.status != ApplicationStatus.APPROVED:
-        raise ValidationError(
-            _("Only an approved application can be signed for."), code="wrong_state"
-        )
+    refuse(signing_refusal(application, actor))
     call, now = application.call, clock.now()
     agency = Agency.objects.select_for_update().get(pk=application.agency_id)
-    letter = pdf.render_pdf(
-        "agencies/pdf/commitment.html",
-        {
-            "application": application,
-            "text": call.commitment_text,
-            "signer": actor,
-            "now": now,
-            "is_demo": agency.is_demo,
-        },
-    )
     commitment = documents.store_generated(
         actor,
-        letter,
+        commitment_pdf(application, signer=actor, dated=now),
         f"commitment-{application.pk}.pdf",
         title=_("Commitment letter"),
         kind="commitment",
@@ -132,7 +141,19 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     agency.filing_jurisdiction = call.jurisdiction
     agency.agency_code = next_agency_code() if call.is_national else "0000"
     agency.status = AgencyStatus.LISTED
-    agency.save()
+    agency.save(
+        update_fields=[
+            "name",
+            "address",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "filing_jurisdiction",
+            "agency_code",
+            "status",
+        ]
+    )
     for site in application.sites.all():
         AgencySite.objects.get_or_create(
             agency=agency,
@@ -157,6 +178,13 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     return entry
 
 
+def serial_refusal(site: AgencySite, actor=None) -> str | None:
+    """A site's serial is assigned once: certificate numbers already carry it (Art 20)."""
+    if site.site_serial:
+        return Refusal(_("This site already has its serial."))
+    return None
+
+
 @transaction.atomic
 def assign_site_serial(actor, site: AgencySite, serial: str = "") -> AgencySite:
     """The authority of the site's province assigns its 6-digit serial, unique there."""
@@ -164,8 +192,7 @@ def assign_site_serial(actor, site: AgencySite, serial: str = "") -> AgencySite:
         AgencySite.objects.select_for_update(of=("self",)).select_related("agency").get(pk=site.pk)
     )
     access.require(actor, "agencies.site.assign_serial", site)
-    if site.site_serial:
-        raise ValidationError(_("This site already has its serial."), code="wrong_state")
+    refuse(serial_refusal(site, actor))
     taken = set(
         AgencySite.objects.select_for_update()
         .filter(province=site.province)

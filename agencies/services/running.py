@@ -1,5 +1,6 @@
-"""Running a listed agency (Art 16, 19, 22, 27, 28): published rules and fees, changes of
-details and scope, renewal of the filing term, suspension and removal."""
+"""Running a listed agency (Art 16, 19, 22, 27, 28): the check assessments call, published
+rules and fees, suspension and removal, and the periodic jobs of the filing term (lapse,
+reminders, end of suspensions). Change requests and renewal are in ``changes``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import (
-    ChangeKind,
     ChangeRequest,
     ChangeStatus,
     DirectoryEntry,
@@ -21,25 +21,14 @@ from agencies.models import (
     SanctionKind,
     TermReminder,
 )
-from agencies.services.listing import add_scope, term_end
-from catalog import queries as catalog
-from catalog.models import Occupation, SkillLevel, WorkType
-from catalog.services import level_allowed_for
-from portal import access, audit, clock, notices
+from agencies.services._refusal import Refusal, refuse
+from portal import access, audit, clock
 from portal.access import SYSTEM
 from portal.audit_models import Audience
-from portal.models import Agency, AgencyKind, AgencyMembership, AgencyStatus
+from portal.background import enqueue
+from portal.models import Agency, AgencyMembership, AgencyStatus
 from portal.roles import AgencyRole
 
-DETAIL_FIELDS = (
-    "name",
-    "address",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-)
-SCOPE_NOTICE_KIND = "agencies.scope_extension"
 REMINDER_DAYS = (90, 30)
 
 
@@ -72,7 +61,8 @@ def require_can_assess(agency: Agency, *, on: dt.date | None = None) -> None:
         raise ValidationError(refusal, code="agency_not_active")
 
 
-def _entry(agency: Agency) -> DirectoryEntry:
+def listed_entry(agency: Agency) -> DirectoryEntry:
+    """The agency's directory entry; refused if it was never listed."""
     entry = DirectoryEntry.objects.filter(agency=agency).select_related("application__call").first()
     if entry is None:
         raise ValidationError(_("The agency is not listed in the directory."), code="not_listed")
@@ -124,331 +114,24 @@ def current_rules(agency: Agency) -> list[PublishedRules]:
     return [latest[k] for k in RulesKind.values if k in latest]
 
 
-# --- Change requests --------------------------------------------------------------------------
-
-
-def _request(
-    actor, agency: Agency, kind: str, payload: dict, before: dict, explanation: str
-) -> ChangeRequest:
-    access.require(actor, "agencies.change.request", agency)
-    _entry(agency)
-    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
-        raise ValidationError(_("Only a listed agency can ask for changes."), code="wrong_state")
-    if ChangeRequest.objects.filter(
-        agency=agency, kind=kind, status__in=(ChangeStatus.PENDING, ChangeStatus.ON_NOTICE)
-    ).exists():
-        raise ValidationError(
-            _("A request of this kind is already being handled."), code="duplicate"
-        )
-    change = ChangeRequest.objects.create(
-        agency=agency,
-        kind=kind,
-        payload=payload,
-        before=before,
-        explanation=explanation.strip(),
-        requested_by=actor,
-        requested_at=clock.now(),
-    )
-    audit.record(
-        actor,
-        "agencies.change.request",
-        change,
-        {"kind": [None, kind], "payload": [before or None, payload]},
-        agency=agency,
-        audience=Audience.AGENCY,
-    )
-    return change
-
-
-@transaction.atomic
-def request_details_change(
-    actor, agency: Agency, changes: dict[str, str], explanation: str = ""
-) -> ChangeRequest:
-    """Name, address, contact or legal representative: confirmed by the filing authority."""
-    payload = {
-        k: v.strip()
-        for k, v in changes.items()
-        if k in DETAIL_FIELDS and v is not None and v.strip() != getattr(agency, k)
-    }
-    if not payload:
-        raise ValidationError(_("Nothing differs from the current details."), code="no_change")
-    if "name" in payload and not payload["name"]:
-        raise ValidationError({"name": _("The name cannot be empty.")})
-    before = {k: getattr(agency, k) for k in payload}
-    return _request(actor, agency, ChangeKind.DETAILS, payload, before, explanation)
-
-
-def _scope_payload(agency: Agency, items) -> list[dict]:
-    payload, problems = [], []
-    for occupation, work_type, levels in items:
-        label = f"{occupation.code} {occupation.name}"
-        if not levels:
-            problems.append(
-                _("Choose at least one level for %(occupation)s.") % {"occupation": label}
-            )
-        for level in levels:
-            if not level_allowed_for(agency.kind, level):
-                problems.append(
-                    _("Only employers may assess %(level)s (Art 9).") % {"level": level.display}
-                )
-            elif catalog.basis_for(occupation, level, work_type=work_type, agency=agency) is None:
-                problems.append(
-                    _(
-                        "%(occupation)s %(level)s has no national standard and no "
-                        "specification filed by you (Art 17)."
-                    )
-                    % {"occupation": label, "level": level.display}
-                )
-        payload.append(
-            {
-                "occupation": occupation.code,
-                "work_type": work_type.pk if work_type else None,
-                "levels": sorted(lv.pk for lv in levels),
-            }
-        )
-    if problems:
-        raise ValidationError({"scope": problems})
-    return payload
-
-
-def _scope_snapshot(entry: DirectoryEntry) -> list[dict]:
-    return [
-        {
-            "occupation": s.occupation.code,
-            "work_type": s.work_type_id,
-            "levels": sorted(s.levels.values_list("pk", flat=True)),
-        }
-        for s in entry.scope.select_related("occupation")
-    ]
-
-
-@transaction.atomic
-def request_scope_change(actor, agency: Agency, items, explanation: str = "") -> ChangeRequest:
-    """The whole scope as it should be after the change: [(occupation, work_type, levels)]."""
-    entry = _entry(agency)
-    payload = _scope_payload(agency, items)
-    before = _scope_snapshot(entry)
-    if _flatten(payload) == _flatten(before):
-        raise ValidationError(_("Nothing differs from the current scope."), code="no_change")
-    return _request(
-        actor, agency, ChangeKind.SCOPE, {"scope": payload}, {"scope": before}, explanation
-    )
-
-
-@transaction.atomic
-def request_serve_others(actor, agency: Agency, value: bool, explanation: str = ""):
-    """Art 16: an employer may, if allowed, assess other employers' staff and the public."""
-    entry = _entry(agency)
-    if agency.kind != AgencyKind.EMPLOYER:
-        raise ValidationError(_("Only employers ask for this (Art 16)."), code="not_employer")
-    if entry.may_serve_others == value:
-        raise ValidationError(_("Nothing differs from the current setting."), code="no_change")
-    return _request(
-        actor,
-        agency,
-        ChangeKind.SERVE_OTHERS,
-        {"may_serve_others": value},
-        {"may_serve_others": entry.may_serve_others},
-        explanation,
-    )
-
-
-@transaction.atomic
-def request_renewal(actor, agency: Agency, explanation: str = "") -> ChangeRequest:
-    """Apply to renew the filing term (material check and decision by the filing authority)."""
-    entry = _entry(agency)
-    return _request(
-        actor,
-        agency,
-        ChangeKind.RENEWAL,
-        {"valid_until_before": str(entry.valid_until)},
-        {"valid_until": str(entry.valid_until)},
-        explanation,
-    )
-
-
-def _flatten(scope: list[dict]) -> set[tuple]:
-    return {(s["occupation"], s["work_type"], lv) for s in scope for lv in s["levels"]}
-
-
-def _is_extension(change: ChangeRequest) -> bool:
-    return bool(_flatten(change.payload["scope"]) - _flatten(change.before["scope"]))
-
-
-@transaction.atomic
-def decide_change(actor, change: ChangeRequest, *, approve: bool, reason: str) -> ChangeRequest:
-    """The filing authority confirms or refuses a change. A social organisation's scope
-    extension first goes to public notice (Art 14), like its first approval."""
-    change = (
-        ChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("agency")
-        .get(pk=change.pk)
-    )
-    access.require(actor, "agencies.change.decide", change.agency)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("This request is not waiting for a decision."), code="wrong_state")
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reasons of the decision.")})
-    change.decision_reason, change.decided_by, change.decided_at = (
-        reason.strip(),
-        actor,
-        clock.now(),
-    )
-    if not approve:
-        change.status = ChangeStatus.REJECTED
-    elif (
-        change.kind == ChangeKind.SCOPE
-        and change.agency.kind == AgencyKind.SOCIAL_ORG
-        and _is_extension(change)
-    ):
-        change.status = ChangeStatus.ON_NOTICE
-        entry = _entry(change.agency)
-        notices.publish_notice(
-            actor,
-            change,
-            kind=SCOPE_NOTICE_KIND,
-            title=_("Public notice: scope extension of %(name)s") % {"name": change.agency.name},
-            body=_scope_notice_body(change),
-            jurisdiction=entry.filing_jurisdiction,
-            period_working_days=entry.application.call.notice_period_days,
-            agency=change.agency,
-        )
-    else:
-        change.status = ChangeStatus.APPROVED
-        _apply(change)
-    change.save()
-    audit.record(
-        actor,
-        "agencies.change.decide",
-        change,
-        {"status": [ChangeStatus.PENDING, change.status], "reason": [None, change.decision_reason]},
-        agency=change.agency,
-        audience=Audience.AGENCY,
-    )
-    return change
-
-
-def _scope_notice_body(change: ChangeRequest) -> str:
-    lines = [_("%(name)s asks to extend its approved scope to:") % {"name": change.agency.name}]
-    levels = {lv.pk: lv.display for lv in SkillLevel.objects.all()}
-    names = dict(
-        Occupation.objects.filter(
-            code__in=[s["occupation"] for s in change.payload["scope"]]
-        ).values_list("code", "name")
-    )
-    for item in change.payload["scope"]:
-        lines.append(
-            f"· {item['occupation']} {names.get(item['occupation'], '')}："
-            + "、".join(levels[c] for c in item["levels"])
-        )
-    return "\n".join(lines)
-
-
-def _apply(change: ChangeRequest) -> None:
-    agency, entry = change.agency, _entry(change.agency)
-    if change.kind == ChangeKind.DETAILS:
-        for field, value in change.payload.items():
-            setattr(agency, field, value)
-        agency.save(update_fields=list(change.payload))
-    elif change.kind == ChangeKind.SERVE_OTHERS:
-        entry.may_serve_others = change.payload["may_serve_others"]
-        entry.save(update_fields=["may_serve_others"])
-    elif change.kind == ChangeKind.RENEWAL:
-        start = max(entry.valid_until + dt.timedelta(days=1), clock.today())
-        entry.valid_until = term_end(start, entry.application.call.filing_term_years)
-        entry.save(update_fields=["valid_until"])
-        if agency.status == AgencyStatus.LAPSED:
-            agency.status = AgencyStatus.LISTED
-            agency.save(update_fields=["status"])
-    elif change.kind == ChangeKind.SCOPE:
-        entry.scope.all().delete()
-        for item in change.payload["scope"]:
-            occupation = Occupation.objects.get(code=item["occupation"])
-            work_type = WorkType.objects.filter(pk=item["work_type"]).first()
-            add_scope(
-                entry, occupation, work_type, list(SkillLevel.objects.filter(pk__in=item["levels"]))
-            )
-
-
-def _change_of(notice) -> ChangeRequest:
-    return (
-        ChangeRequest.objects.select_for_update()
-        .select_related("agency")
-        .get(pk=int(notice.subject.split(":")[1]))
-    )
-
-
-def on_scope_notice_stood(notice) -> None:
-    change = _change_of(notice)
-    if change.status != ChangeStatus.ON_NOTICE:
-        return
-    change.status = ChangeStatus.APPROVED
-    _apply(change)
-    change.save(update_fields=["status"])
-    audit.record(
-        SYSTEM,
-        "agencies.change.stands",
-        change,
-        {"status": [ChangeStatus.ON_NOTICE, ChangeStatus.APPROVED]},
-        agency=change.agency,
-        audience=Audience.AGENCY,
-    )
-
-
-def on_scope_notice_overturned(notice, objection) -> None:
-    change = _change_of(notice)
-    if change.status != ChangeStatus.ON_NOTICE:
-        return
-    change.status = ChangeStatus.REJECTED
-    change.decision_reason = _(
-        "An objection raised during the public notice was upheld: %(reason)s"
-    ) % {"reason": objection.decision_reason}
-    change.save(update_fields=["status", "decision_reason"])
-    audit.record(
-        SYSTEM,
-        "agencies.change.overturned",
-        change,
-        {"status": [ChangeStatus.ON_NOTICE, ChangeStatus.REJECTED]},
-        agency=change.agency,
-        audience=Audience.AGENCY,
-    )
-
-
-@transaction.atomic
-def withdraw_change(actor, change: ChangeRequest) -> ChangeRequest:
-    change = (
-        ChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("agency")
-        .get(pk=change.pk)
-    )
-    access.require(actor, "agencies.change.request", change.agency)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("Only a pending request can be withdrawn."), code="wrong_state")
-    change.status = ChangeStatus.WITHDRAWN
-    change.save(update_fields=["status"])
-    audit.record(
-        actor,
-        "agencies.change.withdraw",
-        change,
-        {"status": [ChangeStatus.PENDING, ChangeStatus.WITHDRAWN]},
-        agency=change.agency,
-        audience=Audience.AGENCY,
-    )
-    return change
-
-
 # --- Suspension and removal (Art 27, 28) --------------------------------------------------------
+
+
+def suspension_refusal(agency: Agency, actor=None) -> str | None:
+    """Only a listed (or lapsed) agency is suspended (Art 27)."""
+    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
+        return Refusal(_("Only a listed agency can be suspended."))
+    return None
 
 
 @transaction.atomic
 def suspend_agency(
     actor, agency: Agency, *, reason: str, legal_basis: str, until: dt.date
 ) -> Sanction:
-    """The filing authority suspends a listed agency for a period."""
+    """The filing authority suspends a listed agency for a period (Art 27)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     access.require(actor, "agencies.agency.sanction", agency)
-    if agency.status not in (AgencyStatus.LISTED, AgencyStatus.LAPSED):
-        raise ValidationError(_("Only a listed agency can be suspended."), code="wrong_state")
+    refuse(suspension_refusal(agency, actor))
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Give the reason.")
@@ -481,6 +164,13 @@ def suspend_agency(
     return sanction
 
 
+def removal_refusal(agency: Agency, actor=None) -> str | None:
+    """A listed, suspended or lapsed agency can be removed; an applicant was never listed."""
+    if agency.status in (AgencyStatus.REMOVED, AgencyStatus.APPLICANT):
+        return Refusal(_("Only a listed, suspended or lapsed agency can be removed."))
+    return None
+
+
 @transaction.atomic
 def remove_agency(
     actor, agency: Agency, *, reason: str, legal_basis: str, follow_up_plan: str, password: str
@@ -494,10 +184,7 @@ def remove_agency(
     access.require(actor, "agencies.agency.sanction", agency)
     if not actor.check_password(password or ""):
         raise ValidationError({"password": _("The password is wrong.")})
-    if agency.status in (AgencyStatus.REMOVED, AgencyStatus.APPLICANT):
-        raise ValidationError(
-            _("Only a listed, suspended or lapsed agency can be removed."), code="wrong_state"
-        )
+    refuse(removal_refusal(agency, actor))
     errors = {}
     for field, value, message in (
         ("reason", reason, _("Give the reason.")),
@@ -600,7 +287,10 @@ def lapse_ended_terms() -> int:
 
 
 def send_term_reminders() -> int:
-    """Periodic job: e-mail the agency's admins 90 and 30 days before the term ends (once each)."""
+    """Periodic job: e-mail the agency's admins 90 and 30 days before the term ends (once each,
+    Art 22). The reminder is recorded here; the e-mail goes out in a task after the commit."""
+    from agencies.tasks import mail_term_reminder
+
     today, sent = clock.today(), 0
     for days in REMINDER_DAYS:
         due = DirectoryEntry.objects.filter(
@@ -618,25 +308,32 @@ def send_term_reminders() -> int:
                 )
                 if not created:
                     continue
-                emails = list(
-                    AgencyMembership.objects.filter(
-                        agency=entry.agency, role=AgencyRole.ADMIN, user__is_active=True
-                    )
-                    .exclude(user__email="")
-                    .values_list("user__email", flat=True)
-                )
-                if emails:
-                    transaction.on_commit(
-                        lambda e=entry, to=emails: send_mail(
-                            _("Your filing term ends on %(date)s") % {"date": e.valid_until},
-                            _(
-                                "The filing term of %(name)s in the directory of evaluation "
-                                "agencies ends on %(date)s. Apply to renew it in the portal."
-                            )
-                            % {"name": e.agency.name, "date": e.valid_until},
-                            None,
-                            to,
-                        )
-                    )
+                enqueue(mail_term_reminder, reminder.pk)
                 sent += 1
     return sent
+
+
+def mail_term_reminder(reminder_id: int) -> int:
+    """E-mail one recorded term reminder to the agency's active admins; the number of
+    recipients. Run by ``agencies.tasks.mail_term_reminder`` after the reminder committed."""
+    reminder = TermReminder.objects.select_related("entry__agency").filter(pk=reminder_id).first()
+    if reminder is None:
+        return 0
+    agency = reminder.entry.agency
+    emails = list(
+        AgencyMembership.objects.filter(agency=agency, role=AgencyRole.ADMIN, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if emails:
+        send_mail(
+            _("Your filing term ends on %(date)s") % {"date": reminder.valid_until},
+            _(
+                "The filing term of %(name)s in the directory of evaluation "
+                "agencies ends on %(date)s. Apply to renew it in the portal."
+            )
+            % {"name": agency.name, "date": reminder.valid_until},
+            None,
+            emails,
+        )
+    return len(emails)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agencies.services._refusal import Refusal, refuse
 from portal import access, audit
 from portal.audit_models import Audience
 from portal.models import Agency, AgencyMembership, User
@@ -61,7 +62,7 @@ def add_member(
         )
         user.set_password(password)
         user.full_clean(exclude=["password"])
-        user.save()
+        user.save(force_insert=True)
     else:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
@@ -82,8 +83,27 @@ def add_member(
     return membership, password
 
 
+def role_change_refusal(membership: AgencyMembership, actor=None, role: str = "") -> str | None:
+    """An agency always keeps an administrator: the last one is not demoted."""
+    if (
+        membership.role == AgencyRole.ADMIN
+        and role != AgencyRole.ADMIN
+        and _admins(membership.agency) <= 1
+    ):
+        return Refusal(_("An agency always keeps at least one administrator."), "last_admin")
+    return None
+
+
+def member_removal_refusal(membership: AgencyMembership, actor=None) -> str | None:
+    """An agency always keeps an administrator: the last one is not removed."""
+    if membership.role == AgencyRole.ADMIN and _admins(membership.agency) <= 1:
+        return Refusal(_("An agency always keeps at least one administrator."), "last_admin")
+    return None
+
+
 @transaction.atomic
 def change_role(actor, membership: AgencyMembership, role: str) -> AgencyMembership:
+    """The admin gives a member another role (Art 19: the agency's own people)."""
     membership = (
         AgencyMembership.objects.select_for_update()
         .select_related("agency", "user")
@@ -92,14 +112,7 @@ def change_role(actor, membership: AgencyMembership, role: str) -> AgencyMembers
     access.require(actor, "agencies.staff.manage", membership.agency)
     if role not in AgencyRole.values:
         raise ValidationError({"role": _("Choose a role.")})
-    if (
-        membership.role == AgencyRole.ADMIN
-        and role != AgencyRole.ADMIN
-        and _admins(membership.agency) <= 1
-    ):
-        raise ValidationError(
-            _("An agency always keeps at least one administrator."), code="last_admin"
-        )
+    refuse(role_change_refusal(membership, actor, role))
     if (
         AgencyMembership.objects.filter(user=membership.user, agency=membership.agency, role=role)
         .exclude(pk=membership.pk)
@@ -128,10 +141,7 @@ def remove_member(actor, membership: AgencyMembership) -> None:
         .get(pk=membership.pk)
     )
     access.require(actor, "agencies.staff.manage", membership.agency)
-    if membership.role == AgencyRole.ADMIN and _admins(membership.agency) <= 1:
-        raise ValidationError(
-            _("An agency always keeps at least one administrator."), code="last_admin"
-        )
+    refuse(member_removal_refusal(membership, actor))
     audit.record(
         actor,
         "agencies.staff.remove",

@@ -17,9 +17,11 @@ from agencies.models import (
     SiteVisit,
     UsccCheck,
 )
+from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock, documents, notices, pdf
 from portal.access import SYSTEM
 from portal.audit_models import Audience
+from portal.models import AgencyKind
 from portal.roles import AuthorityRole
 
 NOTICE_KIND = "agencies.approval"
@@ -34,33 +36,48 @@ def _locked(application: AgencyApplication) -> AgencyApplication:
     )
 
 
-def _require_status(application: AgencyApplication, *statuses: str) -> None:
+def _status_refusal(application: AgencyApplication, *statuses: str) -> str | None:
     if application.status not in statuses:
-        raise ValidationError(
+        return Refusal(
             _("This step is not possible while the application is “%(status)s”.")
-            % {"status": application.get_status_display()},
-            code="wrong_state",
+            % {"status": application.get_status_display()}
         )
+    return None
 
 
-def _pending_round(application: AgencyApplication) -> MaterialReview:
-    review = (
+def _require_status(application: AgencyApplication, *statuses: str) -> None:
+    refuse(_status_refusal(application, *statuses))
+
+
+def _pending_review(application: AgencyApplication) -> MaterialReview | None:
+    return (
         application.material_reviews.filter(decision=MaterialReview.Decision.PENDING)
         .order_by("-round")
         .first()
     )
+
+
+def _pending_round(application: AgencyApplication) -> MaterialReview:
+    review = _pending_review(application)
     if review is None:
         raise ValidationError(_("No material check is pending."), code="wrong_state")
     return review
 
 
+def uscc_confirmation_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Only a code whose check character did not match waits for an official."""
+    if application.uscc_check != UsccCheck.FLAGGED:
+        return Refusal(_("The code is not flagged."))
+    return None
+
+
 @transaction.atomic
 def confirm_uscc(actor, application: AgencyApplication, *, confirm: bool, note: str):
-    """An official confirms or rejects a USCC whose check character did not match."""
+    """An official confirms or rejects a USCC whose check character did not match (Art 14:
+    the material check; GB 32100 codes that fail the check exist)."""
     application = _locked(application)
     access.require(actor, "agencies.application.vet", application)
-    if application.uscc_check != UsccCheck.FLAGGED:
-        raise ValidationError(_("The code is not flagged."), code="wrong_state")
+    refuse(uscc_confirmation_refusal(application, actor))
     if not note.strip():
         raise ValidationError({"note": _("Record the reason for your decision.")})
     old = application.uscc_check
@@ -78,6 +95,36 @@ def confirm_uscc(actor, application: AgencyApplication, *, confirm: bool, note: 
     return application
 
 
+def acceptance_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Why the materials cannot be accepted now (a flagged or rejected credit code first), or
+    None."""
+    refusal = _status_refusal(application, ApplicationStatus.SUBMITTED)
+    if refusal:
+        return refusal
+    if application.uscc_check == UsccCheck.FLAGGED:
+        return Refusal(
+            _("Confirm or reject the flagged unified social credit code first."), "uscc_flagged"
+        )
+    if application.uscc_check == UsccCheck.REJECTED:
+        return Refusal(
+            _("The unified social credit code was rejected: return the application or reject it."),
+            "uscc_rejected",
+        )
+    if _pending_review(application) is None:
+        return Refusal(_("No material check is pending."))
+    return None
+
+
+def return_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Only submitted materials under check are returned for correction."""
+    refusal = _status_refusal(application, ApplicationStatus.SUBMITTED)
+    if refusal:
+        return refusal
+    if _pending_review(application) is None:
+        return Refusal(_("No material check is pending."))
+    return None
+
+
 @transaction.atomic
 def accept_materials(
     actor,
@@ -87,24 +134,15 @@ def accept_materials(
     use_site_visit: bool,
     comment: str = "",
 ) -> AgencyApplication:
-    """Materials are complete (材料核验): technical evaluation goes on with the chosen methods."""
+    """Materials are complete (材料核验, Art 14): technical evaluation goes on with the chosen
+    methods."""
     application = _locked(application)
     access.require(actor, "agencies.application.vet", application)
-    _require_status(application, ApplicationStatus.SUBMITTED)
-    if application.uscc_check == UsccCheck.FLAGGED:
-        raise ValidationError(
-            _("Confirm or reject the flagged unified social credit code first."),
-            code="uscc_flagged",
-        )
-    if application.uscc_check == UsccCheck.REJECTED:
-        raise ValidationError(
-            _("The unified social credit code was rejected: return the application or reject it."),
-            code="uscc_rejected",
-        )
+    refuse(acceptance_refusal(application, actor))
     review = _pending_round(application)
     review.decision, review.general_comment = MaterialReview.Decision.ACCEPTED, comment.strip()
     review.decided_at, review.decided_by = clock.now(), actor
-    review.save()
+    review.save(update_fields=["decision", "general_comment", "decided_at", "decided_by"])
     application.status = ApplicationStatus.UNDER_REVIEW
     application.use_expert_review, application.use_site_visit = use_expert_review, use_site_visit
     application.save(update_fields=["status", "use_expert_review", "use_site_visit", "updated_at"])
@@ -127,10 +165,11 @@ def accept_materials(
 def return_materials(
     actor, application: AgencyApplication, *, comments: dict[str, str], general_comment: str = ""
 ) -> AgencyApplication:
-    """Return the application with comments per item; the applicant corrects and resubmits."""
+    """Return the application with comments per item; the applicant corrects and resubmits
+    (Art 14)."""
     application = _locked(application)
     access.require(actor, "agencies.application.vet", application)
-    _require_status(application, ApplicationStatus.SUBMITTED)
+    refuse(return_refusal(application, actor))
     comments = {k: v.strip() for k, v in comments.items() if v and v.strip()}
     if not comments and not general_comment.strip():
         raise ValidationError({"general_comment": _("Say what the applicant must correct.")})
@@ -138,7 +177,9 @@ def return_materials(
     review.decision = MaterialReview.Decision.RETURNED
     review.comments, review.general_comment = comments, general_comment.strip()
     review.decided_at, review.decided_by = clock.now(), actor
-    review.save()
+    review.save(
+        update_fields=["decision", "comments", "general_comment", "decided_at", "decided_by"]
+    )
     application.status = ApplicationStatus.RETURNED
     application.save(update_fields=["status", "updated_at"])
     audit.record(
@@ -175,16 +216,23 @@ def expert_pool(application: AgencyApplication):
     ).order_by("real_name")
 
 
+def expert_assignment_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """Experts are assigned during technical evaluation, if expert review was chosen."""
+    refusal = _status_refusal(application, ApplicationStatus.UNDER_REVIEW)
+    if refusal:
+        return refusal
+    if not application.use_expert_review:
+        return Refusal(_("Expert review was not chosen for this application."), "no_expert_review")
+    return None
+
+
 @transaction.atomic
 def assign_experts(actor, application: AgencyApplication, experts) -> list[ExpertAssignment]:
-    """Assign experts from the pool; each gets a grant on this application only."""
+    """Assign experts from the pool (专家论证, Art 14); each gets a grant on this application
+    only."""
     application = _locked(application)
     access.require(actor, "agencies.application.vet", application)
-    _require_status(application, ApplicationStatus.UNDER_REVIEW)
-    if not application.use_expert_review:
-        raise ValidationError(
-            _("Expert review was not chosen for this application."), code="no_expert_review"
-        )
+    refuse(expert_assignment_refusal(application, actor))
     pool = set(expert_pool(application).values_list("pk", flat=True))
     created = []
     for expert in experts:
@@ -233,14 +281,23 @@ def _own_assignment(expert, assignment: ExpertAssignment) -> ExpertAssignment:
     return assignment
 
 
+def declaration_refusal(assignment: ExpertAssignment, expert=None) -> str | None:
+    """The expert declares once, while the application is in technical evaluation."""
+    refusal = _status_refusal(assignment.application, ApplicationStatus.UNDER_REVIEW)
+    if refusal:
+        return refusal
+    if assignment.conflict != ExpertAssignment.Conflict.UNDECLARED:
+        return Refusal(_("You have already made your declaration."))
+    return None
+
+
 @transaction.atomic
 def declare_conflict(
     expert, assignment: ExpertAssignment, *, has_conflict: bool, note: str = ""
 ) -> ExpertAssignment:
-    """Before reviewing, the expert declares no conflict of interest, or withdraws."""
+    """Before reviewing, the expert declares no conflict of interest, or withdraws (Art 14)."""
     assignment = _own_assignment(expert, assignment)
-    if assignment.conflict != ExpertAssignment.Conflict.UNDECLARED:
-        raise ValidationError(_("You have already made your declaration."), code="wrong_state")
+    refuse(declaration_refusal(assignment, expert))
     assignment.conflict = (
         ExpertAssignment.Conflict.WITHDRAWN if has_conflict else ExpertAssignment.Conflict.NONE
     )
@@ -260,6 +317,18 @@ def declare_conflict(
     return assignment
 
 
+def expert_review_refusal(assignment: ExpertAssignment, expert=None) -> str | None:
+    """One review per expert, after declaring no conflict of interest."""
+    refusal = _status_refusal(assignment.application, ApplicationStatus.UNDER_REVIEW)
+    if refusal:
+        return refusal
+    if assignment.conflict != ExpertAssignment.Conflict.NONE:
+        return Refusal(_("Declare that you have no conflict of interest first."), "no_declaration")
+    if assignment.submitted_at is not None:
+        return Refusal(_("Your review has already been submitted."))
+    return None
+
+
 @transaction.atomic
 def submit_expert_review(
     expert,
@@ -269,14 +338,9 @@ def submit_expert_review(
     opinion: str,
     recommendation: str,
 ) -> ExpertAssignment:
-    """Scores (0–100) for each condition of Art 12, an opinion and a recommendation."""
+    """Scores (0–100) for each condition of Art 12, an opinion and a recommendation (Art 14)."""
     assignment = _own_assignment(expert, assignment)
-    if assignment.conflict != ExpertAssignment.Conflict.NONE:
-        raise ValidationError(
-            _("Declare that you have no conflict of interest first."), code="no_declaration"
-        )
-    if assignment.submitted_at is not None:
-        raise ValidationError(_("Your review has already been submitted."), code="wrong_state")
+    refuse(expert_review_refusal(assignment, expert))
     errors = {}
     clean = {}
     for condition in Condition.values:
@@ -304,6 +368,11 @@ def submit_expert_review(
     return assignment
 
 
+def site_visit_refusal(application: AgencyApplication, actor=None) -> str | None:
+    """A site visit is recorded during technical evaluation."""
+    return _status_refusal(application, ApplicationStatus.UNDER_REVIEW)
+
+
 @transaction.atomic
 def record_site_visit(
     actor,
@@ -314,10 +383,10 @@ def record_site_visit(
     findings: str,
     photos=(),
 ) -> SiteVisit:
-    """Record a site visit (现场考察) with photos as documents."""
+    """Record a site visit (现场考察, Art 14) with photos as documents."""
     application = _locked(application)
     access.require(actor, "agencies.application.vet", application)
-    _require_status(application, ApplicationStatus.UNDER_REVIEW)
+    refuse(site_visit_refusal(application, actor))
     if visited_on > clock.today():
         raise ValidationError({"visited_on": _("The visit cannot be in the future.")})
     visit = SiteVisit.objects.create(
@@ -362,28 +431,35 @@ def expert_summary(application: AgencyApplication) -> dict:
         averages[condition] = round(sum(values) / len(values), 1) if values else None
     return {
         "completed": len(done),
-        "approve": sum(a.recommendation == "approve" for a in done),
-        "reject": sum(a.recommendation == "reject" for a in done),
+        "approve": sum(a.recommendation == ExpertAssignment.Recommendation.APPROVE for a in done),
+        "reject": sum(a.recommendation == ExpertAssignment.Recommendation.REJECT for a in done),
         "averages": averages,
     }
 
 
-def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
-    data = pdf.render_pdf(
+def decision_letter_pdf(
+    application: AgencyApplication, *, approved: bool, dated: dt.datetime
+) -> bytes:
+    """The decision letter (决定书, Art 14): approval with the approved scope, or rejection
+    with the reasons, dated ``dated``."""
+    return pdf.render_pdf(
         "agencies/pdf/decision_letter.html",
         {
             "application": application,
             "approved": approved,
-            "now": clock.now(),
+            "now": dated,
             "scope": application.scope.select_related("occupation", "work_type").prefetch_related(
                 "approved_levels"
             ),
             "is_demo": application.agency.is_demo,
         },
     )
+
+
+def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
     application.decision_letter = documents.store_generated(
         actor,
-        data,
+        decision_letter_pdf(application, approved=approved, dated=clock.now()),
         f"decision-{application.pk}.pdf",
         title=_("Decision letter"),
         kind="decision_letter",
@@ -392,6 +468,24 @@ def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -
         subject=application,
         allowed=("pdf",),
     )
+
+
+def decision_refusal(
+    application: AgencyApplication, actor=None, *, approve: bool = True
+) -> str | None:
+    """Why the application cannot be decided now, or None. An approval also waits for the
+    chosen methods: enough expert reviews, the site visit (Art 14); a rejection does not."""
+    refusal = _status_refusal(application, ApplicationStatus.UNDER_REVIEW)
+    if refusal or not approve:
+        return refusal
+    if application.use_expert_review and expert_summary(application)["completed"] < MIN_EXPERTS:
+        return Refusal(
+            _("At least %(n)d experts must have submitted their review.") % {"n": MIN_EXPERTS},
+            "experts_pending",
+        )
+    if application.use_site_visit and not application.site_visits.exists():
+        return Refusal(_("Record the site visit first."), "visit_pending")
+    return None
 
 
 @transaction.atomic
@@ -413,14 +507,8 @@ def decide(
     _require_status(application, ApplicationStatus.UNDER_REVIEW)
     if not reasons.strip():
         raise ValidationError({"reasons": _("Give the reasons of the decision.")})
+    refuse(decision_refusal(application, actor, approve=approve))
     if approve:
-        if application.use_expert_review and expert_summary(application)["completed"] < MIN_EXPERTS:
-            raise ValidationError(
-                _("At least %(n)d experts must have submitted their review.") % {"n": MIN_EXPERTS},
-                code="experts_pending",
-            )
-        if application.use_site_visit and not application.site_visits.exists():
-            raise ValidationError(_("Record the site visit first."), code="visit_pending")
         any_level = False
         for item in application.scope.prefetch_related("levels"):
             requested = {lv.pk: lv for lv in item.levels.all()}
@@ -436,16 +524,28 @@ def decide(
             raise ValidationError({"scope": _("Approve at least one occupation and level.")})
     old = application.status
     application.decision_reasons = reasons.strip()
-    application.may_serve_others = bool(may_serve_others and application.kind == "Y")
+    application.may_serve_others = bool(
+        may_serve_others and application.kind == AgencyKind.EMPLOYER
+    )
     application.decided_at, application.decided_by = clock.now(), actor
     if not approve:
         application.status = ApplicationStatus.REJECTED
-    elif application.kind == "S":
+    elif application.kind == AgencyKind.SOCIAL_ORG:
         application.status = ApplicationStatus.ON_NOTICE
     else:
         application.status = ApplicationStatus.APPROVED
     _decision_letter(actor, application, approved=approve)
-    application.save()
+    application.save(
+        update_fields=[
+            "status",
+            "decision_reasons",
+            "may_serve_others",
+            "decided_at",
+            "decided_by",
+            "decision_letter",
+            "updated_at",
+        ]
+    )
     if application.status == ApplicationStatus.ON_NOTICE:
         notices.publish_notice(
             actor,
@@ -531,7 +631,9 @@ def on_notice_overturned(notice, objection) -> None:
     ) % {"reason": objection.decision_reason}
     application.decided_at = clock.now()
     _decision_letter(SYSTEM, application, approved=False)
-    application.save()
+    application.save(
+        update_fields=["status", "decision_reasons", "decided_at", "decision_letter", "updated_at"]
+    )
     documents.start_retention(application)
     audit.record(
         SYSTEM,

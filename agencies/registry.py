@@ -1,10 +1,15 @@
-"""Access rules, audit sentences, notice kind, menus and panels of the agencies app."""
+"""What the agencies app registers with portal, once, from ``AgenciesConfig.ready()``: access
+rules of its actions, notice kinds, audit sentences, menu entries and panels (through the
+``ui_*`` modules), and periodic jobs."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, notices
+from portal import audit, notices, periodic
 from portal.access import (
     agency_role,
     all_of,
@@ -57,6 +62,14 @@ def _filing_authority(user, agency=None) -> bool:
 
 
 def register() -> None:
+    _register_actions()
+    _register_notice_kinds()
+    _register_audit_labels()
+    _register_menus_and_panels()
+    _register_periodic_jobs()
+
+
+def _register_actions() -> None:
     register_action("agencies.staff.manage", agency_role(A.ADMIN), "Manage the agency's members")
     register_action(
         "agencies.rules.publish",
@@ -115,6 +128,8 @@ def register() -> None:
         "agencies.site.assign_serial", _site_province_official, "Assign a site's serial"
     )
 
+
+def _register_notice_kinds() -> None:
     notices.register_kind(
         "agencies.approval",
         label=_("Selection of an evaluation agency"),
@@ -129,6 +144,8 @@ def register() -> None:
         on_overturned=_scope_overturned,
     )
 
+
+def _register_audit_labels() -> None:
     for action, label in {
         "agencies.staff.add": _("added a member to the agency"),
         "agencies.staff.change": _("changed a member's role"),
@@ -171,6 +188,8 @@ def register() -> None:
     }.items():
         audit.register_label(action, label)
 
+
+def _register_menus_and_panels() -> None:
     from agencies import ui_vetting
 
     ui_vetting.register()
@@ -188,14 +207,41 @@ def register() -> None:
     ui_officials.register()
 
 
+def _register_periodic_jobs() -> None:
+    from agencies.services import running
+
+    day = dt.timedelta(days=1)
+    periodic.register(
+        "agencies.lapse_ended_terms",
+        running.lapse_ended_terms,
+        schedule=crontab(minute=5, hour=0),
+        every=day,
+        description="Mark agencies whose filing term ended as lapsed",
+    )
+    periodic.register(
+        "agencies.lift_ended_suspensions",
+        running.lift_ended_suspensions,
+        schedule=crontab(minute=6, hour=0),
+        every=day,
+        description="Lift suspensions whose period has passed",
+    )
+    periodic.register(
+        "agencies.send_term_reminders",
+        running.send_term_reminders,
+        schedule=crontab(minute=0, hour=8),
+        every=day,
+        description="Remind agencies 90 and 30 days before their term ends",
+    )
+
+
 def _scope_stood(notice) -> None:
-    from agencies.services.running import on_scope_notice_stood
+    from agencies.services.changes import on_scope_notice_stood
 
     on_scope_notice_stood(notice)
 
 
 def _scope_overturned(notice, objection) -> None:
-    from agencies.services.running import on_scope_notice_overturned
+    from agencies.services.changes import on_scope_notice_overturned
 
     on_scope_notice_overturned(notice, objection)
 
