@@ -171,21 +171,9 @@ def register() -> None:
     }.items():
         audit.register_label(action, label)
 
-    from agencies import ui_vetting
+    from agencies import navigation
 
-    ui_vetting.register()
-
-    from agencies import ui_applicant
-
-    ui_applicant.register()
-
-    from agencies import ui_running
-
-    ui_running.register()
-
-    from agencies import ui_officials
-
-    ui_officials.register()
+    navigation.register()
 
 
 def _scope_stood(notice) -> None:
