@@ -9,17 +9,22 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import navigation, panels, rules, signals
+        from portal import signals
+        from portal.accounts import registry as accounts_registry
+        from portal.audit import registry as audit_registry
+        from portal.calendar import registry as calendar_registry
+        from portal.documents import registry as documents_registry
+        from portal.notices import registry as notices_registry
+        from portal.ui import navigation, panels
 
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
+        # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()
-        rules.register()
-        from portal import account_rules
-
-        account_rules.register()
-        from portal import notice_rules
-
-        notice_rules.register()
+        calendar_registry.register()
+        audit_registry.register()
+        documents_registry.register()
+        accounts_registry.register()
+        notices_registry.register()
         panels.register()
         _register_periodic_jobs()
 
@@ -29,7 +34,8 @@ def _register_periodic_jobs() -> None:
 
     from celery.schedules import crontab
 
-    from portal import audit, documents, periodic, ratelimit
+    from portal import audit, documents, ratelimit
+    from portal.jobs import periodic
 
     periodic.register(
         "portal.verify_audit",
@@ -44,6 +50,13 @@ def _register_periodic_jobs() -> None:
         schedule=crontab(minute=15, hour=3),
         every=dt.timedelta(days=1),
         description="Remove stored files of uploads whose transaction rolled back",
+    )
+    periodic.register(
+        "portal.requeue_pending_documents",
+        documents.requeue_pending,
+        schedule=crontab(minute="*/10"),
+        every=dt.timedelta(minutes=10),
+        description="Queue again the pending documents a dead worker did not render",
     )
     periodic.register(
         "portal.purge_rate_limits",

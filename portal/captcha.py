@@ -4,7 +4,7 @@ Rules implemented here:
 
 * MLPS 2.0 (GB/T 22239-2019) level 3, login-failure handling: after repeated failures the
   sign-in form asks for a verification code, so password guessing cannot be automated
-  (``portal.signin``); public forms use it against automated submission.
+  (``portal.accounts.signin``); public forms use it against automated submission.
 * Cybersecurity Law / CSP of the portal: the picture is an SVG in a ``data:`` URI (``img-src
   'self' data:``), with no script and no external asset.
 

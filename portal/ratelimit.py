@@ -4,7 +4,7 @@ Rules implemented here:
 
 * MLPS 2.0 (GB/T 22239-2019) level 3, 8.1.4.1 b) identity authentication: "login-failure
   handling: limit the number of illegal login attempts"; public forms are protected the same
-  way against automated submission. ``portal.signin`` applies the ``signin.*`` limits.
+  way against automated submission. ``portal.accounts.signin`` applies the ``signin.*`` limits.
 * Cybersecurity Law / PIPL data minimisation: keys are keyed SHA-256 digests (HMAC with the
   ``SECRET_KEY``), so no username or IP address sits in the limiter, neither in Redis nor in
   the ``RateLimitBucket`` table.
@@ -64,7 +64,7 @@ class Limit:
 
 #: The named limits; ``settings.RATE_LIMITS`` overrides any of them or adds new names.
 LIMITS: dict[str, Limit] = {
-    # Sign-in failures (MLPS 2.0 login-failure handling), counted by portal.signin.
+    # Sign-in failures (MLPS 2.0 login-failure handling), counted by portal.accounts.signin.
     "signin.user": Limit(5, 15 * 60),
     "signin.ip": Limit(20, 15 * 60),
     "signin.subnet": Limit(100, 15 * 60),
@@ -179,12 +179,12 @@ class _Database:
 
     @staticmethod
     def _rows(key: str, window: _Window):
-        from portal.security_models import RateLimitBucket
+        from portal.models import RateLimitBucket
 
         return RateLimitBucket.objects.filter(key=key, window_start=_aware(window.start))
 
     def incr(self, key: str, window: _Window) -> int:
-        from portal.security_models import RateLimitBucket
+        from portal.models import RateLimitBucket
 
         rows = self._rows(key, window)
         with transaction.atomic():
@@ -210,7 +210,7 @@ class _Database:
         return self._rows(key, window).values_list("hits", flat=True).first() or 0
 
     def delete(self, key: str, window: _Window) -> None:
-        from portal.security_models import RateLimitBucket
+        from portal.models import RateLimitBucket
 
         RateLimitBucket.objects.filter(key=key).delete()
 
@@ -308,7 +308,7 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     """Delete database buckets whose window has ended; answers how many. For a periodic job."""
     from django.utils import timezone
 
-    from portal.security_models import RateLimitBucket
+    from portal.models import RateLimitBucket
 
     deleted, _by_model = RateLimitBucket.objects.filter(
         expires_at__lt=now or timezone.now()

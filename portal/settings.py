@@ -58,20 +58,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.request_context.RequestContextMiddleware",
+    "portal.access.context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.ChineseFirstLocaleMiddleware",
+    "portal.access.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "portal.twofactor.TwoFactorRequiredMiddleware",
-    "portal.middleware.PasswordChangeRequiredMiddleware",
-    "portal.middleware.AgencyWorkspaceMiddleware",
+    "portal.accounts.twofactor.TwoFactorRequiredMiddleware",
+    "portal.access.middleware.PasswordChangeRequiredMiddleware",
+    "portal.access.middleware.AgencyWorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.ui.helpers.SignInRequiredMiddleware",  # object_for's anonymous visitors sign in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
+    "portal.access.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.site",
+                "portal.ui.context_processors.site",
             ],
         },
     }
@@ -153,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "portal.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "portal.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 if DJANGO_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,9 @@
-"""Root URLs. Each pattern declares its access policy beside it (portal.access)."""
+"""Root URLs. Each pattern declares its access policy beside it (portal.access).
+
+``portal_patterns`` are the pages of the ``portal:`` namespace, whose views live in the
+concern packages (``portal.ui``, ``portal.accounts``, ``portal.audit``, ``portal.calendar``,
+``portal.documents``); account management, notices and the apps include their own urlconfs.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from django.views.i18n import set_language
 
-from portal import views
 from portal.access import agency_view, per_object, public, requires, signed_in
+from portal.accounts import views as account_views
+from portal.audit import views as audit_views
+from portal.calendar import views as calendar_views
+from portal.documents import views as document_views
 from portal.ratelimit import ratelimited, subnet_key
 from portal.roles import AgencyRole
+from portal.ui import views
 
 _reset = {
     "template_name": "portal/password_reset.html",
@@ -23,11 +32,11 @@ portal_patterns = [
     path("privacy/", public(views.privacy), name="privacy"),
     path("healthz/", public(views.healthz), name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("accounts/login/", public(views.SignInView.as_view()), name="login"),
+    path("accounts/login/", public(account_views.SignInView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "accounts/password/change/",
-        signed_in(views.PasswordChangeView.as_view()),
+        signed_in(account_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
@@ -75,29 +84,33 @@ portal_patterns = [
         agency_view()(views.agency_home),
         name="agency_home",
     ),
-    path("workspace/audit/", requires("portal.audit.view")(views.audit_list), name="audit"),
+    path("workspace/audit/", requires("portal.audit.view")(audit_views.audit_list), name="audit"),
     path(
         "workspace/agency/<int:agency_id>/audit/",
-        agency_view(AgencyRole.ADMIN)(views.agency_audit_list),
+        agency_view(AgencyRole.ADMIN)(audit_views.agency_audit_list),
         name="agency_audit",
     ),
     path(
         "documents/<int:pk>/",
-        per_object("portal.document.download")(views.document_download),
+        per_object("portal.document.download")(document_views.document_download),
         name="document_download",
     ),
-    path("workspace/calendar/", requires("portal.calendar.view")(views.calendar), name="calendar"),
+    path(
+        "workspace/calendar/",
+        requires("portal.calendar.view")(calendar_views.calendar),
+        name="calendar",
+    ),
     path(
         "workspace/calendar/<int:pk>/remove/",
-        requires("portal.calendar.change")(views.calendar_remove),
+        requires("portal.calendar.change")(calendar_views.calendar_remove),
         name="calendar_remove",
     ),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
-    path("", include("portal.account_urls")),
-    path("", include("portal.notice_urls")),
+    path("", include("portal.accounts.urls")),
+    path("", include("portal.notices.urls")),
     path("", include("catalog.urls")),
     path("", include("agencies.urls")),
 ]

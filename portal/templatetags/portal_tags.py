@@ -1,4 +1,4 @@
-"""Template helpers: query strings for pagination, Chinese dates, masked IDs."""
+"""Template helpers: pagination query strings, Chinese dates, masked IDs, documents, slots."""
 
 from __future__ import annotations
 
@@ -54,3 +54,23 @@ def jurisdiction_name(code: str) -> str:
     from portal.models import jurisdiction_label
 
     return jurisdiction_label(code)
+
+
+@register.inclusion_tag("portal/includes/document_link.html")
+def document_link(doc, label=None) -> dict:
+    """A download link that says 「正在生成」 while the document is pending (decision 0017)."""
+    return {"doc": doc, "label": doc.title if label is None else label}
+
+
+@register.inclusion_tag("portal/includes/document_state.html")
+def document_state(doc) -> dict:
+    """「（正在生成）」 after a pending document's link, 「（未能生成）」 after a failed one."""
+    return {"doc": doc}
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name: str, obj=None):
+    """``{% slot "catalog.occupation" occupation %}``: what other apps put on this page."""
+    from portal import slots
+
+    return slots.render(name, context.get("request"), obj)

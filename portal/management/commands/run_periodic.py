@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import periodic
+from portal.jobs import periodic
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Slow and scheduled work: the periodic-job registry, on-commit enqueueing, Celery tasks."""

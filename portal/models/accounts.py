@@ -1,0 +1,93 @@
+"""The people who sign in: the portal's user model (``AUTH_USER_MODEL = "portal.User"``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal import codes
+from portal.models.reference import validate_jurisdiction
+from portal.roles import NATIONAL, AuthorityRole
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO = "hk_macao", _("Mainland travel permit for Hong Kong and Macao residents")
+    TAIWAN = "taiwan", _("Mainland travel permit for Taiwan residents")
+    FOREIGN_PR = "foreign_pr", _("Foreign permanent resident ID card")
+
+
+class PortalUserManager(UserManager):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: an authority user (groups + jurisdiction) or an agency member.
+
+    ``jurisdiction`` is empty for people who hold no authority role.
+    """
+
+    real_name = models.CharField(_("real name"), max_length=60, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9\- ]{5,20}$", _("Enter a valid phone number."))],
+    )
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=6,
+        blank=True,
+        validators=[validate_jurisdiction],
+        help_text=_("000000 for the whole country, or a province code such as 440000."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jurisdiction="") | Q(jurisdiction__regex=r"^[0-9]{6}$"),
+                name="user_jurisdiction_six_digits",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def is_national(self) -> bool:
+        return self.jurisdiction == NATIONAL
+
+    @property
+    def masked_id_number(self) -> str:
+        return codes.mask_resident_id(self.id_number) if self.id_number else ""
+
+    def authority_roles(self) -> set[str]:
+        """Names of the authority groups this user belongs to (cached per instance)."""
+        if not hasattr(self, "_authority_roles"):
+            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            self._authority_roles = names & set(AuthorityRole.values)
+        return self._authority_roles
+
+    def has_authority_role(self, *roles: str) -> bool:
+        return bool(self.authority_roles() & set(roles))
+
+    def save(self, *args, **kwargs):
+        if self.id_number and self.id_type == IdType.RESIDENT_ID:
+            self.id_number = codes.normalize_code(self.id_number)
+        super().save(*args, **kwargs)

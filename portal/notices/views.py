@@ -1,0 +1,192 @@
+"""Pages of public notices: the public list, a notice with its objection form, tracking;
+officials' notices with objections; the agency's view of objections (no identities)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from portal import clock, notices
+from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
+from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
+from portal.ui.helpers import crumbs, form_action
+
+PAGE_SIZE = 20
+
+
+# The public pages start from the list of notices, not from the workspace.
+NOTICES = (gettext_lazy("Notices and announcements"), reverse_lazy("notices:list"))
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+def notice_list(request):
+    closed = request.GET.get("show") == "closed"
+    page = Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/notices/list.html",
+        {"page": page, "closed": closed, "today": clock.today()},
+    )
+
+
+@never_cache
+def notice_detail(request, pk: int):
+    notice = notices.notice_for_public(pk)
+    if notice is None:
+        raise Http404
+    accepting = notices.is_accepting(notice)
+    form = None
+    if accepting:
+        data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
+        form = ObjectionForm(data, files, captcha_session=request.session)
+        filed = form_action(
+            request,
+            form,
+            lambda data: notices.file_objection(
+                notice,
+                name=data["name"],
+                contact=data["contact"],
+                content=data["content"],
+                evidence=data.get("evidence"),
+            ),
+            # Shown once, in this response only: it is not kept anywhere we display again.
+            success_url=lambda objection: render(
+                request,
+                "portal/notices/filed.html",
+                {
+                    "notice": notice,
+                    "code": notices.format_tracking_code(objection.tracking_code),
+                    "breadcrumbs": crumbs(notice.title, root=NOTICES),
+                },
+            ),
+        )
+        if filed is not None:
+            return filed
+    elif request.method == "POST":
+        messages.error(request, _("This public notice no longer accepts objections."))
+        return redirect("notices:detail", pk=notice.pk)
+    return render(
+        request,
+        "portal/notices/detail.html",
+        {
+            "notice": notice,
+            "kind_label": notices.kind_label(notice.kind),
+            "jurisdiction": jurisdiction_label(notice.jurisdiction),
+            "accepting": accepting,
+            "days_left": notices.days_left(notice),
+            "last_day": accepting and notice.ends_on == clock.today(),
+            "form": form,
+            "breadcrumbs": crumbs(notice.title, root=NOTICES),
+        },
+    )
+
+
+@never_cache
+def track(request):
+    form = TrackForm(request.POST if request.method == "POST" else None)
+    result = None
+    searched = False
+    if request.method == "POST" and form.is_valid():
+        searched = True
+        result = notices.track(form.cleaned_data["code"])
+    return render(
+        request,
+        "portal/notices/track.html",
+        {
+            "form": form,
+            "result": result,
+            "searched": searched,
+            "breadcrumbs": crumbs(_("Track an objection"), root=NOTICES),
+        },
+    )
+
+
+# --- Officials ---------------------------------------------------------------------------------
+
+
+def manage_list(request):
+    show = request.GET.get("show", "open")
+    items = notices.notices_for_official(request.user)
+    if show == "pending":
+        items = items.filter(pending_count__gt=0)
+    elif show == "closed":
+        items = items.filter(status=NoticeStatus.CLOSED)
+    else:
+        show = "open"
+        items = items.filter(status=NoticeStatus.OPEN)
+    page = Paginator(items.order_by("-published_on", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/notices/manage_list.html",
+        {"page": page, "show": show, "today": clock.today()},
+    )
+
+
+def manage_detail(request, pk: int):
+    notice = notices.notice_for_official(request.user, pk)
+    if notice is None:
+        raise Http404
+    objections = list(notices.objections_for_official(notice))
+    forms = {
+        o.pk: DecisionForm(prefix=f"o{o.pk}")
+        for o in objections
+        if o.status == ObjectionStatus.PENDING
+    }
+    if request.method == "POST":
+        pk_text = request.POST.get("objection", "")
+        objection = next((o for o in objections if str(o.pk) == pk_text), None)
+        if objection is None or objection.pk not in forms:
+            messages.error(request, _("This objection has already been decided."))
+            return redirect("notices:manage_detail", pk=notice.pk)
+        form = DecisionForm(request.POST, prefix=f"o{objection.pk}")
+        forms[objection.pk] = form
+
+        def decide(data):
+            uphold = data["decision"] == DecisionForm.UPHOLD
+            service = notices.uphold_objection if uphold else notices.dismiss_objection
+            return service(request.user, objection, reason=data["reason"])
+
+        if done := form_action(
+            request,
+            form,
+            decide,
+            success_url=reverse("notices:manage_detail", args=[notice.pk]),
+            message=_("The decision has been recorded."),
+        ):
+            return done
+    rows = [{"objection": o, "form": forms.get(o.pk)} for o in objections]
+    return render(
+        request,
+        "portal/notices/manage_detail.html",
+        {
+            "notice": notice,
+            "rows": rows,
+            "kind_label": notices.kind_label(notice.kind),
+            "jurisdiction": jurisdiction_label(notice.jurisdiction),
+            "days_left": notices.days_left(notice),
+            "period_over": notice.ends_on < clock.today(),
+            "breadcrumbs": crumbs(
+                (_("Public notices"), reverse("notices:manage")), notice.title, root=None
+            ),
+        },
+    )
+
+
+# --- The agency concerned ----------------------------------------------------------------------
+
+
+def agency_notices(request, agency_id: int):
+    entries = notices.notices_for_agency(request.user, request.agency)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/notices/agency_list.html", {"page": page})

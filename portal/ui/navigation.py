@@ -1,0 +1,89 @@
+"""Menu registry (ARCHITECTURE.md "Navigation"): apps register entries for pages that exist.
+
+A page that is not built has no entry, so nothing ever links to a placeholder.
+``public`` entries form the public header; ``workspace`` entries the signed-in
+side menu, shown to the roles named (authority roles, or ``agency:<role>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+
+PUBLIC = "public"
+WORKSPACE = "workspace"
+AGENCY = "agency"  # entries inside /workspace/agency/<agency>/, reversed with the agency id
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url_name: str
+    area: str
+    order: int = 100
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: everyone in the area
+    visible_if: Callable[[object], bool] | None = None
+
+
+_REGISTRY: dict[str, NavEntry] = {}
+
+
+def register(
+    key: str,
+    label: str | Promise,
+    url_name: str,
+    *,
+    area: str,
+    order: int = 100,
+    roles: set[str] | frozenset[str] | tuple[str, ...] = (),
+    visible_if: Callable[[object], bool] | None = None,
+) -> None:
+    """Add (or replace, on reload) a menu entry."""
+    if area not in {PUBLIC, WORKSPACE, AGENCY}:
+        raise ValueError(f"unknown navigation area {area!r}")
+    _REGISTRY[key] = NavEntry(key, label, url_name, area, order, frozenset(roles), visible_if)
+
+
+def entries(area: str) -> list[NavEntry]:
+    return sorted((e for e in _REGISTRY.values() if e.area == area), key=lambda e: e.order)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    active: bool
+
+
+def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | None = None):
+    """The entries of ``area`` that the request's user sees, with their URLs."""
+    found = []
+    for entry in entries(area):
+        if entry.roles and not (roles or set()) & entry.roles:
+            continue
+        if entry.visible_if is not None and not entry.visible_if(request):
+            continue
+        try:
+            url = reverse(entry.url_name, args=[agency_id] if area == AGENCY else [])
+        except NoReverseMatch:
+            continue
+        found.append((entry, url))
+    # The active entry is the longest URL the current path starts with ("/" only exactly),
+    # so an overview page does not stay lit on the pages below it.
+    path = request.path
+    matching = [url for _e, url in found if path == url or (url != "/" and path.startswith(url))]
+    active = max(matching, key=len) if matching else None
+    return [MenuItem(str(entry.label), url, url == active) for entry, url in found]
+
+
+def register_portal_entries() -> None:
+    """The shell's own entries; each concern registers its pages' entries in its registry."""
+    from django.utils.translation import gettext_lazy as _
+
+    register("home", _("Home"), "portal:home", area=PUBLIC, order=0)
+    register("dashboard", _("My workspace"), "portal:dashboard", area=WORKSPACE, order=0)
+    register("agency_home", _("Agency overview"), "portal:agency_home", area=AGENCY, order=0)
