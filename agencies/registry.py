@@ -190,21 +190,9 @@ def _register_audit_labels() -> None:
 
 
 def _register_menus_and_panels() -> None:
-    from agencies import ui_vetting
+    from agencies import navigation
 
-    ui_vetting.register()
-
-    from agencies import ui_applicant
-
-    ui_applicant.register()
-
-    from agencies import ui_running
-
-    ui_running.register()
-
-    from agencies import ui_officials
-
-    ui_officials.register()
+    navigation.register()
 
 
 def _register_periodic_jobs() -> None:

@@ -1,14 +1,14 @@
-"""URLs of the applicant side (namespace ``agencies``); each view's policy beside it.
+"""URLs of the applications (Art 12, 13); each view's policy beside it.
 
-Public: calls, organisation registration, the directory. Agency workspace: the agency's
-applications; its administrator changes them, its staff may read them.
+Public: organisation registration. Agency workspace: the agency's applications; its
+administrator changes them, its staff may read them.
 """
 
 from __future__ import annotations
 
 from django.urls import path
 
-from agencies import views_applicant as views
+from agencies.views import applications as views
 from portal.access import agency_view, public
 from portal.ratelimit import ratelimited, subnet_key
 from portal.roles import AgencyRole
@@ -26,11 +26,7 @@ def _public_form(view):
 
 
 urlpatterns = [
-    path("calls/", public(views.calls), name="calls"),
-    path("calls/<int:pk>/", public(views.call_detail), name="call"),
     path("register/organisation/", _public_form(views.register), name="register"),
-    path("directory/", public(views.directory), name="directory"),
-    path("directory/<int:agency_id>/", public(views.directory_entry), name="directory_entry"),
     path(WORKSPACE, agency_view(*READERS)(views.applications), name="applications"),
     path(
         f"{WORKSPACE}start/", agency_view(ADMIN)(views.application_start), name="application_start"
@@ -52,10 +48,5 @@ urlpatterns = [
         f"{WORKSPACE}<int:pk>/withdraw/",
         agency_view(ADMIN)(views.application_withdraw),
         name="application_withdraw",
-    ),
-    path(
-        f"{WORKSPACE}<int:pk>/sign/",
-        agency_view(ADMIN)(views.application_sign),
-        name="application_sign",
     ),
 ]

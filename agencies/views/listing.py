@@ -1,0 +1,108 @@
+"""Pages of the listing (Art 15, 20, 22): the applicant signs the commitment letter, the public
+reads the directory and its entries, the province's official assigns site serials.
+
+Thin views: every change goes through ``agencies.services.listing``; every read through
+``agencies.queries``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agencies import queries, services
+from agencies.forms.listing import DirectorySearchForm, SerialForm
+from agencies.models import ApplicationStatus
+from agencies.views._helpers import apply_errors, crumbs, error_messages
+
+# --- The commitment letter (Art 15) ------------------------------------------------------------
+
+
+def application_sign(request, agency_id: int, pk: int):
+    application = get_object_or_404(queries.own_applications(request.agency), pk=pk)
+    if application.status != ApplicationStatus.APPROVED:
+        messages.error(request, _("Only an approved application can be signed for."))
+        return redirect("agencies:application", agency_id, pk)
+    if request.method == "POST":
+        try:
+            services.sign_commitment(request.user, application)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The commitment letter has been signed; your "
+                    "organisation is now listed in the agency directory."
+                ),
+            )
+            return redirect("agencies:application", agency_id, pk)
+    applications = reverse("agencies:applications", args=[agency_id])
+    page = reverse("agencies:application", args=[agency_id, pk])
+    context = {"application": application, "call": application.call, "signer": request.user}
+    context["breadcrumbs"] = [
+        (_("Applications"), applications),
+        (application.call.title, page),
+        (_("Commitment letter"), ""),
+    ]
+    return render(request, "agencies/listing/application_sign.html", context)
+
+
+# --- The public directory ----------------------------------------------------------------------
+
+
+def directory(request):
+    form = DirectorySearchForm(request.GET or None)
+    entries = queries.directory_search(form.cleaned_data if form.is_valid() else {})
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(request, "agencies/listing/directory.html", {"form": form, "page": page})
+
+
+def directory_entry(request, agency_id: int):
+    entry = get_object_or_404(queries.directory_entries(), agency_id=agency_id)
+    context = queries.directory_entry_page(entry)
+    context["breadcrumbs"] = [
+        (_("Agency directory"), reverse("agencies:directory")),
+        (entry.agency.name, ""),
+    ]
+    return render(request, "agencies/listing/directory_entry.html", context)
+
+
+# --- Site serials (Art 20: the numbering parts) ----------------------------------------------
+
+
+def _assign_serial(request, sites) -> SerialForm | None:
+    """Assign the serial the form of one site asks for; its bound form when refused."""
+    site = get_object_or_404(sites, pk=request.POST.get("site") or 0)
+    form = SerialForm(request.POST, prefix=f"s{site.pk}")
+    if form.is_valid():
+        try:
+            services.assign_site_serial(request.user, site, form.cleaned_data["serial"].strip())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            site.refresh_from_db()
+            messages.success(
+                request,
+                _("Site %(name)s now has the serial %(serial)s.")
+                % {"name": site.name, "serial": site.site_serial},
+            )
+            return None
+    form.site = site
+    return form
+
+
+def site_serials(request):
+    sites = queries.sites_awaiting_serial(request.user).order_by("agency__name", "name")
+    bound = {}
+    if request.method == "POST":
+        if (failed := _assign_serial(request, sites)) is None:
+            return redirect("agencies:site_serials")
+        bound[failed.site.pk] = failed
+    rows = [(site, bound.get(site.pk) or SerialForm(prefix=f"s{site.pk}")) for site in sites]
+    context = {"rows": rows, "recent": queries.recent_serials(request.user)}
+    context["breadcrumbs"] = crumbs((_("Site serials"), ""))
+    return render(request, "agencies/listing/site_serials.html", context)

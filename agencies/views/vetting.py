@@ -1,0 +1,243 @@
+"""Pages of the vetting (Art 14): the official's queue and application page (material check,
+expert assignment, site visit, decision) and the expert's assignments (declaration, review).
+
+Thin views: every change goes through ``agencies.services.vetting``; every read through
+``agencies.queries`` (scoped by ``portal.access``). An object outside the user's reach
+answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies import queries, services
+from agencies.forms import vetting as forms
+from agencies.models import AgencyApplication
+from agencies.views._helpers import apply_errors, crumbs, login_first
+from portal import access, clock
+
+# --- The official's queue and application page -------------------------------------------------
+
+
+def queue(request):
+    form = forms.StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    context = queries.queue_page(request.user, status)
+    context.update({"form": form, "breadcrumbs": crumbs((_("Agency vetting"), ""))})
+    return render(request, "agencies/vetting/queue.html", context)
+
+
+def _application_or_404(request, pk: int) -> AgencyApplication:
+    return get_object_or_404(queries.applications_for_official(request.user), pk=pk)
+
+
+def vetting_detail(request, pk: int):
+    if (login := login_first(request)) is not None:
+        return login
+    application = _application_or_404(request, pk)
+    can_vet = access.can(request.user, "agencies.application.vet", application)
+    bound = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in _ACTIONS:
+            raise Http404
+        if not can_vet:
+            raise PermissionDenied("agencies.application.vet")
+        handler, anchor, success = _ACTIONS[action]
+        if (failed := handler(request, application)) is None:
+            messages.success(request, success)
+            return redirect(f"{reverse('agencies:vetting_detail', args=[pk])}#{anchor}")
+        bound[action] = failed
+        messages.error(request, _("Please correct the errors below."))
+    application.refresh_from_db()
+    context = queries.vetting_page(application, forms.return_item_labels())
+    context.update(_forms(application, bound))
+    context["can_vet"] = can_vet
+    context["breadcrumbs"] = crumbs(
+        (_("Agency vetting"), reverse("agencies:vetting")), (application.legal_name, "")
+    )
+    return render(request, "agencies/vetting/detail.html", context)
+
+
+def _forms(application, bound: dict) -> dict:
+    """The forms of the application page, blank or as bound by a refused action."""
+    scope = queries.requested_scope(application)
+    return {
+        "uscc_form": bound.get("uscc") or forms.UsccForm(),
+        "accept_form": bound.get("accept") or forms.AcceptForm(),
+        "return_form": bound.get("return") or forms.ReturnForm(),
+        "assign_form": bound.get("assign")
+        or forms.AssignForm(pool=queries.unassigned_pool(application)),
+        "visit_form": bound.get("visit")
+        or forms.SiteVisitForm(initial={"visited_on": clock.today()}),
+        "decision_form": bound.get("decide")
+        or forms.DecisionForm(application=application, scope=scope),
+    }
+
+
+def _run(form, call) -> object | None:
+    """Validate ``form`` and run ``call(data)``; the bound form on failure, else None."""
+    if not form.is_valid():
+        return form
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return form
+    return None
+
+
+def _uscc(request, application):
+    return _run(
+        forms.UsccForm(request.POST),
+        lambda d: services.confirm_uscc(
+            request.user, application, confirm=d["decision"] == "confirm", note=d["note"]
+        ),
+    )
+
+
+def _accept(request, application):
+    return _run(
+        forms.AcceptForm(request.POST),
+        lambda d: services.accept_materials(
+            request.user,
+            application,
+            use_expert_review=d["use_expert_review"],
+            use_site_visit=d["use_site_visit"],
+            comment=d["comment"],
+        ),
+    )
+
+
+def _return(request, application):
+    form = forms.ReturnForm(request.POST)
+    return _run(
+        form,
+        lambda d: services.return_materials(
+            request.user,
+            application,
+            comments=form.comments(),
+            general_comment=d["general_comment"],
+        ),
+    )
+
+
+def _assign(request, application):
+    form = forms.AssignForm(request.POST, pool=queries.unassigned_pool(application))
+    return _run(
+        form, lambda d: services.assign_experts(request.user, application, list(d["experts"]))
+    )
+
+
+def _visit(request, application):
+    return _run(
+        forms.SiteVisitForm(request.POST, request.FILES),
+        lambda d: services.record_site_visit(
+            request.user,
+            application,
+            visited_on=d["visited_on"],
+            people=d["people"],
+            findings=d["findings"],
+            photos=d["photos"],
+        ),
+    )
+
+
+def _decide(request, application):
+    scope = queries.requested_scope(application)
+    form = forms.DecisionForm(request.POST, application=application, scope=scope)
+    approve = request.POST.get("decision") == "approve"
+    return _run(
+        form,
+        lambda d: services.decide(
+            request.user,
+            application,
+            approve=approve,
+            reasons=d["reasons"],
+            approved_levels=form.approved_levels() if approve else None,
+            may_serve_others=d.get("may_serve_others", False),
+        ),
+    )
+
+
+# action: (handler, anchor of its section, message on success)
+_ACTIONS = {
+    "uscc": (_uscc, "uscc", gettext_lazy("Your decision on the code has been recorded.")),
+    "accept": (_accept, "check", gettext_lazy("The materials have been accepted.")),
+    "return": (
+        _return,
+        "check",
+        gettext_lazy("The application has been returned to the applicant for correction."),
+    ),
+    "assign": (_assign, "experts", gettext_lazy("The experts have been assigned.")),
+    "visit": (_visit, "visits", gettext_lazy("The site visit has been recorded.")),
+    "decide": (_decide, "decision", gettext_lazy("The decision has been recorded.")),
+}
+
+
+# --- The experts' reviews (专家论证) ------------------------------------------------------------
+
+
+def expert_assignments(request):
+    rows = queries.assignments_for_expert(request.user).select_related("application__agency")
+    context = {"assignments": rows, "breadcrumbs": crumbs((_("My reviews"), ""))}
+    return render(request, "agencies/vetting/expert_assignments.html", context)
+
+
+def _declare(request, assignment, form):
+    return _run(
+        form,
+        lambda d: services.declare_conflict(
+            request.user, assignment, has_conflict=d["has_conflict"], note=d["note"]
+        ),
+    )
+
+
+def _review(request, assignment, form):
+    return _run(
+        form,
+        lambda d: services.submit_expert_review(
+            request.user,
+            assignment,
+            scores=form.scores(),
+            opinion=d["opinion"],
+            recommendation=d["recommendation"],
+        ),
+    )
+
+
+# action: (form, handler, message on success)
+_EXPERT_ACTIONS = {
+    "declare": (forms.ConflictForm, _declare, gettext_lazy("Your declaration has been recorded.")),
+    "review": (forms.ReviewForm, _review, gettext_lazy("Your review has been submitted.")),
+}
+
+
+def expert_assignment(request, pk: int):
+    if (login := login_first(request)) is not None:
+        return login
+    assignment = get_object_or_404(queries.assignments_for_expert(request.user), pk=pk)
+    bound = {"declare": forms.ConflictForm(), "review": forms.ReviewForm()}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in _EXPERT_ACTIONS:
+            raise Http404
+        form_class, handler, success = _EXPERT_ACTIONS[action]
+        bound[action] = form_class(request.POST)
+        if handler(request, assignment, bound[action]) is None:
+            messages.success(request, success)
+            return redirect("agencies:expert_assignment", assignment.pk)
+        messages.error(request, _("Please correct the errors below."))
+    assignment.refresh_from_db()
+    context = queries.assignment_page(assignment)
+    context.update({"conflict_form": bound["declare"], "review_form": bound["review"]})
+    context["breadcrumbs"] = crumbs(
+        (_("My reviews"), reverse("agencies:expert_assignments")),
+        (assignment.application.legal_name, ""),
+    )
+    return render(request, "agencies/vetting/expert_assignment.html", context)
