@@ -9,7 +9,7 @@ from django.urls import reverse
 from agencies import services
 from agencies.models import DirectoryEntry
 from portal.models import Agency, AgencySite, AgencyStatus
-from tests.test_agency_applicant import (
+from tests.agencies.test_applications import (
     electrician_standard,
     fill,
     gd_call,

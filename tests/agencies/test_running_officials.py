@@ -16,8 +16,8 @@ from portal import clock, notices
 from portal.audit_models import AuditEntry
 from portal.models import Agency, AgencyStatus
 from portal.notice_models import PublicNotice
+from tests.agencies.test_applications import electrician_standard, gd_call, listed_agency
 from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency
 
 pytestmark = pytest.mark.django_db
 

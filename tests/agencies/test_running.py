@@ -27,7 +27,7 @@ from portal import clock, documents
 from portal.audit_models import AuditEntry
 from portal.models import AgencyMembership, AgencyStatus, User
 from portal.roles import AgencyRole
-from tests.agency_fixtures import electrician_standard
+from tests.agencies.builders import electrician_standard
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def list_agency(world, agency, admin, *, levels=("4", "3"), valid_until=None) -> DirectoryEntry:
     """A directory entry with the electrician scope, built directly (vetting is not the subject)."""
-    from tests.test_agency_applicant import gd_call
+    from tests.agencies.test_applications import gd_call
 
     standard = electrician_standard(world.osta_national)
     application = services.start_application(

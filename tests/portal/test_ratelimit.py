@@ -343,12 +343,12 @@ _limited = public(
 urlpatterns = [*portal_urlpatterns, path("limited/", _limited)]
 
 
-@pytest.mark.urls("tests.test_ratelimit")
+@pytest.mark.urls("tests.portal.test_ratelimit")
 def test_over_the_limit_the_view_is_not_run_and_a_chinese_429_page_answers(
     client, stored, settings, frozen
 ):
     settings.RATE_LIMITS = {"public_form.ip": (2, 600)}
-    calls = importlib.import_module("tests.test_ratelimit").VIEW_CALLS  # the URLconf's copy
+    calls = importlib.import_module("tests.portal.test_ratelimit").VIEW_CALLS  # the URLconf's copy
     calls.clear()
     assert client.post("/limited/").status_code == 200
     assert client.post("/limited/").status_code == 200
@@ -365,7 +365,7 @@ def test_over_the_limit_the_view_is_not_run_and_a_chinese_429_page_answers(
     assert client.post("/limited/", REMOTE_ADDR="198.51.100.1").status_code == 200
 
 
-@pytest.mark.urls("tests.test_ratelimit")
+@pytest.mark.urls("tests.portal.test_ratelimit")
 def test_the_subnet_limit_covers_neighbouring_addresses(client, stored, settings, frozen):
     settings.RATE_LIMITS = {"public_form.subnet": (3, 600)}
     for last in (1, 2, 3):

@@ -20,7 +20,7 @@ from catalog.models import Occupation, SkillLevel
 from portal import clock, notices
 from portal.models import AgencyMembership, AgencyStatus
 from portal.roles import AgencyRole
-from tests.agency_fixtures import (
+from tests.agencies.builders import (
     applicant,
     complete_application,
     electrician_standard,

@@ -16,9 +16,9 @@ from catalog.models import Occupation, SkillLevel
 from portal import clock
 from portal.models import AgencyStatus
 from portal.notice_models import PublicNotice
+from tests.agencies.test_applications import electrician_standard, gd_call, listed_agency
 from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency
-from tests.test_browser_shell import sign_in
+from tests.portal.test_ui_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,8 @@ from django.utils import translation
 
 from agencies.models import AgencyApplication, ApplicationStatus, Condition
 from portal.models import Agency
+from tests.agencies.test_applications import electrician_standard, gd_call, listed_agency, uscc
 from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency, uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,7 +19,7 @@ from agencies.models import (
 from portal import access, clock, notices
 from portal.audit_models import AuditEntry
 from portal.models import AgencySite, AgencyStatus
-from tests.agency_fixtures import (
+from tests.agencies.builders import (
     applicant,
     complete_application,
     electrician_standard,
