@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import ApplicationStatus, ExpertAssignment
-from tests.agencies.test_vetting import more_experts, submitted_application
-from tests.portal.test_ui_browser import sign_in
+from tests.agencies.builders import more_experts, submitted_application
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
