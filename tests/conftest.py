@@ -11,12 +11,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+
+from tests.portal.builders import PASSWORD, make_user  # noqa: F401 (PASSWORD: re-exported)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-PASSWORD = "Test#pass2026"
 
 
 @pytest.fixture(scope="session")
@@ -52,22 +52,6 @@ def _isolated_rate_limits(settings):
 def _english_free_defaults(settings):
     settings.LANGUAGE_CODE = "zh-hans"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def make_user(username: str, *, role: str | None = None, jurisdiction: str = "", **extra):
-    from portal.models import User
-
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        real_name=extra.pop("real_name", username),
-        jurisdiction=jurisdiction,
-        email=extra.pop("email", f"{username}@example.org"),
-        **extra,
-    )
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

@@ -247,7 +247,7 @@ def objects(world, settings, tmp_path):
     )
     # An application to a 广东 call under expert review, world.expert among its three experts.
     from agencies import services as agencies_services
-    from tests.test_agency_vetting import more_experts, submitted_application, under_review
+    from tests.agencies.builders import more_experts, submitted_application, under_review
 
     application = submitted_application(world, levels=("5",))
     under_review(world, application, [world.expert, *more_experts(2)])
@@ -262,7 +262,7 @@ def objects(world, settings, tmp_path):
     # The applicant side: gd_agency's draft to an open 广东 call, an approved application to
     # another (status set directly: vetting is not the subject here), and its directory entry.
     from agencies.models import AgencyApplication, DirectoryEntry
-    from tests.test_agency_applicant import gd_call
+    from tests.agencies.builders import gd_call
 
     open_call = gd_call(world, title="矩阵测试征集公告")
     own_draft = agencies_services.start_application(

@@ -17,7 +17,7 @@ from portal.audit_models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 HEADER = "code,name,major_category,work_type_count,marker,standard_edition\n"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def csv_bytes(*rows: str) -> bytes:
@@ -30,7 +30,7 @@ def test_the_starting_catalogue_is_the_shared_csv():
     assert electrician.name == "电工" and electrician.work_type_count == 4
     assert Occupation.objects.get(code="4-13-01-05").is_digital
     if (SHARED / "occupations.csv").exists():
-        repo = (Path(__file__).resolve().parents[1] / "catalog/data/occupations.csv").read_text()
+        repo = (Path(__file__).resolve().parents[2] / "catalog/data/occupations.csv").read_text()
         assert repo == (SHARED / "occupations.csv").read_text()
 
 

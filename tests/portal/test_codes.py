@@ -54,8 +54,8 @@ from portal.codes import (
     validate_uscc,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-PROVINCES_CSV = Path(__file__).resolve().parents[2] / "shared/data/provinces.csv"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROVINCES_CSV = Path(__file__).resolve().parents[3] / "shared/data/provinces.csv"
 DECISION_RECORD = REPO_ROOT / "docs/decisions/0002-codes.md"
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -15,8 +15,7 @@ from django.contrib.auth.hashers import get_hasher
 from django.urls import reverse
 
 from portal import captcha, ratelimit, signin
-from tests.conftest import PASSWORD
-from tests.test_ratelimit import WINDOW_START, Stored, use_database, use_redis
+from tests.portal.builders import PASSWORD, WINDOW_START, Stored, use_database, use_redis
 
 LOGIN = "portal:login"
 WRONG = "Wrong#pass2026"

@@ -13,7 +13,7 @@ from portal import accounts, navigation
 from portal.audit_models import AuditEntry
 from portal.models import User
 from portal.roles import NATIONAL, AuthorityRole
-from tests.conftest import PASSWORD, make_user
+from tests.portal.builders import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

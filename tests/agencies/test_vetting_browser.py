@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import ApplicationStatus, ExpertAssignment
-from tests.test_agency_vetting import more_experts, submitted_application
-from tests.test_browser_shell import sign_in
+from tests.agencies.builders import more_experts, submitted_application
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

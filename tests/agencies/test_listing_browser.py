@@ -14,14 +14,9 @@ from agencies.models import AgencyApplication, ApplicationStatus
 from portal import clock
 from portal.notice_models import PublicNotice
 from portal.roles import AgencyRole
-from tests.agency_fixtures import (
-    applicant,
-    complete_application,
-    electrician_standard,
-    published_call,
-)
-from tests.conftest import PASSWORD
-from tests.test_browser_shell import sign_in
+from tests.agencies.builders import applicant, complete_application, published_call
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

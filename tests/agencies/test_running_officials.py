@@ -16,8 +16,9 @@ from portal import clock, notices
 from portal.audit_models import AuditEntry
 from portal.models import Agency, AgencyStatus
 from portal.notice_models import PublicNotice
-from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency
+from tests.agencies.builders import gd_call, listed_agency
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def listed(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     s_user, social, _a = listed_agency(
         world, "岭南技能培训评价有限公司", "91440101MA5CKD7E2", kind="S", call=call

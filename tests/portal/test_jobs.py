@@ -19,7 +19,7 @@ from portal.background import enqueue
 from portal.celery import app
 from portal.models import PeriodicRun
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ the status page and the commitment letter."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -19,24 +18,14 @@ from agencies.models import (
     MaterialReview,
     UsccCheck,
 )
-from agencies.services.applications import ScopeRequest
-from catalog import services as catalog_services
-from catalog.models import Method, Occupation, SkillLevel
 from portal import access, clock, notices
 from portal.document_models import Document
-from portal.models import Agency, AgencyStatus, Province, User
-from tests.conftest import PASSWORD, make_user
+from portal.models import Agency, AgencyStatus, User
+from tests.agencies.builders import fill, gd_call, pdf, register, uscc
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def uscc(body: str) -> str:
-    """A USCC with the right check character for its first 17 characters."""
-    from portal import codes
-
-    return body + codes.uscc_check_char(body)
 
 
 def bad_check(body: str) -> str:
@@ -44,103 +33,6 @@ def bad_check(body: str) -> str:
 
     right = codes.uscc_check_char(body)
     return body + ("1" if right != "1" else "2")
-
-
-def electrician_standard(world):
-    return catalog_services.create_standard(
-        world.osta_national,
-        Occupation.objects.get(code="6-31-01-03"),
-        title="电工国家职业技能标准",
-        edition_year=2018,
-        effective_from=dt.date(2018, 12, 1),
-        levels=[
-            catalog_services.LevelInput(c, [catalog_services.MethodInput(Method.THEORY)])
-            for c in ("5", "4", "3", "2", "1")
-        ],
-    )
-
-
-def gd_call(world, **extra):
-    today = clock.today()
-    fields = {
-        "title": "广东省2026年评价机构征集公告",
-        "body": "面向本省征集评价机构。",
-        "opens_on": today - dt.timedelta(days=5),
-        "deadline": today + dt.timedelta(days=30),
-        "occupations": [Occupation.objects.get(code="6-31-01-03")],
-        **extra,
-    }
-    call = services.create_call(world.gd_official, jurisdiction="440000", **fields)
-    return services.publish_call(world.gd_official, call)
-
-
-def register(name: str, code: str, *, kind: str = "S", username: str | None = None):
-    return services.register_organisation(
-        username=username or f"u{code[-6:]}",
-        password=PASSWORD,
-        real_name="申请人",
-        email="a@example.org",
-        phone="13800000000",
-        org_name=name,
-        uscc=code,
-        kind=kind,
-        province=Province.objects.get(code="440000"),
-    )
-
-
-def pdf(name: str = "证明.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def fill(user, application, *, levels=("4", "3"), declared=500):
-    services.update_application(
-        user,
-        application,
-        address="广州市天河路1号",
-        legal_representative="法人",
-        contact_name="联系人",
-        contact_phone="020-12345678",
-        declared_years=6,
-        declared_total_assessed=5000,
-    )
-    for n in Condition.values:
-        services.set_condition(user, application, n, f"第{n}项条件已具备。")
-        services.add_evidence(user, application, n, pdf(), title=f"条件{n}证明")
-    services.set_scope(
-        user,
-        application,
-        [
-            ScopeRequest(
-                Occupation.objects.get(code="6-31-01-03"),
-                list(SkillLevel.objects.filter(code__in=levels)),
-                None,
-                declared,
-            )
-        ],
-    )
-    services.set_sites(
-        user, application, [("广州考点", Province.objects.get(code="440000"), "广州市黄埔路2号")]
-    )
-    return AgencyApplication.objects.get(pk=application.pk)
-
-
-def listed_agency(world, name: str, body: str, *, kind: str = "Y", call=None):
-    """Register, apply, pass vetting and sign: a listed agency with a directory entry."""
-    call = call or gd_call(world, title=f"{name}征集")
-    user, agency = register(name, uscc(body), kind=kind)
-    application = fill(user, services.start_application(user, agency, call))
-    services.submit_application(user, application, pledge=True)
-    services.accept_materials(
-        world.gd_official, application, use_expert_review=False, use_site_visit=False
-    )
-    services.decide(world.gd_official, application, approve=True, reasons="符合条件。")
-    if kind == "S":  # the public notice stood
-        AgencyApplication.objects.filter(pk=application.pk).update(
-            status=ApplicationStatus.APPROVED
-        )
-    services.sign_commitment(user, application)
-    agency.refresh_from_db()
-    return user, agency, application
 
 
 @pytest.fixture
@@ -151,7 +43,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def setup(world, media):
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     user, agency = register("广州新技能评价中心", uscc("91440101MA5CKD7E0"))
     return user, agency, call
@@ -230,7 +122,7 @@ def test_a_malformed_uscc_is_refused_at_the_field_in_chinese(client, world, medi
 
 
 def test_a_wrong_check_character_is_accepted_and_flagged_on_submission(client, world, media):
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     code = bad_check("91440604MA4UP2Y3X")
     response = client.post(reverse("agencies:register"), registration(code))

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal import twofactor
 from portal.audit_models import AuditEntry
 from portal.middleware import PasswordChangeRequiredMiddleware
-from tests.conftest import PASSWORD
+from tests.portal.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

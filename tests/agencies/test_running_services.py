@@ -20,12 +20,8 @@ from catalog.models import Occupation, SkillLevel
 from portal import clock, notices
 from portal.models import AgencyMembership, AgencyStatus
 from portal.roles import AgencyRole
-from tests.agency_fixtures import (
-    applicant,
-    complete_application,
-    electrician_standard,
-    published_call,
-)
+from tests.agencies.builders import applicant, complete_application, published_call
+from tests.catalog.builders import electrician_standard
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from agencies import services as agency_services
 from agencies.models import (
-    AgencyApplication,
     AgencyCall,
     ApplicationStatus,
     CallStatus,
@@ -21,13 +20,12 @@ from agencies.models import (
     UsccCheck,
 )
 from agencies.services.applications import ScopeRequest
-from catalog import services as catalog_services
-from catalog.models import Method, Occupation, SkillLevel
+from catalog.models import Occupation, SkillLevel
 from portal import clock
 from portal.audit_models import AuditEntry
 from portal.models import AgencySite, AgencyStatus, Province
-from portal.roles import AuthorityRole
-from tests.conftest import make_user
+from tests.agencies.builders import gd_call, more_experts, submitted_application, under_review
+from tests.catalog.builders import electrician_standard
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = (
@@ -35,101 +33,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def electrician_standard(world):
-    """A national standard for 电工 covering levels 5–3, so those levels can be requested."""
-    levels = [
-        catalog_services.LevelInput(c, [catalog_services.MethodInput(Method.THEORY, 100, 60, 90)])
-        for c in ("5", "4", "3")
-    ]
-    return catalog_services.create_standard(
-        world.osta_national,
-        Occupation.objects.get(code="6-31-01-03"),
-        title="电工国家职业技能标准",
-        edition_year=2018,
-        effective_from=dt.date(2018, 12, 1),
-        levels=levels,
-    )
-
-
-def gd_call(world, **fields) -> AgencyCall:
-    """A published call of 广东 (440000), open from today for 30 days."""
-    today = clock.today()
-    call = agency_services.create_call(
-        world.gd_official,
-        jurisdiction="440000",
-        title=fields.pop("title", "广东省职业技能等级认定社会培训评价组织征集公告"),
-        body="欢迎符合条件的机构申报。",
-        opens_on=today,
-        deadline=today + dt.timedelta(days=30),
-        **fields,
-    )
-    return agency_services.publish_call(world.gd_official, call)
-
-
-def submitted_application(
-    world, *, call=None, agency=None, admin=None, levels=("5", "4", "3")
-) -> AgencyApplication:
-    """world.gd_agency (or ``agency``) applies to a 广东 call for 电工 levels 5–3 and submits."""
-    if not Occupation.objects.get(code="6-31-01-03").standards.exists():
-        electrician_standard(world)
-    call = call or gd_call(world)
-    agency = agency or world.gd_agency
-    admin = admin or world.members["admin"]
-    application = agency_services.start_application(admin, agency, call)
-    agency_services.update_application(
-        admin,
-        application,
-        address="广州市天河区测试路1号",
-        legal_representative="张三",
-        contact_name="李四",
-        contact_phone="020-12345678",
-        declared_years=5,
-        declared_total_assessed=3000,
-    )
-    for condition in range(1, 6):
-        agency_services.set_condition(admin, application, condition, f"第{condition}项条件的说明")
-        agency_services.add_evidence(
-            admin,
-            application,
-            condition,
-            SimpleUploadedFile(f"evidence-{condition}.pdf", PDF, content_type="application/pdf"),
-            title=f"条件{condition}证明材料",
-        )
-    agency_services.set_scope(
-        admin,
-        application,
-        [
-            ScopeRequest(
-                Occupation.objects.get(code="6-31-01-03"),
-                list(SkillLevel.objects.filter(code__in=levels)),
-                declared_assessed=800,
-            )
-        ],
-    )
-    agency_services.set_sites(
-        admin, application, [("广州站", Province.objects.get(code="440000"), "广州市天河区")]
-    )
-    return agency_services.submit_application(admin, application, pledge=True)
-
-
-def more_experts(n: int, start: int = 3):
-    return [
-        make_user(
-            f"expert{i}", role=AuthorityRole.EXPERT, jurisdiction="440000", real_name=f"专家{i}"
-        )
-        for i in range(start, start + n)
-    ]
-
-
-def under_review(world, application, experts) -> AgencyApplication:
-    """Materials accepted for expert review; ``experts`` assigned."""
-    agency_services.accept_materials(
-        world.gd_official, application, use_expert_review=True, use_site_visit=False
-    )
-    agency_services.assign_experts(world.gd_official, application, experts)
-    return AgencyApplication.objects.get(pk=application.pk)
 
 
 def review_all(application, experts, recommendation="approve"):
@@ -342,7 +245,7 @@ def test_accept_is_refused_while_the_uscc_is_flagged_then_confirmed(client, worl
         declared_years=5,
         declared_total_assessed=3000,
     )
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     for condition in range(1, 6):
         agency_services.set_condition(admin, application, condition, "说明")
         agency_services.add_evidence(

@@ -8,8 +8,8 @@ import pytest
 
 from agencies.models import ChangeKind, ChangeRequest, PublishedRules
 from portal.models import AgencyMembership, User
-from tests.test_agency_running import list_agency
-from tests.test_browser_shell import sign_in
+from tests.agencies.builders import list_agency
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,6 +11,7 @@ from catalog import services
 from catalog.models import EvaluationSpec, Method, Occupation, SpecReview, SpecStatus
 from portal import clock
 from portal.audit_models import AuditEntry
+from tests.catalog import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,7 @@ def std_levels(*codes):
 
 @pytest.fixture
 def electrician_standard(world):
-    occupation = Occupation.objects.get(code="6-31-01-03")
-    return services.create_standard(
-        world.osta_national,
-        occupation,
-        title="电工国家职业技能标准",
-        edition_year=2018,
-        effective_from=dt.date(2018, 12, 1),
-        levels=std_levels("5", "4", "3", "2", "1"),
-    )
+    return builders.electrician_standard(world.osta_national, duration_minutes=90)
 
 
 def test_search_by_name_and_code_prefix(client):

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 import threading
-import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -24,56 +21,7 @@ from portal import ratelimit
 from portal.access import public
 from portal.security_models import RateLimitBucket
 from portal.urls import urlpatterns as portal_urlpatterns
-
-# 10:00 in Beijing is 02:00 UTC: the start of a 15-minute (and of a 1-minute) window.
-WINDOW_START = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-# --- Backends (also used by test_signin_lockout) --------------------------------------------
-
-
-def use_database(settings) -> None:
-    settings.REDIS_URL = ""
-    settings.RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex[:8]}"
-
-
-def use_redis(settings):
-    """Point the limiter at the real Redis with a key prefix of its own; returns a client."""
-    import redis
-
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("needs REDIS_URL (source <(bash .ci/services))")
-    settings.REDIS_URL = url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "portal-test",
-        }
-    }
-    settings.RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex[:8]}"
-    return redis.Redis.from_url(url)
-
-
-class Stored:
-    """What the limiter wrote, read behind its back: database rows or Redis keys and values."""
-
-    def __init__(self, kind: str, settings, client=None) -> None:
-        self.kind, self.settings, self.client = kind, settings, client
-
-    def texts(self) -> list[str]:
-        if self.kind == "db":
-            return [f"{b.key} {b.hits}" for b in RateLimitBucket.objects.all()]
-        pattern = f"*{self.settings.RATE_LIMIT_PREFIX}:*"
-        return [
-            f"{key.decode()} {self.client.get(key).decode()}"
-            for key in self.client.scan_iter(match=pattern)
-        ]
-
-    def cleanup(self) -> None:
-        if self.client is not None:
-            for key in self.client.scan_iter(match=f"*{self.settings.RATE_LIMIT_PREFIX}:*"):
-                self.client.delete(key)
+from tests.portal.builders import WINDOW_START, Stored, use_database, use_redis
 
 
 @pytest.fixture(params=["db", "redis"])
@@ -343,12 +291,12 @@ _limited = public(
 urlpatterns = [*portal_urlpatterns, path("limited/", _limited)]
 
 
-@pytest.mark.urls("tests.test_ratelimit")
+@pytest.mark.urls("tests.portal.test_ratelimit")
 def test_over_the_limit_the_view_is_not_run_and_a_chinese_429_page_answers(
     client, stored, settings, frozen
 ):
     settings.RATE_LIMITS = {"public_form.ip": (2, 600)}
-    calls = importlib.import_module("tests.test_ratelimit").VIEW_CALLS  # the URLconf's copy
+    calls = importlib.import_module("tests.portal.test_ratelimit").VIEW_CALLS  # the URLconf's copy
     calls.clear()
     assert client.post("/limited/").status_code == 200
     assert client.post("/limited/").status_code == 200
@@ -365,7 +313,7 @@ def test_over_the_limit_the_view_is_not_run_and_a_chinese_429_page_answers(
     assert client.post("/limited/", REMOTE_ADDR="198.51.100.1").status_code == 200
 
 
-@pytest.mark.urls("tests.test_ratelimit")
+@pytest.mark.urls("tests.portal.test_ratelimit")
 def test_the_subnet_limit_covers_neighbouring_addresses(client, stored, settings, frozen):
     settings.RATE_LIMITS = {"public_form.subnet": (3, 600)}
     for last in (1, 2, 3):

@@ -11,8 +11,9 @@ from django.utils import translation
 
 from agencies.models import AgencyApplication, ApplicationStatus, Condition
 from portal.models import Agency
-from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency, uscc
+from tests.agencies.builders import gd_call, listed_agency, uscc
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def ready(world, settings, tmp_path):
     settings.CAPTCHA_ENABLED = False
     settings.MEDIA_ROOT = tmp_path / "media"
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     listed_agency(
         world,

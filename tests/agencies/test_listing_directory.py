@@ -9,14 +9,8 @@ from django.urls import reverse
 from agencies import services
 from agencies.models import DirectoryEntry
 from portal.models import Agency, AgencySite, AgencyStatus
-from tests.test_agency_applicant import (
-    electrician_standard,
-    fill,
-    gd_call,
-    listed_agency,
-    register,
-    uscc,
-)
+from tests.agencies.builders import fill, gd_call, listed_agency, register, uscc
+from tests.catalog.builders import electrician_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agencies(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     _u, employer, _a = listed_agency(
         world, "珠江电力职业技能评价中心", "91440101MA5CKD7E1", kind="Y", call=call

@@ -8,64 +8,25 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies import services
 from agencies.models import (
-    AgencyApplication,
     ChangeKind,
     ChangeRequest,
     ChangeStatus,
     DirectoryEntry,
     PublishedRules,
     RulesKind,
-    ScopeItem,
 )
-from catalog.models import Occupation, SkillLevel
-from portal import clock, documents
+from portal import clock
 from portal.audit_models import AuditEntry
 from portal.models import AgencyMembership, AgencyStatus, User
 from portal.roles import AgencyRole
-from tests.agency_fixtures import electrician_standard
-from tests.conftest import make_user
+from tests.agencies.builders import list_agency
+from tests.portal.builders import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def list_agency(world, agency, admin, *, levels=("4", "3"), valid_until=None) -> DirectoryEntry:
-    """A directory entry with the electrician scope, built directly (vetting is not the subject)."""
-    from tests.test_agency_applicant import gd_call
-
-    standard = electrician_standard(world.osta_national)
-    application = services.start_application(
-        admin, agency, gd_call(world, title=f"征集公告 {agency.pk}")
-    )
-    AgencyApplication.objects.filter(pk=application.pk).update(status="listed")
-    doc = documents.store_document(
-        admin,
-        SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
-        title="承诺书",
-        kind="evidence",
-        owner_agency=agency,
-    )
-    today = clock.today()
-    entry = DirectoryEntry.objects.create(
-        agency=agency,
-        application=application,
-        filing_jurisdiction=agency.filing_jurisdiction,
-        valid_from=today - dt.timedelta(days=365),
-        valid_until=valid_until or today + dt.timedelta(days=3 * 365),
-        commitment=doc,
-        commitment_signed_by=admin,
-        commitment_signed_at=clock.now(),
-        listed_at=clock.now(),
-    )
-    item = ScopeItem.objects.create(
-        entry=entry, occupation=Occupation.objects.get(code="6-31-01-03"), standard=standard
-    )
-    item.levels.set(SkillLevel.objects.filter(pk__in=levels))
-    return entry
 
 
 @pytest.fixture

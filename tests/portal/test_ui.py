@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.portal.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

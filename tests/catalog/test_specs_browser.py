@@ -7,7 +7,7 @@ import pytest
 
 from catalog import demo, services
 from catalog.models import EvaluationSpec, Occupation, SpecStatus
-from tests.test_browser_shell import sign_in
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ import base64
 import pytest
 from django_otp.oath import totp
 
-from tests.conftest import PASSWORD
+from tests.portal.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,13 +19,9 @@ from agencies.models import (
 from portal import access, clock, notices
 from portal.audit_models import AuditEntry
 from portal.models import AgencySite, AgencyStatus
-from tests.agency_fixtures import (
-    applicant,
-    complete_application,
-    electrician_standard,
-    published_call,
-)
-from tests.conftest import make_user
+from tests.agencies.builders import applicant, complete_application, published_call
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import make_user
 
 pytestmark = pytest.mark.django_db
 

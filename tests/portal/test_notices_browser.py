@@ -9,19 +9,11 @@ import pytest
 
 from portal import notices
 from portal.notice_models import Objection, ObjectionStatus
-from tests.conftest import PASSWORD
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CONTENT = "该机构申报的考评场地实际为临时租用，视频监控设备未安装。"
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/workspace/")
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from catalog.models import Occupation, SkillLevel
 from portal import clock
 from portal.models import AgencyStatus
 from portal.notice_models import PublicNotice
-from tests.conftest import PASSWORD
-from tests.test_agency_applicant import electrician_standard, gd_call, listed_agency
-from tests.test_browser_shell import sign_in
+from tests.agencies.builders import gd_call, listed_agency
+from tests.catalog.builders import electrician_standard
+from tests.portal.builders import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def test_scope_extension_suspension_and_removal(
     page, live_server, world, settings, tmp_path, screenshot_dir
 ):
     settings.MEDIA_ROOT = tmp_path
-    electrician_standard(world)
+    electrician_standard(world.osta_national)
     call = gd_call(world)
     s_user, social, _a = listed_agency(
         world, "岭南技能培训评价有限公司", "91440101MA5CKD7E2", kind="S", call=call

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,14 +15,6 @@ CSV = (
     "4-04-05-91,数据标注员（测试）,4,2,S,\n"
     "4-09-07-91,碳排放管理员（测试）,4,,L,\n"
 ).encode()
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/workspace/")
 
 
 def test_keeper_imports_with_a_preview_then_records_a_standard(
