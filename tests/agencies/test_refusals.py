@@ -10,7 +10,7 @@ from agencies import services
 from agencies.models import ChangeKind
 from portal.models import AgencyMembership
 from portal.roles import AgencyRole
-from tests.agency_fixtures import (
+from tests.agencies.builders import (
     applicant,
     complete_application,
     electrician_standard,
