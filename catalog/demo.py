@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.base import ContentFile
-
-from catalog import queries, services
+from catalog import services
 from catalog.models import (
     EligibilityRoute,
     EvaluationSpec,
@@ -23,10 +21,7 @@ from catalog.models import (
     WorkType,
 )
 from catalog.reference import read_csv
-from portal import documents, pdf
-from portal.document_models import RetentionClass
 from portal.models import Agency, User
-from portal.roles import NATIONAL
 
 THEORY_MINUTES = {"5": 90, "4": 90, "3": 90, "2": 120, "1": 120}
 SKILL_MINUTES = {"5": 120, "4": 150, "3": 180, "2": 240, "1": 240}
@@ -71,18 +66,6 @@ def level_inputs(level_codes: list[str]) -> list[services.LevelInput]:
     return items
 
 
-def render_standard_pdf(standard: NationalStandard) -> bytes:
-    return pdf.render_pdf(
-        "catalog/standards/standard_pdf.html",
-        {
-            "standard": standard,
-            "levels": queries.level_bases(standard),
-            "work_types": standard.work_types.all(),
-            "is_demo": standard.is_demo,
-        },
-    )
-
-
 def _standard(
     keeper, occupation: Occupation, year: int, *, supersedes=None, levels=("5", "4", "3", "2", "1")
 ) -> NationalStandard:
@@ -102,18 +85,7 @@ def _standard(
         levels=level_inputs(list(levels)),
         is_demo=True,
     )
-    doc = documents.store_document(
-        keeper,
-        ContentFile(render_standard_pdf(standard), name=f"standard-{occupation.code}.pdf"),
-        title=str(standard),
-        kind="standard",
-        owner_jurisdiction=NATIONAL,
-        subject=standard,
-        retention_class=RetentionClass.REFERENCE,
-        is_public=True,
-        allowed=("pdf",),
-    )
-    NationalStandard.objects.filter(pk=standard.pk).update(document=doc)
+    services.generate_standard_document(keeper, standard)  # rendered after the commit
     return standard
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.models import (
@@ -25,6 +25,7 @@ from catalog.models import (
     Occupation,
     OccupationStatus,
     SkillLevel,
+    SpecReview,
     SpecStatus,
     WorkType,
 )
@@ -413,6 +414,17 @@ def spec_queue(user, status: str) -> QuerySet[EvaluationSpec]:
     if status in SpecStatus.values:
         items = items.filter(status=status)
     return items.order_by("updated_at")
+
+
+def filing_queue_summary() -> dict:
+    """How many specifications wait for a filing decision, and since when the longest has."""
+    pending = SpecReview.objects.filter(
+        decision=SpecReview.Decision.PENDING, spec__status=SpecStatus.SUBMITTED
+    )
+    return {
+        "count": EvaluationSpec.objects.filter(status=SpecStatus.SUBMITTED).count(),
+        "oldest": pending.aggregate(oldest=Min("submitted_at"))["oldest"],
+    }
 
 
 def spec_page(spec: EvaluationSpec, *, agency_side: bool) -> dict:

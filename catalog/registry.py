@@ -1,16 +1,18 @@
-"""The catalog's registrations: access rules of its actions, audit sentences, menu entries
-and dashboard panels; `register()` is called once from `CatalogConfig.ready()`."""
+"""The catalog's registrations: access rules of its actions, audit sentences and the links of
+its objects in the audit trail, menu entries, the filing queue's dashboard panel and the
+renderer of generated standards; `register()` is called once from `CatalogConfig.ready()`."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, navigation
+from portal import access, audit, documents
 from portal.access import agency_role, any_of, in_jurisdiction, national_role, register_action
-from portal.dashboards import Panel, PanelLink, register_panel
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
+from portal.ui import navigation
+from portal.ui.dashboards import Panel, PanelLink, register_panel
 
 # Art 8: the ministry makes national standards and files specifications; its
 # skill testing centre does the technical work. Both act nationally.
@@ -94,19 +96,88 @@ def register() -> None:
     )
     register_panel("catalog.spec_queue", set(CATALOG_KEEPERS), _spec_queue_panel)
 
+    for label, url in {
+        "catalog.occupation": _occupation_url,
+        "catalog.worktype": _work_type_url,
+        "catalog.nationalstandard": _standard_url,
+        "catalog.evaluationspec": _spec_url,
+    }.items():
+        audit.register_object_url(label, url)
+
+    from catalog.services.standards import STANDARD_RENDERER, render_standard_document
+
+    documents.register_renderer(STANDARD_RENDERER, render_standard_document)
+
 
 def _spec_queue_panel(request) -> Panel | None:
     if request.user.jurisdiction != "000000":
         return None
-    from catalog.models import EvaluationSpec, SpecStatus
+    from catalog import queries
 
-    count = EvaluationSpec.objects.filter(status=SpecStatus.SUBMITTED).count()
+    waiting = queries.filing_queue_summary()
     return Panel(
         title=_("Specifications awaiting filing"),
         text=_(
             "Agencies' evaluation specifications submitted for filing with the ministry (Art 8)."
         ),
         links=[PanelLink(_("Open the filing queue"), reverse("catalog:spec_queue"))],
-        count=count,
+        count=waiting["count"],
+        oldest=waiting["oldest"],
         order=10,
     )
+
+
+# --- The audit trail's links: the keepers' page of an object, else its public page ----------
+
+
+def _occupation_page(user, occupation) -> str:
+    if access.can(user, "catalog.occupation.manage"):
+        return reverse("catalog:manage_occupation", args=[occupation.code])
+    return reverse("catalog:occupation", args=[occupation.code])
+
+
+def _occupation_url(user, object_id: str) -> str | None:
+    from catalog.models import Occupation
+
+    found = Occupation.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    return _occupation_page(user, found) if found else None
+
+
+def _work_type_url(user, object_id: str) -> str | None:
+    from catalog.models import WorkType
+
+    found = (
+        WorkType.objects.select_related("occupation").filter(pk=object_id).first()
+        if object_id.isdigit()
+        else None
+    )
+    return _occupation_page(user, found.occupation) if found else None
+
+
+def _standard_url(user, object_id: str) -> str | None:
+    if not object_id.isdigit():
+        return None
+    from catalog.models import NationalStandard
+
+    if not NationalStandard.objects.filter(pk=object_id).exists():
+        return None
+    if access.can(user, "catalog.standard.manage"):
+        return reverse("catalog:manage_standard_edit", args=[object_id])
+    return reverse("catalog:standard", args=[object_id])
+
+
+def _spec_url(user, object_id: str) -> str | None:
+    """The filing queue's page for its keepers, the agency's page for its editors, the public
+    page once filed; else none (the entry names the specification unlinked)."""
+    from catalog.models import EvaluationSpec, SpecStatus
+
+    spec = EvaluationSpec.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    if spec is None:
+        return None
+    if access.can(user, "catalog.spec.queue"):
+        return reverse("catalog:spec_review", args=[spec.pk])
+    if access.can(user, "catalog.spec.edit", spec):
+        return reverse("catalog:agency_spec", args=[spec.agency_id, spec.pk])
+    if spec.status == SpecStatus.FILED:
+        return reverse("catalog:spec_public", args=[spec.pk])
+    return None

@@ -18,8 +18,8 @@ from catalog.models import (
 )
 from catalog.queries import covered_by_standard
 from catalog.services.levels import LevelInput, check_level_allowed, write_levels
-from portal import access, audit, clock
-from portal.audit_models import Audience
+from portal import access, audit, clock, counters
+from portal.models import Audience
 
 SPEC_FIELDS = ("title", "summary", "occupation_id", "work_type_id")
 EDITABLE = (SpecStatus.DRAFT, SpecStatus.RETURNED)
@@ -274,8 +274,17 @@ def return_spec(actor, spec: EvaluationSpec, *, comments: str) -> EvaluationSpec
     )
 
 
-def next_filing_number(year: int) -> str:
+FILING_MAXIMUM = 9999  # four digits: 备〔2026〕0001号 … 备〔2026〕9999号
+
+
+def filing_number(year: int, number: int) -> str:
     """备〔2026〕0001号: sequential per year across all filed specifications."""
+    return f"备〔{year}〕{number:04d}号"
+
+
+def _highest_filing_number(year: int) -> int:
+    """The highest number of ``year`` already handed out, for the year's counter to go on from
+    (filings numbered before the counter existed keep their numbers)."""
     prefix = f"备〔{year}〕"
     last = (
         EvaluationSpec.objects.filter(filing_number__startswith=prefix)
@@ -283,8 +292,18 @@ def next_filing_number(year: int) -> str:
         .values_list("filing_number", flat=True)
         .first()
     )
-    number = int(last[len(prefix) : len(prefix) + 4]) + 1 if last else 1
-    return f"{prefix}{number:04d}号"
+    return int(last[len(prefix) : len(prefix) + 4]) if last else 0
+
+
+def _next_filing_number(year: int) -> str:
+    # One counter row per year, advanced in this transaction: two filings at once wait for
+    # each other instead of both taking the same number (decision 0017).
+    numbers = counters.allocate(
+        f"catalog.spec_filing:{year}",
+        maximum=FILING_MAXIMUM,
+        start_from=lambda: _highest_filing_number(year),
+    )
+    return filing_number(year, numbers[0])
 
 
 @transaction.atomic
@@ -302,14 +321,8 @@ def file_spec(actor, spec: EvaluationSpec, *, comments: str = "") -> EvaluationS
     _raise(_filing_errors(spec))
     review = _decide(actor, spec, SpecReview.Decision.FILED, comments)
     today = clock.today()
-    # Serialise numbering: lock the year's filed rows while the next number is taken.
-    list(
-        EvaluationSpec.objects.select_for_update()
-        .filter(filed_on__year=today.year)
-        .values_list("pk", flat=True)
-    )
     spec.status = SpecStatus.FILED
-    spec.filing_number = next_filing_number(today.year)
+    spec.filing_number = _next_filing_number(today.year)
     spec.filed_on = today
     spec.save(update_fields=["status", "filing_number", "filed_on", "updated_at"])
     audit.record(

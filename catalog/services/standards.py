@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalog import queries
 from catalog.models import NationalStandard, Occupation, WorkType
 from catalog.services.levels import LevelInput, levels_summary, write_levels
-from portal import access, audit, documents
-from portal.audit_models import Audience
-from portal.document_models import RetentionClass
+from portal import access, audit, documents, pdf
+from portal.models import Audience, Document, RetentionClass
 from portal.roles import NATIONAL
 
 STANDARD_FIELDS = (
@@ -144,3 +144,60 @@ def attach_standard_document(actor, standard: NationalStandard, upload) -> Natio
     NationalStandard.objects.filter(pk=standard.pk).update(document=doc)
     standard.document = doc
     return standard
+
+
+# --- A standard's text generated from its record -----------------------------------------------
+
+STANDARD_RENDERER = "catalog.standard"
+
+
+def standard_pdf(standard: NationalStandard) -> bytes:
+    """The standard as recorded (its levels with methods, ratios and eligibility) as a PDF."""
+    return pdf.render_pdf(
+        "catalog/standards/standard_pdf.html",
+        {
+            "standard": standard,
+            "levels": queries.level_bases(standard),
+            "work_types": standard.work_types.all(),
+            "is_demo": standard.is_demo,
+        },
+    )
+
+
+def render_standard_document(document: Document) -> bytes:
+    """The renderer of ``generate_standard_document``'s pending documents (portal.documents)."""
+    standard = NationalStandard.objects.select_related("occupation").get(
+        pk=document.render_params["standard"]
+    )
+    return standard_pdf(standard)
+
+
+@transaction.atomic
+def generate_standard_document(actor, standard: NationalStandard) -> Document:
+    """Give a standard without a published text (the demo's) a PDF generated from its record,
+    public and kept permanently like an uploaded one (Art 7, 21).
+
+    The document is created pending and points from the standard at once; WeasyPrint runs
+    after the commit (``render_standard_document``), never while the row is locked.
+    """
+    access.require(actor, "catalog.standard.manage")
+    standard = (
+        NationalStandard.objects.select_for_update(of=("self",))
+        .select_related("occupation")
+        .get(pk=standard.pk)
+    )
+    doc = documents.create_pending(
+        actor,
+        renderer=STANDARD_RENDERER,
+        params={"standard": standard.pk},
+        title=str(standard),
+        kind="standard",
+        filename=f"standard-{standard.occupation.code}.pdf",
+        owner_jurisdiction=NATIONAL,
+        subject=standard,
+        retention_class=RetentionClass.REFERENCE,
+        is_public=True,
+    )
+    standard.document = doc
+    standard.save(update_fields=["document"])
+    return doc

@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path(
         "workspace/catalog/occupations/new/",
-        keepers(views.occupation_edit),
+        keepers(views.occupation_new),
         name="manage_occupation_new",
     ),
     path(

@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "workspace/agency/<int:agency_id>/specs/new/",
-        editors(views.agency_spec_edit),
+        editors(views.agency_spec_new),
         name="agency_spec_new",
     ),
     path(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from catalog import queries
 from catalog.forms import ImportApplyForm, ImportUploadForm, plan_fingerprint
 from catalog.services import imports
-from catalog.views._shared import crumbs
 from catalog.views.occupations import occupations_crumb
+from portal.ui.helpers import crumbs
 
 
 def _render_preview(request, plan, *, apply_form=None, upload_form=None, changed=False):
@@ -27,7 +27,7 @@ def _render_preview(request, plan, *, apply_form=None, upload_form=None, changed
             "breadcrumbs": crumbs(
                 occupations_crumb(),
                 (_("Import the catalogue"), reverse("catalog:manage_import")),
-                (_("Preview"), ""),
+                _("Preview"),
             ),
         },
     )
@@ -52,7 +52,7 @@ def occupation_import(request):
         "catalog/imports/import.html",
         {
             "form": form,
-            "breadcrumbs": crumbs(occupations_crumb(), (_("Import the catalogue"), "")),
+            "breadcrumbs": crumbs(occupations_crumb(), _("Import the catalogue")),
         },
     )
 

@@ -9,15 +9,26 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog import queries, services
 from catalog.forms import LevelFormSet, ReasonForm, SpecForm, spec_initial, spec_level_initial
 from catalog.models import EvaluationSpec, SpecStatus
-from catalog.views._shared import apply_errors
 from portal import access
+from portal.ui.helpers import apply_errors, button_action, form_action, loads
 
-# --- Public pages -----------------------------------------------------------------------------
+
+def _own(request):
+    """The specifications of the agency whose workspace the URL names."""
+    return queries.agency_specs(request.agency)
+
+
+def _visible(request):
+    return queries.specs_visible_to(request.user)
+
+
+# --- Public pages ----------------------------------------------------------------------------
 
 
 def specs(request):
@@ -29,43 +40,51 @@ def specs(request):
 
 def spec_public(request, pk: int):
     spec = get_object_or_404(queries.filed_specs(), pk=pk)
-    return render(
-        request,
-        "catalog/specs/spec_public.html",
-        {"spec": spec, "levels": queries.level_bases(spec)},
-    )
+    context = {"spec": spec, "levels": queries.level_bases(spec)}
+    return render(request, "catalog/specs/spec_public.html", context)
 
 
-# --- An agency's own specifications -----------------------------------------------------------
+# --- An agency's own specifications ----------------------------------------------------------
 
 
 def agency_specs(request, agency_id: int):
-    return render(
-        request, "catalog/specs/agency_specs.html", {"specs": queries.agency_specs(request.agency)}
-    )
+    context = {"specs": queries.agency_specs(request.agency)}
+    return render(request, "catalog/specs/agency_specs.html", context)
 
 
-def agency_spec_edit(request, agency_id: int, pk: int | None = None):
-    spec = None
-    if pk is not None:
-        spec = get_object_or_404(EvaluationSpec, pk=pk, agency=request.agency)
+def agency_spec_new(request, agency_id: int):
+    return _spec_form(request, agency_id, None)
+
+
+@loads(_own, "catalog.spec.edit", as_="spec")
+def agency_spec_edit(request, agency_id: int, spec: EvaluationSpec):
+    return _spec_form(request, agency_id, spec)
+
+
+def _spec_form(request, agency_id: int, spec: EvaluationSpec | None):
     form = SpecForm(request.POST or None, initial=spec_initial(spec))
     formset = LevelFormSet(
         request.POST or None, prefix="levels", initial=spec_level_initial(request.agency, spec)
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            spec = _save_spec(request, spec, form.cleaned_data, formset.level_inputs())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The specification has been saved."))
-            return redirect("catalog:agency_spec", agency_id, spec.pk)
-    return render(
-        request,
-        "catalog/specs/agency_spec_edit.html",
-        {"form": form, "formset": formset, "spec": spec},
-    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and formset.is_valid()
+        and (
+            done := form_action(
+                request,
+                form,
+                lambda data: _save_spec(request, spec, data, formset.level_inputs()),
+                success_url=lambda saved: reverse(
+                    "catalog:agency_spec", args=[agency_id, saved.pk]
+                ),
+                message=_("The specification has been saved."),
+            )
+        )
+    ):
+        return done
+    context = {"form": form, "formset": formset, "spec": spec}
+    return render(request, "catalog/specs/agency_spec_edit.html", context)
 
 
 def _save_spec(request, spec: EvaluationSpec | None, data: dict, levels) -> EvaluationSpec:
@@ -90,27 +109,27 @@ def _save_spec(request, spec: EvaluationSpec | None, data: dict, levels) -> Eval
     )
 
 
-def agency_spec_detail(request, agency_id: int, pk: int):
-    spec = get_object_or_404(
-        EvaluationSpec.objects.select_related("occupation", "work_type"),
-        pk=pk,
-        agency=request.agency,
-    )
+@loads(_own, "catalog.spec.view", as_="spec", post_action="catalog.spec.submit")
+def agency_spec_detail(request, agency_id: int, spec: EvaluationSpec):
+    """The agency's page of its specification; its buttons submit or withdraw it (Art 8)."""
     if request.method == "POST":
+        here = reverse("catalog:agency_spec", args=[agency_id, spec.pk])
         action = request.POST.get("action")
-        try:
-            if action == "submit":
-                services.submit_spec(request.user, spec, note=request.POST.get("note", ""))
-                messages.success(request, _("The specification has been submitted for filing."))
-            elif action == "withdraw":
-                services.withdraw_spec(request.user, spec)
-                messages.success(request, _("The specification has been withdrawn."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect("catalog:agency_spec", agency_id, spec.pk)
+        if action == "submit":
+            return button_action(
+                request,
+                lambda: services.submit_spec(request.user, spec, note=request.POST.get("note", "")),
+                success_url=here,
+                message=_("The specification has been submitted for filing."),
+            )
+        if action == "withdraw":
+            return button_action(
+                request,
+                lambda: services.withdraw_spec(request.user, spec),
+                success_url=here,
+                message=_("The specification has been withdrawn."),
+            )
+        raise Http404
     context = queries.spec_page(spec, agency_side=True)
     context.update(
         submission_refusal=services.submission_refusal(spec, request.user),
@@ -119,34 +138,33 @@ def agency_spec_detail(request, agency_id: int, pk: int):
     return render(request, "catalog/specs/spec_detail.html", context)
 
 
-# --- The filing queue (national testing centre, ministry) -------------------------------------
+# --- The filing queue (national testing centre, ministry) ------------------------------------
 
 
 def spec_queue(request):
     status = request.GET.get("status", SpecStatus.SUBMITTED)
-    page = Paginator(queries.spec_queue(request.user, status), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "catalog/specs/spec_queue.html",
-        {"page": page, "status": status, "statuses": SpecStatus.choices},
-    )
+    items = queries.spec_queue(request.user, status)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": SpecStatus.choices}
+    return render(request, "catalog/specs/spec_queue.html", context)
 
 
-def spec_review(request, pk: int):
-    spec = get_object_or_404(queries.specs_visible_to(request.user), pk=pk)
+@loads(_visible, "catalog.spec.view", as_="spec", post_action="catalog.spec.review")
+def spec_review(request, spec: EvaluationSpec):
+    """The reviewer's page: return, file or refuse with comments (Art 8). Comments missing
+    are shown at the field; any other refusal as a message above the page."""
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         try:
-            comments = request.POST.get("reason", "")
-            spec = _decide(request, spec, request.POST.get("action"), comments)
+            spec = _decide(
+                request, spec, request.POST.get("action"), request.POST.get("reason", "")
+            )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 for message in exc.messages:
                     messages.error(request, message)
                 return redirect("catalog:spec_review", spec.pk)
-            for errors in exc.error_dict.values():
-                for error in errors:
-                    form.add_error("reason", error)
+            apply_errors(form, exc, rename={"comments": "reason"})
         else:
             return redirect("catalog:spec_review", spec.pk)
     context = queries.spec_page(spec, agency_side=False)

@@ -3,10 +3,9 @@ keepers' list, the form of an edition with its levels, and its PDF."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,7 +18,9 @@ from catalog.forms import (
     standard_level_formset,
 )
 from catalog.models import NationalStandard, Occupation
-from catalog.views._shared import apply_errors, crumbs
+from portal.ui.helpers import crumbs, form_action, loads
+
+KEEP = "catalog.standard.manage"
 
 
 def _standards_crumb() -> tuple[str, str]:
@@ -35,7 +36,7 @@ def _all_valid(*forms) -> bool:
     return all(results)
 
 
-# --- Public pages -----------------------------------------------------------------------------
+# --- Public pages ----------------------------------------------------------------------------
 
 
 def standards(request):
@@ -47,16 +48,18 @@ def standard(request, pk: int):
     standard = get_object_or_404(
         NationalStandard.objects.select_related("occupation", "document", "supersedes"), pk=pk
     )
+    occupation = standard.occupation
     context = queries.standard_page(standard)
-    context["breadcrumbs"] = [
+    context["breadcrumbs"] = crumbs(
         (_("Occupations and standards"), reverse("catalog:occupations")),
-        (standard.occupation.name, reverse("catalog:occupation", args=[standard.occupation.code])),
-        (str(standard), ""),
-    ]
+        (occupation.name, reverse("catalog:occupation", args=[occupation.code])),
+        str(standard),
+        root=None,
+    )
     return render(request, "catalog/standards/standard_detail.html", context)
 
 
-# --- The keepers' pages -----------------------------------------------------------------------
+# --- The keepers' pages ----------------------------------------------------------------------
 
 
 def manage_standards(request):
@@ -65,65 +68,77 @@ def manage_standards(request):
     return render(
         request,
         "catalog/standards/manage_standards.html",
-        {"page": page, "q": q, "breadcrumbs": crumbs((_("National standards"), ""))},
+        {"page": page, "q": q, "breadcrumbs": crumbs(_("National standards"))},
     )
 
 
 def standard_new(request):
+    """Step one names the occupation (GET ``?occupation=``); step two records the edition."""
     picker = StandardOccupationForm(request.GET or None)
     if not picker.is_valid():
-        return render(
-            request,
-            "catalog/standards/standard_pick.html",
-            {
-                "form": picker,
-                "breadcrumbs": crumbs(_standards_crumb(), (_("Record a national standard"), "")),
-            },
-        )
+        return _render_pick(request, picker)
     occupation = picker.cleaned_data["occupation"]
     form = StandardForm(request.POST or None, occupation=occupation)
     formset = standard_level_formset(request.POST or None, None)
-    if request.method == "POST" and _all_valid(form, formset):
-        data = form.cleaned_data
-        try:
-            standard = services.create_standard(
-                request.user,
-                occupation,
-                levels=formset.level_inputs(),
-                supersedes=data["supersedes"],
-                work_types=data.get("work_types") or (),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(standard)s has been recorded.") % {"standard": standard})
-            return redirect(_standards_of(occupation))
+
+    def create(data) -> NationalStandard:
+        return services.create_standard(
+            request.user,
+            occupation,
+            levels=formset.level_inputs(),
+            supersedes=data["supersedes"],
+            work_types=data.get("work_types") or (),
+            **form.service_fields(),
+        )
+
+    if _all_valid(form, formset) and (
+        done := form_action(
+            request,
+            form,
+            create,
+            success_url=_standards_of(occupation),
+            message=lambda created: _("%(standard)s has been recorded.") % {"standard": created},
+        )
+    ):
+        return done
     return _render_standard_form(request, form, formset, occupation, None)
 
 
-def standard_edit(request, pk: int):
-    standard = get_object_or_404(
-        NationalStandard.objects.select_related("occupation", "supersedes", "document"), pk=pk
-    )
-    occupation = standard.occupation
+@loads(NationalStandard.objects.select_related("occupation", "supersedes", "document"), KEEP)
+def standard_edit(request, obj: NationalStandard):
+    standard, occupation = obj, obj.occupation
     form = StandardForm(request.POST or None, occupation=occupation, standard=standard)
     formset = standard_level_formset(request.POST or None, standard)
-    if request.method == "POST" and _all_valid(form, formset):
-        try:
-            services.update_standard(
-                request.user,
-                standard,
-                levels=formset.level_inputs(),
-                work_types=form.cleaned_data.get("work_types") or (),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(standard)s has been saved.") % {"standard": standard})
-            return redirect(_standards_of(occupation))
+
+    def update(data) -> NationalStandard:
+        return services.update_standard(
+            request.user,
+            standard,
+            levels=formset.level_inputs(),
+            work_types=data.get("work_types") or (),
+            **form.service_fields(),
+        )
+
+    if _all_valid(form, formset) and (
+        done := form_action(
+            request,
+            form,
+            update,
+            success_url=_standards_of(occupation),
+            message=_("%(standard)s has been saved.") % {"standard": standard},
+        )
+    ):
+        return done
     return _render_standard_form(request, form, formset, occupation, standard)
+
+
+def _render_pick(request, picker):
+    title = _("Record a national standard")
+    return render(
+        request,
+        "catalog/standards/standard_pick.html",
+        {"form": picker, "breadcrumbs": crumbs(_standards_crumb(), title)},
+    )
 
 
 def _render_standard_form(request, form, formset, occupation, standard):
@@ -140,27 +155,32 @@ def _render_standard_form(request, form, formset, occupation, standard):
             "breadcrumbs": crumbs(
                 _standards_crumb(),
                 (f"{occupation.code} {occupation.name}", _standards_of(occupation)),
-                (title, ""),
+                title,
             ),
         },
     )
 
 
-def standard_document(request, pk: int):
-    standard = get_object_or_404(
-        NationalStandard.objects.select_related("occupation", "document"), pk=pk
-    )
+@loads(NationalStandard.objects.select_related("occupation", "document"), KEEP)
+def standard_document(request, obj: NationalStandard):
+    standard = obj
     form = StandardDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def attach(data):
         try:
-            services.attach_standard_document(request.user, standard, form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(
-                request, _("The PDF of %(standard)s has been stored.") % {"standard": standard}
-            )
-            return redirect(_standards_of(standard.occupation))
+            return services.attach_standard_document(request.user, standard, data["file"])
+        except ValidationError as exc:  # whatever is wrong with the file is said at the file
+            raise ValidationError({"file": exc.error_list}) from exc
+
+    if done := form_action(
+        request,
+        form,
+        attach,
+        success_url=_standards_of(standard.occupation),
+        message=_("The PDF of %(standard)s has been stored.") % {"standard": standard},
+    ):
+        return done
+    edit_url = reverse("catalog:manage_standard_edit", args=[standard.pk])
     return render(
         request,
         "catalog/standards/standard_document.html",
@@ -168,9 +188,7 @@ def standard_document(request, pk: int):
             "form": form,
             "standard": standard,
             "breadcrumbs": crumbs(
-                _standards_crumb(),
-                (str(standard), reverse("catalog:manage_standard_edit", args=[standard.pk])),
-                (_("Upload the PDF"), ""),
+                _standards_crumb(), (str(standard), edit_url), _("Upload the PDF")
             ),
         },
     )
