@@ -13,6 +13,7 @@ import multiprocessing
 
 import pytest
 from django.db import connections, transaction
+from django.urls import reverse
 
 from agencies import services
 from agencies.models import AgencyApplication, DirectoryEntry, TermReminder
@@ -43,7 +44,7 @@ def assert_ready_pdf(doc) -> None:
 
 @pytest.mark.django_db
 def test_the_three_letters_are_pending_in_the_transaction_and_pdfs_after_it(
-    world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
     electrician_standard(world.osta_national)
     call = published_call(world.gd_official)
@@ -52,7 +53,12 @@ def test_the_three_letters_are_pending_in_the_transaction_and_pdfs_after_it(
     with django_capture_on_commit_callbacks(execute=True):
         submitted = services.submit_application(user, application, pledge=True)
         assert submitted.receipt.status == DocumentStatus.PENDING
+        client.force_login(user)
+        page = client.get(reverse("agencies:application", args=[agency.pk, application.pk]))
+        assert "正在生成" in page.content.decode()  # the link says the file is on its way
     assert_ready_pdf(submitted.receipt)
+    page = client.get(reverse("agencies:application", args=[agency.pk, application.pk]))
+    assert "正在生成" not in page.content.decode()
 
     official = world.gd_official
     services.accept_materials(official, submitted, use_expert_review=False, use_site_visit=False)
