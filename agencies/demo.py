@@ -311,7 +311,7 @@ def seed(stdout=None) -> None:
     services.submit_application(u, noticed, pledge=True)
     services.accept_materials(gd, noticed, use_expert_review=False, use_site_visit=False)
     services.decide(gd, noticed, approve=True, reasons="符合遴选条件。（演示）")
-    notice = notices.PublicNotice.objects.get(subject=f"agencies.agencyapplication:{noticed.pk}")
+    notice = notices.PublicNotice.objects.get(subject=notices.subject_key(noticed))
     notices.file_objection(
         notice, name="演示异议人", contact="13900000000", content="该机构考评人员数量不足。（演示）"
     )

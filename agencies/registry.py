@@ -1,6 +1,6 @@
 """What the agencies app registers with portal, once, from ``AgenciesConfig.ready()``: access
 rules of its actions, notice kinds, audit sentences, menu entries and panels (through the
-``ui_*`` modules), and periodic jobs."""
+``ui_*`` modules), periodic jobs and the renderers of the PDFs generated after the commit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, notices, periodic
+from portal import audit, documents, notices
 from portal.access import (
     agency_role,
     all_of,
@@ -19,6 +19,7 @@ from portal.access import (
     in_jurisdiction,
     register_action,
 )
+from portal.jobs import periodic
 from portal.roles import NATIONAL
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
@@ -67,6 +68,7 @@ def register() -> None:
     _register_audit_labels()
     _register_menus_and_panels()
     _register_periodic_jobs()
+    _register_renderers()
 
 
 def _register_actions() -> None:
@@ -244,3 +246,12 @@ def _overturned(notice, objection) -> None:
     from agencies.services.vetting import on_notice_overturned
 
     on_notice_overturned(notice, objection)
+
+
+def _register_renderers() -> None:
+    """The PDFs the services create pending and portal's task renders after the commit."""
+    from agencies.services import applications, listing, vetting
+
+    documents.register_renderer(applications.RECEIPT_RENDERER, applications.render_receipt)
+    documents.register_renderer(vetting.DECISION_LETTER_RENDERER, vetting.render_decision_letter)
+    documents.register_renderer(listing.COMMITMENT_RENDERER, listing.render_commitment)

@@ -28,8 +28,16 @@ from catalog import queries as catalog
 from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
 from portal import access, audit, clock, codes, documents, pdf
-from portal.audit_models import Audience
-from portal.models import Agency, AgencyKind, AgencyMembership, AgencyStatus, Province, User
+from portal.models import (
+    Agency,
+    AgencyKind,
+    AgencyMembership,
+    AgencyStatus,
+    Audience,
+    Document,
+    Province,
+    User,
+)
 from portal.roles import AgencyRole
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
@@ -494,15 +502,16 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
     rounds = application.material_reviews.count()
     MaterialReview.objects.create(application=application, round=rounds + 1, submitted_at=now)
     if application.receipt_id is None:
-        application.receipt = documents.store_generated(
+        # Pending until the task renders it after the commit: no PDF is made under the lock.
+        application.receipt = documents.create_pending(
             actor,
-            receipt_pdf(application, dated=now),
-            f"receipt-{application.pk}.pdf",
+            renderer=RECEIPT_RENDERER,
+            params={"application": application.pk, "dated": now.isoformat()},
+            filename=f"receipt-{application.pk}.pdf",
             title=_("Acceptance receipt"),
             kind="receipt",
             owner_agency=application.agency,
             subject=application,
-            allowed=("pdf",),
         )
     application.save(
         update_fields=[
@@ -538,6 +547,18 @@ def withdrawal_refusal(application: AgencyApplication, actor=None) -> str | None
     if application.status not in WITHDRAWABLE:
         return Refusal(_("The application can no longer be withdrawn."))
     return None
+
+
+RECEIPT_RENDERER = "agencies.receipt"
+
+
+def render_receipt(document: Document) -> bytes:
+    """Renderer of a pending receipt (registered by ``agencies.registry``)."""
+    params = document.render_params
+    application = AgencyApplication.objects.select_related("call", "agency").get(
+        pk=params["application"]
+    )
+    return receipt_pdf(application, dated=dt.datetime.fromisoformat(params["dated"]))
 
 
 def receipt_pdf(application: AgencyApplication, *, dated: dt.datetime) -> bytes:

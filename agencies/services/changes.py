@@ -19,8 +19,7 @@ from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
 from portal import access, audit, clock, notices
 from portal.access import SYSTEM
-from portal.audit_models import Audience
-from portal.models import Agency, AgencyKind, AgencyStatus
+from portal.models import Agency, AgencyKind, AgencyStatus, Audience
 
 DETAIL_FIELDS = (
     "name",
@@ -306,10 +305,8 @@ def _apply(change: ChangeRequest) -> None:
 
 
 def _change_of(notice) -> ChangeRequest:
-    return (
-        ChangeRequest.objects.select_for_update()
-        .select_related("agency")
-        .get(pk=int(notice.subject.split(":")[1]))
+    return notices.subject_object(
+        notice, ChangeRequest.objects.select_for_update().select_related("agency")
     )
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyApplication, ApplicationStatus, DirectoryEntry, ScopeItem
 from agencies.services._refusal import Refusal, refuse
 from catalog import queries as catalog
-from portal import access, audit, clock, documents, pdf
-from portal.audit_models import Audience
-from portal.models import Agency, AgencySite, AgencyStatus
-from portal.roles import NATIONAL
+from portal import access, audit, clock, counters, documents, pdf
+from portal.models import Agency, AgencySite, AgencyStatus, Audience, Document, User
 
 
 def term_end(start: dt.date, years: int) -> dt.date:
@@ -24,19 +22,74 @@ def term_end(start: dt.date, years: int) -> dt.date:
         return start.replace(year=start.year + years, day=28)
 
 
+AGENCY_CODE_KEY = "agencies.agency_code"
+AGENCY_CODE_MAX = 9999
+PROVINCIAL_AGENCY_CODE = "0000"
+SITE_SERIAL_MAX = 999_999
+
+
+def site_serial_key(province_id: str) -> str:
+    """Site serials are numbered per province: one counter each."""
+    return f"agencies.site_serial:{province_id}"
+
+
+def _numbered_up_to(queryset, field: str) -> int:
+    """Where a counter starts: the end of the unbroken run 1, 2, 3 … among the numbers already
+    given in ``field`` (0 if 1 is free). The counter then hands out the lowest free number,
+    as the numbering did when it scanned the rows, and skips the ones above already taken;
+    no existing number changes."""
+    taken = {int(v) for v in queryset.values_list(field, flat=True) if v.isdigit()}
+    last = 0
+    while last + 1 in taken:
+        last += 1
+    return last
+
+
 def next_agency_code() -> str:
-    """The next free code 0001–9999 among agencies filed with the ministry."""
-    used = set(
-        Agency.objects.select_for_update()
-        .filter(filing_jurisdiction=NATIONAL)
-        .exclude(agency_code="")
-        .values_list("agency_code", flat=True)
-    )
-    for number in range(1, 10000):
+    """The next free agency code 0001–9999 for an agency filed with the ministry (positions 2–5
+    of its certificate numbers; ``0000`` is every province-filed agency's).
+
+    Drawn from a gap-free counter in the caller's transaction (its row lock serialises two
+    listings at once); a code already taken is skipped, never given twice.
+    """
+
+    def start() -> int:
+        return _numbered_up_to(
+            Agency.objects.exclude(agency_code__in=("", PROVINCIAL_AGENCY_CODE)), "agency_code"
+        )
+
+    while True:
+        try:
+            number = counters.allocate(AGENCY_CODE_KEY, maximum=AGENCY_CODE_MAX, start_from=start)[
+                0
+            ]
+        except counters.CounterExhausted as exc:
+            raise ValidationError(
+                _("No agency code is left (0001–9999)."), code="exhausted"
+            ) from exc
         code = f"{number:04d}"
-        if code not in used:
+        if not Agency.objects.filter(agency_code=code).exists():
             return code
-    raise ValidationError(_("No agency code is left (0001–9999)."))
+
+
+def next_site_serial(province_id: str) -> str:
+    """The next free 6-digit serial of a site in ``province_id`` (positions 8–13 of certificate
+    numbers), from that province's gap-free counter; a serial already taken (typed in by an
+    official, say) is skipped, never given twice."""
+
+    def start() -> int:
+        return _numbered_up_to(
+            AgencySite.objects.filter(province_id=province_id).exclude(site_serial=""),
+            "site_serial",
+        )
+
+    while True:
+        number = counters.allocate(
+            site_serial_key(province_id), maximum=SITE_SERIAL_MAX, start_from=start
+        )[0]
+        serial = f"{number:06d}"
+        if not AgencySite.objects.filter(province_id=province_id, site_serial=serial).exists():
+            return serial
 
 
 def add_scope(
@@ -67,6 +120,22 @@ def signing_refusal(application: AgencyApplication, actor=None) -> str | None:
     if application.status != ApplicationStatus.APPROVED:
         return Refusal(_("Only an approved application can be signed for."))
     return None
+
+
+COMMITMENT_RENDERER = "agencies.commitment"
+
+
+def render_commitment(document: Document) -> bytes:
+    """Renderer of a pending commitment letter (registered by ``agencies.registry``)."""
+    params = document.render_params
+    application = AgencyApplication.objects.select_related("call", "agency").get(
+        pk=params["application"]
+    )
+    return commitment_pdf(
+        application,
+        signer=User.objects.get(pk=params["signer"]),
+        dated=dt.datetime.fromisoformat(params["dated"]),
+    )
 
 
 def commitment_pdf(application: AgencyApplication, *, signer, dated: dt.datetime) -> bytes:
@@ -100,15 +169,16 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     refuse(signing_refusal(application, actor))
     call, now = application.call, clock.now()
     agency = Agency.objects.select_for_update().get(pk=application.agency_id)
-    commitment = documents.store_generated(
+    # Pending until the task renders it after the commit; the entry points at it already.
+    commitment = documents.create_pending(
         actor,
-        commitment_pdf(application, signer=actor, dated=now),
-        f"commitment-{application.pk}.pdf",
+        renderer=COMMITMENT_RENDERER,
+        params={"application": application.pk, "signer": actor.pk, "dated": now.isoformat()},
+        filename=f"commitment-{application.pk}.pdf",
         title=_("Commitment letter"),
         kind="commitment",
         owner_agency=agency,
         subject=application,
-        allowed=("pdf",),
     )
     today = clock.today()
     entry = DirectoryEntry.objects.create(
@@ -139,7 +209,7 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
     agency.contact_name, agency.contact_phone = application.contact_name, application.contact_phone
     agency.contact_email = application.contact_email
     agency.filing_jurisdiction = call.jurisdiction
-    agency.agency_code = next_agency_code() if call.is_national else "0000"
+    agency.agency_code = next_agency_code() if call.is_national else PROVINCIAL_AGENCY_CODE
     agency.status = AgencyStatus.LISTED
     agency.save(
         update_fields=[
@@ -187,27 +257,27 @@ def serial_refusal(site: AgencySite, actor=None) -> str | None:
 
 @transaction.atomic
 def assign_site_serial(actor, site: AgencySite, serial: str = "") -> AgencySite:
-    """The authority of the site's province assigns its 6-digit serial, unique there."""
+    """The authority of the site's province assigns its 6-digit serial, unique there (Art 20:
+    the numbering parts of certificate numbers): the one typed in, or the province's next."""
     site = (
         AgencySite.objects.select_for_update(of=("self",)).select_related("agency").get(pk=site.pk)
     )
     access.require(actor, "agencies.site.assign_serial", site)
     refuse(serial_refusal(site, actor))
-    taken = set(
-        AgencySite.objects.select_for_update()
-        .filter(province=site.province)
-        .exclude(site_serial="")
-        .values_list("site_serial", flat=True)
-    )
+    used = _("This serial is already used in the province.")
     if serial:
         if not (len(serial) == 6 and serial.isdigit()):
             raise ValidationError({"serial": _("The site serial has six digits.")})
-        if serial in taken:
-            raise ValidationError({"serial": _("This serial is already used in the province.")})
+        if AgencySite.objects.filter(province_id=site.province_id, site_serial=serial).exists():
+            raise ValidationError({"serial": used})
     else:
-        serial = next(f"{n:06d}" for n in range(1, 1_000_000) if f"{n:06d}" not in taken)
+        serial = next_site_serial(site.province_id)
     site.site_serial = serial
-    site.save(update_fields=["site_serial"])
+    try:
+        with transaction.atomic():  # two officials typing the same serial at once
+            site.save(update_fields=["site_serial"])
+    except IntegrityError as exc:
+        raise ValidationError({"serial": used}) from exc
     audit.record(
         actor,
         "agencies.site.serial",

@@ -24,9 +24,8 @@ from agencies.models import (
 from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock
 from portal.access import SYSTEM
-from portal.audit_models import Audience
-from portal.background import enqueue
-from portal.models import Agency, AgencyMembership, AgencyStatus
+from portal.jobs.background import enqueue
+from portal.models import Agency, AgencyMembership, AgencyStatus, Audience
 from portal.roles import AgencyRole
 
 REMINDER_DAYS = (90, 30)

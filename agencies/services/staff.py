@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from agencies.services._refusal import Refusal, refuse
 from portal import access, audit
-from portal.audit_models import Audience
-from portal.models import Agency, AgencyMembership, User
+from portal.models import Agency, AgencyMembership, Audience, User
 from portal.roles import AgencyRole
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"

@@ -20,8 +20,7 @@ from agencies.models import (
 from agencies.services._refusal import Refusal, refuse
 from portal import access, audit, clock, documents, notices, pdf
 from portal.access import SYSTEM
-from portal.audit_models import Audience
-from portal.models import AgencyKind
+from portal.models import AgencyKind, Audience, Document
 from portal.roles import AuthorityRole
 
 NOTICE_KIND = "agencies.approval"
@@ -198,8 +197,6 @@ def return_materials(
 
 
 def evidence_documents(application: AgencyApplication):
-    from portal.document_models import Document
-
     return Document.objects.filter(
         pk__in=application.conditions.values("evidence"), deleted_at__isnull=True
     )
@@ -456,17 +453,38 @@ def decision_letter_pdf(
     )
 
 
+DECISION_LETTER_RENDERER = "agencies.decision_letter"
+
+
+def render_decision_letter(document: Document) -> bytes:
+    """Renderer of a pending decision letter (registered by ``agencies.registry``)."""
+    params = document.render_params
+    application = AgencyApplication.objects.select_related("call", "agency").get(
+        pk=params["application"]
+    )
+    return decision_letter_pdf(
+        application,
+        approved=params["approved"],
+        dated=dt.datetime.fromisoformat(params["dated"]),
+    )
+
+
 def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
-    application.decision_letter = documents.store_generated(
+    """A pending decision letter, rendered by a task after the commit (never under the lock)."""
+    application.decision_letter = documents.create_pending(
         actor,
-        decision_letter_pdf(application, approved=approved, dated=clock.now()),
-        f"decision-{application.pk}.pdf",
+        renderer=DECISION_LETTER_RENDERER,
+        params={
+            "application": application.pk,
+            "approved": approved,
+            "dated": application.decided_at.isoformat(),
+        },
+        filename=f"decision-{application.pk}.pdf",
         title=_("Decision letter"),
         kind="decision_letter",
         owner_agency=application.agency,
         owner_jurisdiction=application.call.jurisdiction,
         subject=application,
-        allowed=("pdf",),
     )
 
 
@@ -599,9 +617,7 @@ def _notice_body(application: AgencyApplication) -> str:
 
 def on_notice_stood(notice) -> None:
     """The notice period ended with no objection upheld: the approval stands."""
-    application = AgencyApplication.objects.select_for_update().get(
-        pk=int(notice.subject.split(":")[1])
-    )
+    application = notices.subject_object(notice, AgencyApplication.objects.select_for_update())
     if application.status != ApplicationStatus.ON_NOTICE:
         return
     application.status = ApplicationStatus.APPROVED
@@ -618,10 +634,8 @@ def on_notice_stood(notice) -> None:
 
 def on_notice_overturned(notice, objection) -> None:
     """An objection was upheld: the approval becomes a rejection with the reason."""
-    application = (
-        AgencyApplication.objects.select_for_update()
-        .select_related("call", "agency")
-        .get(pk=int(notice.subject.split(":")[1]))
+    application = notices.subject_object(
+        notice, AgencyApplication.objects.select_for_update().select_related("call", "agency")
     )
     if application.status != ApplicationStatus.ON_NOTICE:
         return

@@ -552,21 +552,24 @@ def test_a_decision_with_fewer_than_three_reviews_is_refused(client, world, revi
 
 
 @pytest.mark.django_db
-def test_approve_narrowing_the_scope(client, world, reviewing):
+def test_approve_narrowing_the_scope(
+    client, world, reviewing, django_capture_on_commit_callbacks
+):
     application, experts = reviewing
     review_all(application, experts)
     login(client, world.gd_official)
     scope = application.scope.get()
     body = client.get(detail_url(application)).content.decode()
     assert f'name="scope_{scope.pk}" value="3"' in body and "checked" in body
-    response = post(
-        client,
-        application,
-        action="decide",
-        decision="approve",
-        reasons="符合条件，三级暂不批准",
-        **{f"scope_{scope.pk}": ["5", "4"]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the letter is made after commit
+        response = post(
+            client,
+            application,
+            action="decide",
+            decision="approve",
+            reasons="符合条件，三级暂不批准",
+            **{f"scope_{scope.pk}": ["5", "4"]},
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_NOTICE  # a social organisation
