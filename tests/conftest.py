@@ -1,5 +1,10 @@
 """Shared fixtures: one world of users, agencies and provinces for every test.
 
+The world is committed once per session (``world_pks``); each test reads it afresh
+(``world``) inside its own transaction, which rolls back. A transactional test flushes every
+table when it ends, so the world is seeded again right after it (``pytest_runtest_teardown``).
+Builders live in ``tests/<app>/builders.py``; test modules never import each other.
+
 Browser tests drive Debian's chromium (never a downloaded browser) through
 pytest-playwright; see ../shared/STACK.md "Browser tests".
 """
@@ -12,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.builders import PASSWORD, make_user  # noqa: F401 (PASSWORD: re-exported)
+from tests.portal.builders import PASSWORD, hide_world, make_user, seed_world, world_view  # noqa: F401 (PASSWORD, make_user re-exported)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -54,71 +59,83 @@ def _english_free_defaults(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+class _Seeded:
+    """The session's world: its primary keys and the blocker that lets us write outside tests."""
+
+    pks: dict | None = None
+    blocker = None
+
+
+def _world_is_there() -> bool:
+    from portal.models import User
+
+    return _Seeded.pks is not None and User.objects.filter(pk=_Seeded.pks["ministry"]).exists()
+
+
+@pytest.fixture(scope="session")
+def world_pks(django_db_setup, django_db_blocker) -> dict:
+    """The world, committed once in the test database; each test's transaction rolls back."""
+    with django_db_blocker.unblock():
+        _Seeded.pks, _Seeded.blocker = seed_world(), django_db_blocker
+    return _Seeded.pks
+
+
 @pytest.fixture
-def world(db):
+def world(world_pks, db):
     """Officials of the nation, 广东 and 黑龙江; two agencies with one member per role."""
-    from portal.models import Agency, AgencyKind, AgencyMembership, AgencySite, AgencyStatus
-    from portal.reference import ensure_reference_data
-    from portal.roles import NATIONAL, AgencyRole, AuthorityRole
+    if not _world_is_there():  # flushed and not seeded again (never expected; see the hook)
+        _Seeded.pks.update(seed_world())
+    return world_view(_Seeded.pks)
 
-    ensure_reference_data()  # transactional tests flush what the migrations created
-    from catalog import reference as catalog_reference
 
-    catalog_reference.load()
+def _uses_db(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(names)
+    )
 
-    class World:
-        pass
 
-    w = World()
-    w.ministry = make_user("ministry", role=AuthorityRole.MINISTRY_OFFICIAL, jurisdiction=NATIONAL)
-    w.gd_official = make_user(
-        "gd_official", role=AuthorityRole.PROVINCIAL_OFFICIAL, jurisdiction="440000"
-    )
-    w.hlj_official = make_user(
-        "hlj_official", role=AuthorityRole.PROVINCIAL_OFFICIAL, jurisdiction="230000"
-    )
-    w.osta_national = make_user(
-        "osta_national", role=AuthorityRole.OSTA_STAFF, jurisdiction=NATIONAL
-    )
-    w.osta_gd = make_user("osta_gd", role=AuthorityRole.OSTA_STAFF, jurisdiction="440000")
-    w.expert = make_user("expert", role=AuthorityRole.EXPERT, jurisdiction="440000")
-    w.expert2 = make_user("expert2", role=AuthorityRole.EXPERT, jurisdiction="440000")
-    w.inspector = make_user("inspector", role=AuthorityRole.INSPECTOR, jurisdiction="440000")
-    w.nobody = make_user("nobody")
+@pytest.fixture(autouse=True)
+def _world_only_when_asked(request):
+    """A test that does not ask for the world does not see it: inside its transaction the
+    world's rows are deleted (and come back when it rolls back), so the database is what the
+    migrations made, as it was before the world was built once per session."""
+    asked = {"world", "world_pks"} & set(request.fixturenames)
+    if _Seeded.pks is None or asked or not _uses_db(request.node):
+        return
+    request.getfixturevalue("db")
+    hide_world(_Seeded.pks)
 
-    w.gd_agency = Agency.objects.create(
-        name="广东测试评价中心",
-        uscc="91440300MA5F8G9H2K",
-        kind=AgencyKind.SOCIAL_ORG,
-        registered_province_id="440000",
-        filing_jurisdiction="440000",
-        agency_code="0000",
-        status=AgencyStatus.LISTED,
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
     )
-    w.gd_site = AgencySite.objects.create(
-        agency=w.gd_agency,
-        name="深圳站",
-        province_id="440000",
-        address="深圳",
-        site_serial="000101",
-    )
-    w.hlj_agency = Agency.objects.create(
-        name="黑龙江测试评价中心",
-        uscc="91230100MA1B2C3D49",
-        kind=AgencyKind.EMPLOYER,
-        registered_province_id="230000",
-        filing_jurisdiction="230000",
-        agency_code="0000",
-        status=AgencyStatus.LISTED,
-    )
-    w.hlj_site = AgencySite.objects.create(
-        agency=w.hlj_agency, name="哈尔滨站", province_id="230000", address="哈尔滨"
-    )
-    w.members = {}
-    for role in AgencyRole.values:
-        user = make_user(f"gd_{role}")
-        AgencyMembership.objects.create(user=user, agency=w.gd_agency, role=role)
-        w.members[role] = user
-    w.hlj_admin = make_user("hlj_admin")
-    AgencyMembership.objects.create(user=w.hlj_admin, agency=w.hlj_agency, role=AgencyRole.ADMIN)
-    return w
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush of every table: seed the world again at once,
+    so whatever runs next (in any order, on any xdist worker) finds the database as before."""
+    result = yield
+    if _Seeded.pks is not None and _is_transactional(item):
+        with _Seeded.blocker.unblock():
+            if not _world_is_there():
+                _Seeded.pks.update(seed_world())
+    return result
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "after_flush: runs after every transactional test")
+    config.addinivalue_line("markers", "xdist_group(name): keeps tests on one xdist worker")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (plain database tests, transactional, the rest): the tests
+    marked ``after_flush``, which check what a transactional test leaves behind."""
+    items.sort(key=lambda item: item.get_closest_marker("after_flush") is not None)
