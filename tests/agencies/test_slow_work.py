@@ -21,7 +21,7 @@ from agencies.services.listing import next_agency_code
 from portal import clock, notices
 from portal.models import Agency, AgencyKind, AgencySite, AgencyStatus, DocumentStatus
 from portal.roles import NATIONAL
-from tests.agency_fixtures import (
+from tests.agencies.builders import (
     applicant,
     complete_application,
     electrician_standard,
