@@ -389,7 +389,7 @@ def create_pending(
     render task is scheduled with ``transaction.on_commit``, so a rollback schedules
     nothing; a periodic sweep re-queues what a dead worker missed.
     """
-    from portal.background import enqueue
+    from portal.jobs.background import enqueue
     from portal.jobs.tasks import render_document
 
     renderer_of(renderer)
@@ -493,7 +493,7 @@ def is_pending(pk: int) -> bool:
 
 def requeue_pending(*, older_than: dt.timedelta = PENDING_GRACE) -> int:
     """Periodic job: queue again the pending documents a dead worker left behind."""
-    from portal.background import enqueue
+    from portal.jobs.background import enqueue
     from portal.jobs.tasks import render_document
 
     cutoff = clock.now() - older_than

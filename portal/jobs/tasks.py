@@ -32,7 +32,7 @@ def ping() -> str:
 
 
 @shared_task(
-    name="portal.tasks.render_document",
+    name="portal.jobs.tasks.render_document",
     bind=True,
     acks_late=True,
     max_retries=documents.MAX_RENDER_ATTEMPTS,

@@ -19,8 +19,7 @@ from agencies.models import (
     UsccCheck,
 )
 from portal import access, clock, notices
-from portal.document_models import Document
-from portal.models import Agency, AgencyStatus, User
+from portal.models import Agency, AgencyStatus, Document, User
 from tests.agencies.builders import fill, gd_call, pdf, register, uscc
 from tests.catalog.builders import electrician_standard
 from tests.portal.builders import PASSWORD, make_user

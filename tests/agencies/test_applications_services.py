@@ -17,8 +17,7 @@ from agencies.models import (
     UsccCheck,
 )
 from portal import access, clock, notices
-from portal.audit_models import AuditEntry
-from portal.models import AgencySite, AgencyStatus
+from portal.models import AgencySite, AgencyStatus, AuditEntry
 from tests.agencies.builders import applicant, complete_application, published_call
 from tests.catalog.builders import electrician_standard
 from tests.portal.builders import make_user

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from agencies import services
 from agencies.models import AgencyApplication, ApplicationStatus
 from portal import clock
-from portal.notice_models import PublicNotice
+from portal.models import PublicNotice
 from portal.roles import AgencyRole
 from tests.agencies.builders import applicant, complete_application, published_call
 from tests.catalog.builders import electrician_standard

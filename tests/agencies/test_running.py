@@ -20,8 +20,7 @@ from agencies.models import (
     RulesKind,
 )
 from portal import clock
-from portal.audit_models import AuditEntry
-from portal.models import AgencyMembership, AgencyStatus, User
+from portal.models import AgencyMembership, AgencyStatus, AuditEntry, User
 from portal.roles import AgencyRole
 from tests.agencies.builders import list_agency
 from tests.portal.builders import make_user

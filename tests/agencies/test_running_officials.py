@@ -13,9 +13,7 @@ from agencies import queries, services
 from agencies.models import ChangeRequest, ChangeStatus, DirectoryEntry, Sanction, SanctionKind
 from catalog.models import Occupation, SkillLevel
 from portal import clock, notices
-from portal.audit_models import AuditEntry
-from portal.models import Agency, AgencyStatus
-from portal.notice_models import PublicNotice
+from portal.models import Agency, AgencyStatus, AuditEntry, PublicNotice
 from tests.agencies.builders import gd_call, listed_agency
 from tests.catalog.builders import electrician_standard
 from tests.portal.builders import PASSWORD

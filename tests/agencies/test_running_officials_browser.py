@@ -14,8 +14,7 @@ from agencies import services
 from agencies.models import ChangeStatus
 from catalog.models import Occupation, SkillLevel
 from portal import clock
-from portal.models import AgencyStatus
-from portal.notice_models import PublicNotice
+from portal.models import AgencyStatus, PublicNotice
 from tests.agencies.builders import gd_call, listed_agency
 from tests.catalog.builders import electrician_standard
 from tests.portal.builders import PASSWORD, sign_in

@@ -22,8 +22,7 @@ from agencies.models import (
 from agencies.services.applications import ScopeRequest
 from catalog.models import Occupation, SkillLevel
 from portal import clock
-from portal.audit_models import AuditEntry
-from portal.models import AgencySite, AgencyStatus, Province
+from portal.models import AgencySite, AgencyStatus, AuditEntry, Province
 from tests.agencies.builders import gd_call, more_experts, submitted_application, under_review
 from tests.catalog.builders import electrician_standard
 
@@ -552,9 +551,7 @@ def test_a_decision_with_fewer_than_three_reviews_is_refused(client, world, revi
 
 
 @pytest.mark.django_db
-def test_approve_narrowing_the_scope(
-    client, world, reviewing, django_capture_on_commit_callbacks
-):
+def test_approve_narrowing_the_scope(client, world, reviewing, django_capture_on_commit_callbacks):
     application, experts = reviewing
     review_all(application, experts)
     login(client, world.gd_official)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from catalog.models import Occupation
 from catalog.services import imports
 from portal.access import SYSTEM
-from portal.audit_models import AuditEntry
+from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from catalog.models import (
     Occupation,
     WorkType,
 )
-from portal.audit_models import AuditEntry
+from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import EvaluationSpec, Method, Occupation, SpecReview, SpecStatus
 from portal import clock
-from portal.audit_models import AuditEntry
+from portal.models import AuditEntry
 from tests.catalog import builders
 
 pytestmark = pytest.mark.django_db

@@ -83,7 +83,7 @@ class Stored:
         self.kind, self.settings, self.client = kind, settings, client
 
     def texts(self) -> list[str]:
-        from portal.security_models import RateLimitBucket
+        from portal.models import RateLimitBucket
 
         if self.kind == "db":
             return [f"{b.key} {b.hits}" for b in RateLimitBucket.objects.all()]

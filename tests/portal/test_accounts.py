@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from portal import accounts, navigation
-from portal.audit_models import AuditEntry
-from portal.models import User
+from portal import accounts
+from portal.models import AuditEntry, User
 from portal.roles import NATIONAL, AuthorityRole
+from portal.ui import navigation
 from tests.portal.builders import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ import time_machine
 from django.contrib.auth.hashers import get_hasher
 from django.urls import reverse
 
-from portal import captcha, ratelimit, signin
+from portal import captcha, ratelimit
+from portal.accounts import signin
 from tests.portal.builders import PASSWORD, WINDOW_START, Stored, use_database, use_redis
 
 LOGIN = "portal:login"

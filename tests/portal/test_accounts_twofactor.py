@@ -11,9 +11,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import twofactor
-from portal.audit_models import AuditEntry
-from portal.middleware import PasswordChangeRequiredMiddleware
+from portal.access.middleware import PasswordChangeRequiredMiddleware
+from portal.accounts import twofactor
+from portal.models import AuditEntry
 from tests.portal.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from portal import audit
-from portal.audit_models import AuditChain, AuditEntry
-from portal.models import CalendarDay
+from portal.models import AuditChain, AuditEntry, CalendarDay
 
 pytestmark = pytest.mark.django_db
 

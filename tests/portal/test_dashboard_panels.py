@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock, dashboards, notices
-from portal.dashboards import Panel
+from portal import clock, notices
 from portal.roles import AuthorityRole
+from portal.ui import dashboards
+from portal.ui.dashboards import Panel
 
 pytestmark = pytest.mark.django_db
 

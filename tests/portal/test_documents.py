@@ -14,8 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal import audit, clock, documents
-from portal.audit_models import AuditEntry
-from portal.document_models import Document, RetentionClass
+from portal.models import AuditEntry, Document, RetentionClass
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ def test_an_unreachable_redis_makes_it_503(client, settings, monkeypatch):
     from django.core.cache.backends.redis import RedisCache
 
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    monkeypatch.setattr("portal.views.cache", RedisCache("redis://127.0.0.1:1/0", {}))
+    monkeypatch.setattr("portal.ui.views.cache", RedisCache("redis://127.0.0.1:1/0", {}))
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False

@@ -14,9 +14,10 @@ from celery.schedules import crontab
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from portal import clock, periodic
-from portal.background import enqueue
+from portal import clock
 from portal.celery import app
+from portal.jobs import periodic
+from portal.jobs.background import enqueue
 from portal.models import PeriodicRun
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +70,7 @@ def test_the_beat_schedule_comes_from_the_registry(job_calls):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_task_is_not_enqueued_when_the_transaction_rolls_back(job_calls):
-    from portal.tasks import run_periodic_job
+    from portal.jobs.tasks import run_periodic_job
 
     with pytest.raises(RuntimeError), transaction.atomic():
         enqueue(run_periodic_job, "test.counter")
@@ -130,7 +131,7 @@ def worker():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_queued_periodic_job(worker):
-    from portal.tasks import ping, run_periodic_job
+    from portal.jobs.tasks import ping, run_periodic_job
 
     assert ping.delay().get(timeout=30) == "pong"
     # The worker process has the real registry: run a real job there against the test DB.

@@ -14,11 +14,19 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from portal import audit, captcha, clock, navigation, notices
-from portal.audit_models import Audience, AuditEntry
-from portal.models import CalendarDay, Document
-from portal.notice_models import NoticeOutcome, NoticeStatus, Objection, ObjectionStatus
+from portal import audit, captcha, clock, notices
+from portal.models import (
+    Audience,
+    AuditEntry,
+    CalendarDay,
+    Document,
+    NoticeOutcome,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+)
 from portal.roles import NATIONAL
+from portal.ui import navigation
 
 KIND = "tests.approval"
 FRIDAY = dt.date(2027, 3, 5)  # a Friday; five working days later is Friday 2027-03-12

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal import notices
-from portal.notice_models import Objection, ObjectionStatus
+from portal.models import Objection, ObjectionStatus
 from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

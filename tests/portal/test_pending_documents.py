@@ -10,11 +10,12 @@ from django.db import transaction
 from django.template import Context, Template, engines
 from django.urls import reverse
 
-from portal import audit, clock, documents, pdf, periodic
+from portal import audit, clock, documents, pdf
 from portal.access import SYSTEM
-from portal.audit_models import AuditEntry
-from portal.document_models import Document, DocumentStatus
-from portal.tasks import render_document
+from portal.jobs import periodic
+from portal.jobs.tasks import render_document
+from portal.models import AuditEntry, Document
+from portal.models.documents import DocumentStatus
 
 pytestmark = pytest.mark.django_db
 

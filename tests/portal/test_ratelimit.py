@@ -19,7 +19,7 @@ from django.urls import path
 
 from portal import ratelimit
 from portal.access import public
-from portal.security_models import RateLimitBucket
+from portal.models import RateLimitBucket
 from portal.urls import urlpatterns as portal_urlpatterns
 from tests.portal.builders import WINDOW_START, Stored, use_database, use_redis
 
