@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from agencies import queries
 from agencies.models import ApplicationStatus, ChangeRequest, ChangeStatus, ExpertAssignment
 from agencies.services import assessment_refusal
-from portal import access, clock, navigation, notices
-from portal.dashboards import Panel, PanelLink, register_panel
+from portal import access, clock, notices
 from portal.models import AgencyStatus
 from portal.roles import AgencyRole
 from portal.roles import AuthorityRole as R
 from portal.templatetags.portal_tags import cndate
+from portal.ui import navigation
+from portal.ui.dashboards import Panel, PanelLink, register_panel
 
 CALL_KEEPERS = {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL}
 QUEUE_READERS = {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF}

@@ -22,9 +22,14 @@ from agencies.queries.listing import ScopeNames, approved_scope
 from agencies.services import assessment_refusal
 from agencies.services.listing import term_end
 from portal import access, clock
-from portal.audit_models import AuditEntry
-from portal.models import Agency, AgencyKind, AgencyStatus, jurisdiction_label
-from portal.notice_models import PublicNotice
+from portal.models import (
+    Agency,
+    AgencyKind,
+    AgencyStatus,
+    AuditEntry,
+    PublicNotice,
+    jurisdiction_label,
+)
 from portal.notices import subject_key
 
 # The agencies an official supervises: listed once, whatever became of them since.
