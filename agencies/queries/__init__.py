@@ -12,6 +12,7 @@ from agencies.queries.applications import (  # noqa: F401
 from agencies.queries.calls import (  # noqa: F401
     applicant_agencies,
     calls_for_official,
+    calls_kept_by,
     managed_calls,
     open_calls,
     published_calls,

@@ -25,11 +25,18 @@ def calls_for_official(user) -> QuerySet[AgencyCall]:
     return access.visible(user, AgencyCall.objects.all())
 
 
+def calls_kept_by(user) -> QuerySet[AgencyCall]:
+    """The calls the official keeps (Art 11): the ministry's officials the national calls, a
+    province's officials their province's; nobody else keeps any (their pages answer 404)."""
+    if not access.can(user, "agencies.call.manage"):
+        return AgencyCall.objects.none()
+    return calls_for_official(user).filter(jurisdiction=user.jurisdiction)
+
+
 def managed_calls(user) -> QuerySet[AgencyCall]:
-    """The calls of the official's own jurisdiction, with the number of submitted applications."""
+    """The calls the official keeps, with the number of submitted applications."""
     return (
-        calls_for_official(user)
-        .filter(jurisdiction=user.jurisdiction)
+        calls_kept_by(user)
         .annotate(
             submitted=Count(
                 "applications",

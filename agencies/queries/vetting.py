@@ -160,6 +160,7 @@ def vetting_page(application: AgencyApplication, labels: dict[str, str]) -> dict
             "under_review": status == ApplicationStatus.UNDER_REVIEW,
             "decided": status in DECIDED,
             "uscc_flagged": application.uscc_check == UsccCheck.FLAGGED,
+            "is_employer": application.kind == AgencyKind.EMPLOYER,
         }
     )
     return context

@@ -2,8 +2,8 @@
 
 Agency workspace: the administrator publishes the rules and fees, every member reads them;
 change requests are the administrator's. Officials: the listed agencies of their jurisdiction
-and the change requests; object pages (``per_object``) check the official's role (403) and
-load their object through a query scoped to the jurisdiction (404 outside it). Public: the
+and the change requests; object pages check the official's role here (403) and load their
+object with ``@loads`` through a query scoped to the jurisdiction (404 outside it). Public: the
 agencies removed from the directory.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.urls import path
 
 from agencies.views import running as views
-from portal.access import agency_view, per_object, public, requires
+from portal.access import agency_view, public, requires
 from portal.roles import AgencyRole
 
 ADMIN = AgencyRole.ADMIN
@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "workspace/agencies/listed/<int:agency_id>/",
-        per_object("agencies.agency.sanction")(views.listed_agency),
+        requires(QUEUE)(views.listed_agency),
         name="listed_agency",
     ),
     # Change requests of listed agencies: decided by the filing authority.
@@ -54,7 +54,7 @@ urlpatterns = [
     ),
     path(
         "workspace/agencies/changes/<int:pk>/",
-        per_object("agencies.change.decide")(views.change_request),
+        requires(QUEUE)(views.change_request),
         name="change_request",
     ),
     # Public: agencies removed from the directory, with the follow-up plan (Art 27, 28).

@@ -1,15 +1,15 @@
 """URLs of the vetting (Art 14): the officials' queue and application page, the experts'
 assignments; each view's access policy is declared beside it.
 
-List pages require an action; object pages (``per_object``) load their object through a
-scoped query and answer 404 when it is out of the user's reach."""
+List pages require an action; object pages load their object with ``@loads`` (which declares
+their policy) through a scoped query and answer 404 when it is out of the user's reach."""
 
 from __future__ import annotations
 
 from django.urls import path
 
 from agencies.views import vetting as views
-from portal.access import per_object, requires
+from portal.access import requires
 
 urlpatterns = [
     # Material check, expert review, site visit, decision.
@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "workspace/agencies/applications/<int:pk>/",
-        per_object("agencies.application.view")(views.vetting_detail),
+        views.vetting_detail,
         name="vetting_detail",
     ),
     # Experts: their own assignments only.
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "workspace/expert/applications/<int:pk>/",
-        per_object("agencies.application.review")(views.expert_assignment),
+        views.expert_assignment,
         name="expert_assignment",
     ),
 ]

@@ -25,9 +25,10 @@ from agencies.forms.applications import (
 )
 from agencies.models import AgencyApplication, ApplicationStatus
 from agencies.services.applications import EDITABLE, submission_problems
-from agencies.views._helpers import apply_errors, error_messages
-from portal.roles import AgencyRole
+from portal import access
+from portal.ui.helpers import apply_errors, button_action, crumbs, loads
 
+EDIT = "agencies.application.edit"
 WITHDRAWABLE = (*EDITABLE, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
 
 
@@ -63,63 +64,67 @@ def register(request):
 # --- Agency workspace: applications ---------------------------------------------------------
 
 
-def _own(request, pk: int) -> AgencyApplication:
-    return get_object_or_404(queries.own_applications(request.agency), pk=pk)
+def _own(request):
+    return queries.own_applications(request.agency)
 
 
-def _crumbs(agency_id: int, *items):
-    return [(_("Applications"), reverse("agencies:applications", args=[agency_id])), *items]
+def _crumbs(application: AgencyApplication, *items):
+    """From the agency's applications; ``items`` after the application's page."""
+    home = (_("Applications"), reverse("agencies:applications", args=[application.agency_id]))
+    if not items:
+        return crumbs(application.call.title, root=home)
+    page = reverse("agencies:application", args=[application.agency_id, application.pk])
+    return crumbs((application.call.title, page), *items, root=home)
 
 
 def applications(request, agency_id: int):
     context = queries.applications_page(request.agency)
-    context["is_admin"] = AgencyRole.ADMIN in request.agency_roles
+    context["is_admin"] = access.can(request.user, EDIT, request.agency)
     return render(request, "agencies/applications/applications.html", context)
 
 
 @require_POST
 def application_start(request, agency_id: int):
     call = get_object_or_404(queries.published_calls(), pk=request.POST.get("call") or 0)
-    try:
-        application = services.start_application(request.user, request.agency, call)
-    except ValidationError as exc:
-        error_messages(request, exc)
-        return redirect("agencies:applications", agency_id)
-    messages.success(
+    return button_action(
         request,
-        _(
+        lambda: services.start_application(request.user, request.agency, call),
+        success_url=lambda started: reverse(
+            "agencies:application_edit", args=[agency_id, started.pk]
+        ),
+        failure_url=reverse("agencies:applications", args=[agency_id]),
+        message=_(
             "A draft application has been started. Fill in every section "
             "and submit it before the deadline."
         ),
     )
-    return redirect("agencies:application_edit", agency_id, application.pk)
 
 
-def application_detail(request, agency_id: int, pk: int):
-    application = _own(request, pk)
-    is_admin = AgencyRole.ADMIN in request.agency_roles
+@loads(_own, as_="application")
+def application_detail(request, agency_id: int, application: AgencyApplication):
+    may_edit = access.can(request.user, EDIT, application)
+    may_sign = access.can(request.user, "agencies.application.sign", application)
     context = queries.application_page(application, comment_label)
     context.update(
         {
-            "editable": is_admin and application.status in EDITABLE,
-            "withdrawable": is_admin and application.status in WITHDRAWABLE,
-            "signable": is_admin and application.status == ApplicationStatus.APPROVED,
-            "breadcrumbs": _crumbs(agency_id, (application.call.title, "")),
+            "editable": may_edit and application.status in EDITABLE,
+            "withdrawable": may_edit and application.status in WITHDRAWABLE,
+            "signable": may_sign and application.status == ApplicationStatus.APPROVED,
+            "breadcrumbs": _crumbs(application),
         }
     )
     return render(request, "agencies/applications/application_detail.html", context)
 
 
 @require_POST
-def application_withdraw(request, agency_id: int, pk: int):
-    application = _own(request, pk)
-    try:
-        services.withdraw_application(request.user, application)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The application has been withdrawn."))
-    return redirect("agencies:application", agency_id, pk)
+@loads(_own, as_="application")
+def application_withdraw(request, agency_id: int, application: AgencyApplication):
+    return button_action(
+        request,
+        lambda: services.withdraw_application(request.user, application),
+        success_url=reverse("agencies:application", args=[agency_id, application.pk]),
+        message=_("The application has been withdrawn."),
+    )
 
 
 # --- Editing and submitting -------------------------------------------------------------------
@@ -139,17 +144,14 @@ def _editable_or_redirect(request, application):
 
 
 def _render_edit(request, application, sections: ApplicationSections, pledge: PledgeForm):
-    page = reverse("agencies:application", args=[application.agency_id, application.pk])
     context = {"application": application, "call": application.call, "pledge_form": pledge}
     context.update(sections.context())
-    context["breadcrumbs"] = _crumbs(
-        application.agency_id, (application.call.title, page), (_("Edit"), "")
-    )
+    context["breadcrumbs"] = _crumbs(application, _("Edit"))
     return render(request, "agencies/applications/application_edit.html", context)
 
 
-def application_edit(request, agency_id: int, pk: int):
-    application = _own(request, pk)
+@loads(_own, as_="application")
+def application_edit(request, agency_id: int, application: AgencyApplication):
     if (response := _editable_or_redirect(request, application)) is not None:
         return response
     if request.method != "POST":
@@ -157,7 +159,7 @@ def application_edit(request, agency_id: int, pk: int):
     sections = ApplicationSections(application, request.POST, request.FILES)
     if sections.is_valid() and sections.save(request.user, request.POST.get("remove_evidence", "")):
         messages.success(request, _("The draft has been saved."))
-        return redirect("agencies:application_edit", agency_id, pk)
+        return redirect("agencies:application_edit", agency_id, application.pk)
     messages.error(
         request,
         _(
@@ -165,7 +167,8 @@ def application_edit(request, agency_id: int, pk: int):
             "The other sections were saved."
         ),
     )
-    return _render_edit(request, _own(request, pk), sections, PledgeForm())
+    application.refresh_from_db()
+    return _render_edit(request, application, sections, PledgeForm())
 
 
 class _Rollback(Exception):
@@ -203,10 +206,10 @@ def _check_saved(request, application):
     return _render_edit(request, application, sections, PledgeForm())
 
 
-def application_submit(request, agency_id: int, pk: int):
+@loads(_own, as_="application")
+def application_submit(request, agency_id: int, application: AgencyApplication):
     """GET: check the saved application and show every problem at its place.
     POST: save the sections and submit with the pledge, all or nothing (Art 13)."""
-    application = _own(request, pk)
     if (response := _editable_or_redirect(request, application)) is not None:
         return response
     if request.method != "POST":
@@ -219,7 +222,7 @@ def application_submit(request, agency_id: int, pk: int):
             request,
             _("The application has been submitted. The acceptance receipt is ready below."),
         )
-        return redirect("agencies:application", agency_id, pk)
+        return redirect("agencies:application", agency_id, application.pk)
     sections.drop_uploads()
     messages.error(
         request,
@@ -228,4 +231,5 @@ def application_submit(request, agency_id: int, pk: int):
             "Correct the problems marked below."
         ),
     )
-    return _render_edit(request, _own(request, pk), sections, pledge)
+    application.refresh_from_db()
+    return _render_edit(request, application, sections, pledge)

@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 
 from agencies import queries, services
 from agencies.forms.listing import DirectorySearchForm, SerialForm
-from agencies.models import ApplicationStatus
-from agencies.views._helpers import apply_errors, crumbs, error_messages
+from agencies.models import AgencyApplication, ApplicationStatus
+from portal.ui.helpers import apply_errors, crumbs, loads
 
 # --- The commitment letter (Art 15) ------------------------------------------------------------
 
 
-def application_sign(request, agency_id: int, pk: int):
-    application = get_object_or_404(queries.own_applications(request.agency), pk=pk)
+@loads(lambda request: queries.own_applications(request.agency), as_="application")
+def application_sign(request, agency_id: int, application: AgencyApplication):
+    pk = application.pk
     if application.status != ApplicationStatus.APPROVED:
         messages.error(request, _("Only an approved application can be signed for."))
         return redirect("agencies:application", agency_id, pk)
@@ -30,7 +31,8 @@ def application_sign(request, agency_id: int, pk: int):
         try:
             services.sign_commitment(request.user, application)
         except ValidationError as exc:
-            error_messages(request, exc)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
             messages.success(
                 request,
@@ -40,14 +42,10 @@ def application_sign(request, agency_id: int, pk: int):
                 ),
             )
             return redirect("agencies:application", agency_id, pk)
-    applications = reverse("agencies:applications", args=[agency_id])
-    page = reverse("agencies:application", args=[agency_id, pk])
+    home = (_("Applications"), reverse("agencies:applications", args=[agency_id]))
+    page = (application.call.title, reverse("agencies:application", args=[agency_id, pk]))
     context = {"application": application, "call": application.call, "signer": request.user}
-    context["breadcrumbs"] = [
-        (_("Applications"), applications),
-        (application.call.title, page),
-        (_("Commitment letter"), ""),
-    ]
+    context["breadcrumbs"] = crumbs(page, _("Commitment letter"), root=home)
     return render(request, "agencies/listing/application_sign.html", context)
 
 
@@ -64,10 +62,8 @@ def directory(request):
 def directory_entry(request, agency_id: int):
     entry = get_object_or_404(queries.directory_entries(), agency_id=agency_id)
     context = queries.directory_entry_page(entry)
-    context["breadcrumbs"] = [
-        (_("Agency directory"), reverse("agencies:directory")),
-        (entry.agency.name, ""),
-    ]
+    home = (_("Agency directory"), reverse("agencies:directory"))
+    context["breadcrumbs"] = crumbs(entry.agency.name, root=home)
     return render(request, "agencies/listing/directory_entry.html", context)
 
 
@@ -104,5 +100,5 @@ def site_serials(request):
         bound[failed.site.pk] = failed
     rows = [(site, bound.get(site.pk) or SerialForm(prefix=f"s{site.pk}")) for site in sites]
     context = {"rows": rows, "recent": queries.recent_serials(request.user)}
-    context["breadcrumbs"] = crumbs((_("Site serials"), ""))
+    context["breadcrumbs"] = crumbs(_("Site serials"))
     return render(request, "agencies/listing/site_serials.html", context)

@@ -10,10 +10,9 @@ jurisdiction answers 404; a user without an official's role gets 403."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +20,13 @@ from django.views.decorators.http import require_POST
 
 from agencies import queries, services
 from agencies.forms import running as forms
-from agencies.models import ChangeKind, ChangeStatus, RulesKind
-from agencies.views._helpers import apply_errors, crumbs, error_messages
+from agencies.models import ChangeKind, ChangeRequest, ChangeStatus, RulesKind
 from portal import access
-from portal.models import AgencyKind, AgencyStatus
-from portal.roles import AgencyRole
+from portal.models import Agency, AgencyKind, AgencyStatus
+from portal.ui.helpers import apply_errors, button_action, crumbs, form_action, loads
 
-QUEUE = "agencies.change.queue"
+SANCTION = "agencies.agency.sanction"
+DECIDE = "agencies.change.decide"
 
 # --- Published rules and fees (Art 19) ----------------------------------------------------------
 
@@ -36,7 +35,7 @@ def _rules_page(request, bound: forms.PublishRulesForm | None = None):
     sections = queries.rules_sections(
         request.agency, bound, lambda kind: forms.PublishRulesForm(kind=kind)
     )
-    is_admin = AgencyRole.ADMIN in request.agency_roles
+    is_admin = access.can(request.user, "agencies.rules.publish", request.agency)
     context = {"sections": sections, "is_admin": is_admin}
     return render(request, "agencies/running/rules.html", context)
 
@@ -52,20 +51,17 @@ def rules_publish(request, agency_id: int):
         messages.error(request, _("Choose what you publish."))
         return redirect("agencies:rules", agency_id)
     form = forms.PublishRulesForm(request.POST, kind=kind)
-    if form.is_valid():
-        try:
-            published = services.publish_rules(
-                request.user, request.agency, kind, form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Version %(version)d of the %(kind)s is published.")
-                % {"version": published.version, "kind": published.get_kind_display()},
-            )
-            return redirect(f"{reverse('agencies:rules', args=[agency_id])}#{kind}")
+    if done := form_action(
+        request,
+        form,
+        lambda d: services.publish_rules(request.user, request.agency, kind, d["text"]),
+        success_url=f"{reverse('agencies:rules', args=[agency_id])}#{kind}",
+        message=lambda published: (
+            _("Version %(version)d of the %(kind)s is published.")
+            % {"version": published.version, "kind": published.get_kind_display()}
+        ),
+    ):
+        return done
     return _rules_page(request, form)
 
 
@@ -73,30 +69,33 @@ def rules_publish(request, agency_id: int):
 
 
 def _change_crumbs(agency_id: int, label: str):
-    return [(_("Change requests"), reverse("agencies:changes", args=[agency_id])), (label, "")]
+    return crumbs(label, root=(_("Change requests"), reverse("agencies:changes", args=[agency_id])))
+
+
+def _own_changes(request):
+    return queries.own_changes(request.agency)
 
 
 def changes(request, agency_id: int):
     return render(request, "agencies/running/changes.html", queries.changes_page(request.agency))
 
 
-def change_detail(request, agency_id: int, pk: int):
-    change = get_object_or_404(queries.own_changes(request.agency), pk=pk)
+@loads(_own_changes, as_="change")
+def change_detail(request, agency_id: int, change: ChangeRequest):
     context = queries.change_page(change, forms.DetailsChangeForm.labels())
     context["breadcrumbs"] = _change_crumbs(agency_id, change.get_kind_display())
     return render(request, "agencies/running/change_detail.html", context)
 
 
 @require_POST
-def change_withdraw(request, agency_id: int, pk: int):
-    change = get_object_or_404(queries.own_changes(request.agency), pk=pk)
-    try:
-        services.withdraw_change(request.user, change)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The request has been withdrawn."))
-    return redirect("agencies:change", agency_id, pk)
+@loads(_own_changes, as_="change")
+def change_withdraw(request, agency_id: int, change: ChangeRequest):
+    return button_action(
+        request,
+        lambda: services.withdraw_change(request.user, change),
+        success_url=reverse("agencies:change", args=[agency_id, change.pk]),
+        message=_("The request has been withdrawn."),
+    )
 
 
 def _requested(request, change):
@@ -110,13 +109,8 @@ def _requested(request, change):
 
 def _change_form(request, form, kind: ChangeKind, ask, *, show_form: bool = True, **context):
     """A change request from one form: ``ask(data)`` sends it; the form page otherwise."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = ask(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _requested(request, change)
+    if done := form_action(request, form, ask, success_url=lambda c: _requested(request, c)):
+        return done
     context = {"form": form if show_form else None, "title": kind.label, **context}
     context["breadcrumbs"] = _change_crumbs(request.agency.pk, kind.label)
     return render(request, "agencies/running/change_form.html", context)
@@ -207,15 +201,6 @@ def change_renewal(request, agency_id: int):
 # --- The officials' listed agencies ------------------------------------------------------------
 
 
-def _gate(request):
-    """Sign in first; officials only (403); the object itself is then scoped (404)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not access.can(request.user, QUEUE):
-        raise PermissionDenied(QUEUE)
-    return None
-
-
 def listed_agencies(request):
     form = forms.ListedFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
@@ -224,7 +209,7 @@ def listed_agencies(request):
     page = Paginator(context.pop("agencies"), 30).get_page(request.GET.get("page"))
     queries.with_term_days_left(page)
     context.update({"form": form, "page": page})
-    context["breadcrumbs"] = crumbs((_("Listed agencies"), ""))
+    context["breadcrumbs"] = crumbs(_("Listed agencies"))
     return render(request, "agencies/running/listed_agencies.html", context)
 
 
@@ -256,16 +241,19 @@ def _sanction(request, agency, action: str, form):
     return None
 
 
-def listed_agency(request, agency_id: int):
-    if (gate := _gate(request)) is not None:
-        return gate
-    agency = get_object_or_404(queries.supervised_agencies(request.user), pk=agency_id)
-    can_sanction = access.can(request.user, "agencies.agency.sanction", agency)
+@loads(
+    lambda request: queries.supervised_agencies(request.user),
+    kwarg="agency_id",
+    as_="agency",
+    post_action=SANCTION,
+)
+def listed_agency(request, agency: Agency):
+    """An official's page of a listed agency (after ``requires(QUEUE)``: officials only, 403);
+    POST suspends or removes it (the filing authority only, 403)."""
+    can_sanction = access.can(request.user, SANCTION, agency)
     bound = {name: form(prefix=name) for name, (form, *_rest) in _SANCTIONS.items()}
     if request.method == "POST":
         action = request.POST.get("action")
-        if not can_sanction:
-            raise PermissionDenied("agencies.agency.sanction")
         if action not in _SANCTIONS:
             raise PermissionDenied("unknown action")
         bound[action] = _SANCTIONS[action][0](request.POST, prefix=action)
@@ -280,7 +268,7 @@ def listed_agency(request, agency_id: int):
     )
     context["can_remove"] = can_sanction and agency.status != AgencyStatus.REMOVED
     listing = (_("Listed agencies"), reverse("agencies:listed_agencies"))
-    context["breadcrumbs"] = crumbs(listing, (agency.name, ""))
+    context["breadcrumbs"] = crumbs(listing, agency.name)
     return render(request, "agencies/running/listed_agency.html", context)
 
 
@@ -294,7 +282,7 @@ def change_requests(request):
     context = queries.change_queue(request.user, kind=kind, status=status)
     page = Paginator(context.pop("changes"), 30).get_page(request.GET.get("page"))
     context.update({"form": form, "page": page})
-    context["breadcrumbs"] = crumbs((_("Change requests"), ""))
+    context["breadcrumbs"] = crumbs(_("Change requests"))
     return render(request, "agencies/running/change_requests.html", context)
 
 
@@ -326,15 +314,15 @@ def _decide(request, change, form):
     return change
 
 
-def change_request(request, pk: int):
-    if (gate := _gate(request)) is not None:
-        return gate
-    change = get_object_or_404(queries.changes_for_official(request.user), pk=pk)
-    can_decide = access.can(request.user, "agencies.change.decide", change.agency)
+@loads(lambda request: queries.changes_for_official(request.user), as_="change")
+def change_request(request, change: ChangeRequest):
+    """An official's page of a change request (after ``requires(QUEUE)``: officials only,
+    403); POST decides it: the agency's filing authority only (403)."""
+    can_decide = access.can(request.user, DECIDE, change.agency)
     form = forms.DecisionForm()
     if request.method == "POST":
         if not can_decide:
-            raise PermissionDenied("agencies.change.decide")
+            raise PermissionDenied(DECIDE)
         form = forms.DecisionForm(request.POST)
         if (decided := _decide(request, change, form)) is not None:
             return redirect("agencies:change_request", decided.pk)
@@ -342,8 +330,7 @@ def change_request(request, pk: int):
     context["form"] = form
     context["can_decide"] = can_decide and change.status == ChangeStatus.PENDING
     listing = (_("Change requests"), reverse("agencies:change_requests"))
-    title = f"{change.agency.name} · {change.get_kind_display()}"
-    context["breadcrumbs"] = crumbs(listing, (title, ""))
+    context["breadcrumbs"] = crumbs(listing, f"{change.agency.name} · {change.get_kind_display()}")
     return render(request, "agencies/running/change_request.html", context)
 
 
@@ -353,8 +340,6 @@ def change_request(request, pk: int):
 def removed_agencies(request):
     page = Paginator(queries.removed_agencies(), 20).get_page(request.GET.get("page"))
     context = {"page": page}
-    context["breadcrumbs"] = [
-        (_("Agency directory"), reverse("agencies:directory")),
-        (_("Agencies removed from the directory"), ""),
-    ]
+    home = (_("Agency directory"), reverse("agencies:directory"))
+    context["breadcrumbs"] = crumbs(_("Agencies removed from the directory"), root=home)
     return render(request, "agencies/running/removed_agencies.html", context)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from agencies import queries, services
 from agencies.forms.staff import AddMemberForm, RoleForm
-from agencies.views._helpers import apply_errors, error_messages
+from portal import access
 from portal.models import AgencyMembership
 from portal.roles import AgencyRole
+from portal.ui.helpers import apply_errors, crumbs, loads
 
 
 def _person(user) -> str:
@@ -25,11 +26,11 @@ def _person(user) -> str:
 
 
 def _crumbs(agency_id: int, label: str):
-    return [(_("Staff"), reverse("agencies:staff", args=[agency_id])), (label, "")]
+    return crumbs(label, root=(_("Staff"), reverse("agencies:staff", args=[agency_id])))
 
 
-def _membership(request, pk: int) -> AgencyMembership:
-    return get_object_or_404(queries.members(request.agency), pk=pk)
+def _members(request):
+    return queries.members(request.agency)
 
 
 def staff(request, agency_id: int):
@@ -37,7 +38,7 @@ def staff(request, agency_id: int):
         "members": queries.members(request.agency).order_by(
             "user__real_name", "user__username", "role"
         ),
-        "is_admin": AgencyRole.ADMIN in request.agency_roles,
+        "is_admin": access.can(request.user, "agencies.staff.manage", request.agency),
         "roles": AgencyRole.choices,
     }
     return render(request, "agencies/staff/staff.html", context)
@@ -71,8 +72,8 @@ def staff_add(request, agency_id: int):
 
 
 @require_POST
-def staff_role(request, agency_id: int, pk: int):
-    membership = _membership(request, pk)
+@loads(_members, as_="membership")
+def staff_role(request, agency_id: int, membership: AgencyMembership):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
@@ -80,7 +81,8 @@ def staff_role(request, agency_id: int, pk: int):
     try:
         services.change_role(request.user, membership, form.cleaned_data["role"])
     except ValidationError as exc:
-        error_messages(request, exc, prefix=f"{_person(membership.user)}：")
+        for message in exc.messages:
+            messages.error(request, f"{_person(membership.user)}：{message}")
     else:
         membership.refresh_from_db()
         messages.success(
@@ -96,7 +98,8 @@ def _remove(request, membership):
     try:
         services.remove_member(request.user, membership)
     except ValidationError as exc:
-        error_messages(request, exc)
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect("agencies:staff", request.agency.pk)
     messages.success(
         request,
@@ -111,8 +114,8 @@ def _remove(request, membership):
     return redirect("agencies:staff", request.agency.pk)
 
 
-def staff_remove(request, agency_id: int, pk: int):
-    membership = _membership(request, pk)
+@loads(_members, as_="membership")
+def staff_remove(request, agency_id: int, membership: AgencyMembership):
     if request.method == "POST":
         return _remove(request, membership)
     context = {"membership": membership, "person": _person(membership.user)}

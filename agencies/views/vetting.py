@@ -8,18 +8,20 @@ answers 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies import queries, services
 from agencies.forms import vetting as forms
-from agencies.models import AgencyApplication
-from agencies.views._helpers import apply_errors, crumbs, login_first
+from agencies.models import AgencyApplication, ExpertAssignment
 from portal import access, clock
+from portal.ui.helpers import apply_errors, crumbs, loads
+
+VET = "agencies.application.vet"
 
 # --- The official's queue and application page -------------------------------------------------
 
@@ -28,39 +30,35 @@ def queue(request):
     form = forms.StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     context = queries.queue_page(request.user, status)
-    context.update({"form": form, "breadcrumbs": crumbs((_("Agency vetting"), ""))})
+    context.update({"form": form, "breadcrumbs": crumbs(_("Agency vetting"))})
     return render(request, "agencies/vetting/queue.html", context)
 
 
-def _application_or_404(request, pk: int) -> AgencyApplication:
-    return get_object_or_404(queries.applications_for_official(request.user), pk=pk)
+def _vetted(request):
+    return queries.applications_for_official(request.user)
 
 
-def vetting_detail(request, pk: int):
-    if (login := login_first(request)) is not None:
-        return login
-    application = _application_or_404(request, pk)
-    can_vet = access.can(request.user, "agencies.application.vet", application)
+@loads(_vetted, as_="application", post_action=VET)
+def vetting_detail(request, application: AgencyApplication):
+    """The application page; each POST runs one of ``_ACTIONS`` (vetting officials only)."""
     bound = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in _ACTIONS:
             raise Http404
-        if not can_vet:
-            raise PermissionDenied("agencies.application.vet")
         handler, anchor, success = _ACTIONS[action]
         if (failed := handler(request, application)) is None:
             messages.success(request, success)
-            return redirect(f"{reverse('agencies:vetting_detail', args=[pk])}#{anchor}")
+            page = reverse("agencies:vetting_detail", args=[application.pk])
+            return redirect(f"{page}#{anchor}")
         bound[action] = failed
         messages.error(request, _("Please correct the errors below."))
     application.refresh_from_db()
     context = queries.vetting_page(application, forms.return_item_labels())
     context.update(_forms(application, bound))
-    context["can_vet"] = can_vet
-    context["breadcrumbs"] = crumbs(
-        (_("Agency vetting"), reverse("agencies:vetting")), (application.legal_name, "")
-    )
+    context["can_vet"] = access.can(request.user, VET, application)
+    home = (_("Agency vetting"), reverse("agencies:vetting"))
+    context["breadcrumbs"] = crumbs(home, application.legal_name)
     return render(request, "agencies/vetting/detail.html", context)
 
 
@@ -185,7 +183,7 @@ _ACTIONS = {
 
 def expert_assignments(request):
     rows = queries.assignments_for_expert(request.user).select_related("application__agency")
-    context = {"assignments": rows, "breadcrumbs": crumbs((_("My reviews"), ""))}
+    context = {"assignments": rows, "breadcrumbs": crumbs(_("My reviews"))}
     return render(request, "agencies/vetting/expert_assignments.html", context)
 
 
@@ -218,10 +216,8 @@ _EXPERT_ACTIONS = {
 }
 
 
-def expert_assignment(request, pk: int):
-    if (login := login_first(request)) is not None:
-        return login
-    assignment = get_object_or_404(queries.assignments_for_expert(request.user), pk=pk)
+@loads(lambda request: queries.assignments_for_expert(request.user), as_="assignment")
+def expert_assignment(request, assignment: ExpertAssignment):
     bound = {"declare": forms.ConflictForm(), "review": forms.ReviewForm()}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -236,8 +232,6 @@ def expert_assignment(request, pk: int):
     assignment.refresh_from_db()
     context = queries.assignment_page(assignment)
     context.update({"conflict_form": bound["declare"], "review_form": bound["review"]})
-    context["breadcrumbs"] = crumbs(
-        (_("My reviews"), reverse("agencies:expert_assignments")),
-        (assignment.application.legal_name, ""),
-    )
+    home = (_("My reviews"), reverse("agencies:expert_assignments"))
+    context["breadcrumbs"] = crumbs(home, assignment.application.legal_name)
     return render(request, "agencies/vetting/expert_assignment.html", context)
