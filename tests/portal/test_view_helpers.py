@@ -26,7 +26,7 @@ from portal.ui.helpers import (
     objects_for,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_view_helpers")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.test_view_helpers")]
 
 SANCTION = "tests.helpers.sanction"
 if SANCTION not in access.registered_actions():  # this module is also imported as the urlconf
