@@ -1,23 +1,65 @@
 """The permission matrix (pretix's test_permissions.py is the model).
 
-A hand-written table of the expected answer of every URL pattern to every actor.
-It is never derived from the access declarations it checks: when a rule changes,
-this table must be changed by hand. A URL pattern without a row fails the test.
-An object of another agency or province answers 404, not 403.
+Hand-written tables of the expected answer of every URL pattern to every actor: MATRIX for
+GET, POSTS for every POST action (each action of a multi-action view is a row of its own).
+They are never derived from the access declarations they check: when a rule changes, these
+tables must be changed by hand. A URL pattern without a GET row, or that is neither in POSTS
+nor in GET_ONLY, fails the test. An object of another agency or province answers 404, not 403.
+
+A POST cell is what the actor's POST must answer and whether it may change the database:
+``L`` the sign-in page (anonymous visitors), ``403``/``404``/``405``/``302``/``200`` that
+status with nothing written, ``302+``/``200+`` that status having written (a refusal that
+writes, or an allowed POST that writes nothing, fails). "Written" is any row inserted,
+updated or deleted in any table but the sessions (pg_stat_xact_user_tables), so a forbidden
+POST that changes nothing changes nothing anywhere. Each actor's POST runs in a savepoint
+that is rolled back, so every actor meets the same objects, which are built once per module;
+a data function may first put a row in the state its POST needs (inside that savepoint). A
+row named "url (label)" is a second POST of the same view told apart by its data only.
+Each actor has one signed-in session for the module; a request only picks its cookie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agencies import services as agencies_services
+from agencies.models import (
+    AgencyApplication,
+    ApplicationStatus,
+    ChangeRequest,
+    ChangeStatus,
+    DirectoryEntry,
+    ExpertAssignment,
+    UsccCheck,
+)
 from catalog import services
 from catalog.models import Method, Occupation
-from portal import documents, notices
-from portal.models import CalendarDay
+from portal import clock, documents, notices
+from portal.accounts import twofactor
+from portal.models import AgencySite, CalendarDay
+from tests.agencies.builders import (
+    call_data,
+    edit_data,
+    fill,
+    gd_call,
+    list_agency,
+    more_experts,
+    submitted_application,
+    under_review,
+)
+from tests.catalog.builders import level_data, standard_post
+from tests.portal.builders import PASSWORD, make_user, world_view
 
 ACTORS = (
     "anon", "nobody", "ministry", "gd_off", "hlj_off", "osta_n", "osta_gd", "exp_asg",
@@ -138,6 +180,120 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 # fmt: on
 
 
+# POST rows: "url name" or "url name action" -> (arguments, data, the answer of each actor)
+# fmt: off
+POSTS: dict[str, tuple[str, str, str]] = {
+    #                                            args                     data                    anon  nob   min   gd    hlj   on    ogd   ea    eo    ins   gA    gS    gE    gQ    hA
+    # portal: the shell, sign-in and passwords, the calendar (the ministry keeps it).
+    "portal:set_language":                       ("",                      "language",             "302   302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    "portal:login":                              ("",                      "sign_in",              "302+  302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    "portal:logout":                             ("",                      "nothing",              "302   302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    "portal:password_change":                    ("",                      "password_change",      "L     302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+"),
+    "portal:password_reset":                     ("",                      "reset_email",          "302   302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    "portal:password_reset_confirm":             ("reset",                 "new_password",         "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    "portal:calendar":                           ("",                      "calendar_day",         "L     403   302+  200   200   200   200   403   403   403   403   403   403   403   403"),
+    "portal:calendar_remove":                    ("day",                   "nothing",              "L     403   302+  403   403   403   403   403   403   403   403   403   403   403   403"),
+    # Authority accounts (officials of the jurisdiction) and everyone's own two-factor sign-in.
+    "accounts:create":                           ("",                      "account",              "L     403   200+  200+  200+  403   403   403   403   403   403   403   403   403   403"),
+    "accounts:edit":                             ("gd_account",            "account_edit",         "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "accounts:deactivate":                       ("gd_account",            "nothing",              "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "accounts:reactivate":                       ("gd_inactive_account",   "nothing",              "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "accounts:reset_password":                   ("gd_account",            "nothing",              "L     403   200+  200+  404   403   403   403   403   403   403   403   403   403   403"),
+    "accounts:reset_2fa":                        ("gd_2fa_account",        "nothing",              "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "accounts:two_factor":                       ("",                      "totp",                 "L     302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+"),
+    "accounts:verify":                           ("",                      "wrong_code",           "L     302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    # Public notices: anyone objects; officials of the notice's jurisdiction decide (and the centre).
+    "notices:detail":                            ("gd_notice",             "objection",            "200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+"),
+    "notices:track":                             ("",                      "tracking",             "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    "notices:manage_detail":                     ("gd_notice",             "dismiss",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    # Catalog: an agency's specifications (its admin and staff); the filing queue; the keepers.
+    "catalog:agency_spec_new":                   ("gd_agency",             "spec",                 "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "catalog:agency_spec_edit":                  ("gd_spec",               "spec",                 "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "catalog:agency_spec submit":                ("gd_spec",               "spec_note",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "catalog:agency_spec withdraw":              ("gd_submitted_spec",     "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "catalog:spec_review return":                ("submitted_spec",        "reason",               "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:spec_review file":                  ("submitted_spec",        "nothing",              "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:spec_review refuse":                ("submitted_spec",        "reason",               "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation_new":             ("",                      "occupation",           "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation_edit":            ("occupation",            "occupation_edit",      "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation add_work_type":   ("occupation",            "work_type",            "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation work_type_status":("occupation",            "work_type_status",     "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation withdraw":        ("occupation",            "withdraw_reason",      "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_occupation restore":         ("other_occupation",      "withdrawn_occupation", "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_import":                     ("",                      "csv",                  "L     403   200   403   403   200   403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_import (apply)":               ("",                      "import_apply",         "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_standard_new":               ("media_occupation",      "standard",             "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_standard_edit":              ("standard",              "standard",             "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    "catalog:manage_standard_document":          ("standard",              "standard_pdf",         "L     403   302+  403   403   302+  403   403   403   403   403   403   403   403   403"),
+    # Agencies, applicant side: registration and the agency's own applications (its admin).
+    "agencies:register":                         ("",                      "registration",         "302+  302   302   302   302   302   302   302   302   302   302   302   302   302   302"),
+    "agencies:application_start":                ("gd_agency",             "fresh_call",           "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:application_edit":                 ("gd_own_draft",          "edit",                 "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:application_submit":               ("gd_own_complete",       "submit",               "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:application_withdraw":             ("gd_own_draft",          "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:application_sign":                 ("gd_own_approved",       "unlisted",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    # Calls and vetting (officials of the call's jurisdiction), the expert's own assignment,
+    # site serials, supervision and change requests (the filing authority).
+    "agencies:manage_call_new":                  ("",                      "call",                 "L     403   302+  302+  302+  403   403   403   403   403   403   403   403   403   403"),
+    "agencies:manage_call_edit":                 ("gd_draft_call",         "call",                 "L     404   404   302+  404   404   404   404   404   404   404   404   404   404   404"),
+    "agencies:manage_call publish":              ("gd_draft_call",         "nothing",              "L     404   404   302+  404   404   404   404   404   404   404   404   404   404   404"),
+    "agencies:manage_call close":                ("gd_open_call",          "nothing",              "L     404   404   302+  404   404   404   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail uscc":              ("gd_checked",            "flagged",              "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail accept":            ("gd_checked",            "accept",               "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail return":            ("gd_checked",            "return",               "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail assign":            ("gd_application",        "assign",               "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail visit":             ("gd_application",        "visit",                "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:vetting_detail decide":            ("gd_reviewed",           "decide",               "L     404   403   302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "agencies:expert_assignment declare":        ("gd_assignment",         "declare",              "L     404   404   404   404   404   404   302+  404   404   404   404   404   404   404"),
+    "agencies:expert_assignment review":         ("gd_declared",           "review",               "L     404   404   404   404   404   404   302+  404   404   404   404   404   404   404"),
+    "agencies:site_serials":                     ("",                      "serial",               "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "agencies:listed_agency suspend":            ("gd_agency",             "suspend",              "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "agencies:listed_agency remove":             ("gd_agency",             "remove",               "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "agencies:change_request":                   ("officials_change",      "change_decision",      "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    # Running a listed agency (its admin).
+    "agencies:staff_add":                        ("gd_agency",             "member",               "L     404   404   404   404   404   404   404   404   404   200+  403   403   403   404"),
+    "agencies:staff_role":                       ("gd_membership",         "role",                 "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:staff_remove":                     ("gd_membership",         "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:rules_publish":                    ("gd_agency",             "rules",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:change_withdraw":                  ("gd_own_change",         "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:change_details":                   ("gd_agency",             "details",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:change_scope":                     ("gd_agency",             "scope",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:change_serve_others":              ("hlj_agency",            "serve_others",         "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
+    "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+}
+# fmt: on
+
+# Rows where an actor's POST neither writes nor is refused with 403, 404 or the sign-in page.
+ANSWERED_WITHOUT_WRITING = {
+    "portal:set_language": "the language lives in a cookie",
+    "portal:login": "a signed-in user is sent on to the workspace",
+    "portal:logout": "signing out ends the session only",
+    "portal:password_reset": "the link goes out by e-mail; nothing is stored",
+    "portal:password_reset_confirm": "without a valid token the page says the link is invalid",
+    "portal:calendar": "officials who may read the calendar but not change it get the page",
+    "accounts:verify": "without a two-factor device there is nothing to verify",
+    "notices:track": "looking an objection up writes nothing",
+    "catalog:manage_import": "the preview writes nothing",
+    "agencies:register": "a signed-in user is sent on to the workspace",
+}
+
+# URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
+GET_ONLY = {
+    "portal:home", "portal:privacy", "portal:healthz", "portal:password_reset_done",
+    "portal:password_reset_complete", "portal:dashboard", "portal:agency_home", "portal:audit",
+    "portal:agency_audit", "portal:document_download", "accounts:list", "accounts:detail",
+    "notices:list", "notices:manage", "notices:agency", "catalog:occupations",
+    "catalog:occupation", "catalog:standards", "catalog:standard", "catalog:specs",
+    "catalog:spec_public", "catalog:spec_queue", "catalog:agency_specs",
+    "catalog:manage_occupations", "catalog:manage_standards", "agencies:calls",
+    "agencies:call", "agencies:directory", "agencies:directory_entry", "agencies:applications",
+    "agencies:application", "agencies:manage_calls", "agencies:vetting",
+    "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests",
+    "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
+    "agencies:change",
+}  # fmt: skip
+
+
 def all_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -160,6 +316,14 @@ def test_every_url_pattern_has_a_row():
     assert sorted(set(MATRIX) - all_url_names()) == []
 
 
+def test_every_url_pattern_says_whether_it_takes_posts():
+    posted = {row.partition(" ")[0] for row in POSTS}
+    missing = sorted(all_url_names() - posted - GET_ONLY)
+    assert missing == [], f"add rows to POSTS (or the name to GET_ONLY) for: {missing}"
+    assert sorted(posted & GET_ONLY) == []
+    assert sorted((posted | GET_ONLY) - all_url_names()) == []
+
+
 def test_every_url_pattern_declares_its_access_policy():
     undeclared = []
 
@@ -174,8 +338,10 @@ def test_every_url_pattern_declares_its_access_policy():
     assert undeclared == []
 
 
-@pytest.fixture
-def actors(world):
+# --- The actors and the objects, built once for the module ------------------------------------
+
+
+def actors_of(world) -> dict:
     return {
         "anon": None,
         "nobody": world.nobody,
@@ -195,9 +361,8 @@ def actors(world):
     }
 
 
-@pytest.fixture
-def objects(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def build(world) -> dict:
+    """Every object a URL of the matrix names, each in the state its POST needs."""
     doc = documents.store_document(
         world.members["admin"],
         SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -217,6 +382,9 @@ def objects(world, settings, tmp_path):
         effective_from=dt.date(2018, 1, 1),
         levels=levels,
     )
+    work_type = services.add_work_type(
+        world.osta_national, Occupation.objects.get(code="6-31-01-03"), name="维修电工"
+    )
     draft = services.create_spec(
         world.members["admin"],
         world.gd_agency,
@@ -224,6 +392,11 @@ def objects(world, settings, tmp_path):
         title="草稿规范",
         levels=levels,
     )
+    submitted_spec = services.create_spec(
+        world.members["admin"], world.gd_agency, occupation=occupation, title="待备案规范",
+        levels=levels,
+    )  # fmt: skip
+    services.submit_spec(world.members["admin"], submitted_spec)
     filed = services.create_spec(
         world.hlj_admin, world.hlj_agency, occupation=occupation, title="已备案规范", levels=levels
     )
@@ -245,12 +418,27 @@ def objects(world, settings, tmp_path):
         jurisdiction="440000",
         agency=world.gd_agency,
     )
-    # An application to a 广东 call under expert review, world.expert among its three experts.
-    from agencies import services as agencies_services
-    from tests.agencies.builders import more_experts, submitted_application, under_review
-
+    objection = notices.file_objection(notice, name="王某", contact="13900000000", content="异议")
+    # Applications to 广东 calls: under expert review (world.expert among its three experts),
+    # submitted (material check), and reviewed by three other experts with world.expert's
+    # conflict declared but no review yet.
     application = submitted_application(world, levels=("5",))
     under_review(world, application, [world.expert, *more_experts(2)])
+    checked = submitted_application(world, call=gd_call(world, title="材料核验公告"), levels=("5",))
+    reviewed = submitted_application(
+        world, call=gd_call(world, title="专家论证公告"), levels=("5",)
+    )
+    reviewers = more_experts(3, start=5)
+    under_review(world, reviewed, [world.expert, *reviewers])
+    for expert in reviewers:
+        assignment = ExpertAssignment.objects.get(application=reviewed, expert=expert)
+        agencies_services.declare_conflict(expert, assignment, has_conflict=False)
+        agencies_services.submit_expert_review(
+            expert, assignment, scores=dict.fromkeys(range(1, 6), 80), opinion="符合条件。",
+            recommendation="approve",
+        )  # fmt: skip
+    declared = ExpertAssignment.objects.get(application=reviewed, expert=world.expert)
+    agencies_services.declare_conflict(world.expert, declared, has_conflict=False)
     draft_call = agencies_services.create_call(
         world.gd_official,
         jurisdiction="440000",
@@ -259,80 +447,499 @@ def objects(world, settings, tmp_path):
         opens_on=dt.date.today(),
         deadline=dt.date.today() + dt.timedelta(days=30),
     )
-    # The applicant side: gd_agency's draft to an open 广东 call, an approved application to
-    # another (status set directly: vetting is not the subject here), and its directory entry.
-    from agencies.models import AgencyApplication, DirectoryEntry
-    from tests.agencies.builders import gd_call
-
+    # The applicant side: gd_agency's draft to an open 广东 call, a complete draft to another,
+    # an approved application to a third (status set directly: vetting is not the subject
+    # here) and a call it has not applied to; gd_agency (and hlj_agency) are listed with a
+    # directory entry.
+    admin = world.members["admin"]
     open_call = gd_call(world, title="矩阵测试征集公告")
-    own_draft = agencies_services.start_application(
-        world.members["admin"], world.gd_agency, open_call
-    )
+    own_draft = agencies_services.start_application(admin, world.gd_agency, open_call)
+    complete = fill(
+        admin,
+        agencies_services.start_application(admin, world.gd_agency, gd_call(world, title="完整草稿公告")),
+        levels=("5",),
+    )  # fmt: skip
     own_approved = agencies_services.start_application(
-        world.members["admin"], world.gd_agency, gd_call(world, title="矩阵测试征集公告二")
+        admin, world.gd_agency, gd_call(world, title="矩阵测试征集公告二")
     )
-    AgencyApplication.objects.filter(pk=own_approved.pk).update(status="approved")
-    DirectoryEntry.objects.create(
-        agency=world.gd_agency,
-        application=own_approved,
-        filing_jurisdiction="440000",
-        valid_from=dt.date(2026, 1, 1),
-        valid_until=dt.date(2029, 1, 1),
-        commitment=doc,
-        commitment_signed_by=world.members["admin"],
-        commitment_signed_at="2026-01-01T00:00Z",
-        listed_at="2026-01-01T00:00Z",
+    AgencyApplication.objects.filter(pk=own_approved.pk).update(status=ApplicationStatus.APPROVED)
+    fresh_call = gd_call(world, title="尚未申报的公告")
+    list_agency(world, world.gd_agency, admin)
+    list_agency(world, world.hlj_agency, world.hlj_admin)
+    waiting_site = AgencySite.objects.create(
+        agency=world.gd_agency, name="佛山站", province_id="440000", address="佛山"
     )
     # A pending change request of gd_agency (filed with 广东), for the officials' pages.
-    from agencies.models import ChangeRequest
-    from portal import clock
-
     officials_change = ChangeRequest.objects.create(
         agency=world.gd_agency,
         kind="details",
         payload={"contact_phone": "020-1"},
         before={"contact_phone": ""},
-        requested_by=world.members["admin"],
+        requested_by=admin,
         requested_at=clock.now(),
     )
+    examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
+    # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
+    inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
+    with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
+    TOTPDevice.objects.create(user=with_device, name="TOTP", confirmed=True)
     return {
         "": [],
         "gd_agency": [world.gd_agency.pk],
+        "hlj_agency": [world.hlj_agency.pk],
         "gd_doc": [doc.pk],
         "day": [day.pk],
         "reset": ["MQ", "set-password"],
         "occupation": ["6-31-01-03"],
+        "other_occupation": ["5-01-02-01"],
         "standard": [standard.pk],
         "filed_spec": [filed.pk],
         "draft_spec": [draft.pk],
         "gd_spec": [world.gd_agency.pk, draft.pk],
+        "gd_submitted_spec": [world.gd_agency.pk, submitted_spec.pk],
+        "submitted_spec": [submitted_spec.pk],
         "gd_account": [world.expert2.pk],
+        "gd_inactive_account": [inactive.pk],
+        "gd_2fa_account": [with_device.pk],
         "gd_notice": [notice.pk],
         "gd_draft_call": [draft_call.pk],
-        "gd_application": [application.pk],
-        "gd_assignment": [application.expert_assignments.get(expert=world.expert).pk],
         "gd_open_call": [open_call.pk],
+        "gd_application": [application.pk],
+        "gd_checked": [checked.pk],
+        "gd_reviewed": [reviewed.pk],
+        "gd_assignment": [application.expert_assignments.get(expert=world.expert).pk],
+        "gd_declared": [declared.pk],
         "gd_own_draft": [world.gd_agency.pk, own_draft.pk],
+        "gd_own_complete": [world.gd_agency.pk, complete.pk],
         "gd_own_approved": [world.gd_agency.pk, own_approved.pk],
-        "gd_membership": [
-            world.gd_agency.pk,
-            world.members["examiner"].memberships.get(agency=world.gd_agency).pk,
-        ],
+        "gd_membership": [world.gd_agency.pk, examiner.pk],
         "gd_own_change": [world.gd_agency.pk, officials_change.pk],
         "officials_change": [officials_change.pk],
+        # Not URL arguments: what the POST data names.
+        "objection": objection,
+        "work_type": work_type,
+        "fresh_call": fresh_call,
+        "waiting_site": waiting_site,
+        "gd_entry": DirectoryEntry.objects.get(agency=world.gd_agency),
+        "own_complete": complete,
+        "own_draft": own_draft,
     }
 
 
+@pytest.fixture(scope="module")
+def built(world_pks, django_db_blocker, tmp_path_factory):
+    """The objects, built once in a transaction of the module that is rolled back at its end;
+    each test runs in a savepoint inside it."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, CAPTCHA_ENABLED=False),
+        transaction.atomic(),
+    ):
+        world = world_view(world_pks)
+        actors, objects = actors_of(world), build(world)
+        sessions = sessions_of(actors)
+        objects["session_of"] = {actors[name].pk: key for name, key in sessions.items()}
+        yield actors, objects, sessions
+        transaction.set_rollback(True)
+
+
+def sessions_of(actors: dict) -> dict[str, str]:
+    """A signed-in session per actor, made once: a request only picks its cookie. (A POST
+    that signs out or changes a password is rolled back, and the session table with it.)"""
+    keys = {}
+    for name, user in actors.items():
+        if user is not None:
+            browser = Client()
+            browser.force_login(user)
+            keys[name] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def act_as(client, sessions: dict, actor: str) -> None:
+    client.cookies = SimpleCookie()
+    if actor in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[actor]
+
+
+def url_of(url_name: str, args) -> str:
+    if args == "media_occupation":  # the standard form asks for the occupation first
+        return reverse(url_name) + "?occupation=4-13-01-05"
+    return reverse(url_name, args=args)
+
+
+# --- GET ----------------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.django_db
-def test_the_matrix(client, actors, objects, url_name):
+def test_the_matrix(client, built, db, url_name):
+    _actors, objects, sessions = built
     args_key, expected = MATRIX[url_name]
     assert len(expected) == len(ACTORS)
     url = reverse(url_name, args=objects[args_key])
     got = {}
-    for actor, _status in zip(ACTORS, expected, strict=True):
-        client.logout()
-        if actors[actor] is not None:
-            client.force_login(actors[actor])
+    for actor in ACTORS:
+        act_as(client, sessions, actor)
         got[actor] = client.get(url).status_code
     assert got == dict(zip(ACTORS, expected, strict=True))
+
+
+# --- POST ---------------------------------------------------------------------------------------
+
+LOGIN = reverse("portal:login")
+REFUSED = {"L", "403", "404", "405"}
+UNWATCHED = {"django_session"}  # signing each actor in and out is not the POST's doing
+
+
+def written() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+        )
+        return dict(cursor.fetchall())
+
+
+def changed_since(before: dict[str, int]) -> list[str]:
+    after = written()
+    return sorted(t for t, n in after.items() if n != before.get(t, 0) and t not in UNWATCHED)
+
+
+def outcome(response, changed: list[str]) -> str:
+    if response.status_code == 302 and not changed and urlsplit(response["Location"]).path == LOGIN:
+        return "L"
+    return f"{response.status_code}{'+' if changed else ''}"
+
+
+def post_as(client, built, actor: str, url: str, data_of, action: str):
+    """One actor's POST in a savepoint that is rolled back: (outcome, tables written)."""
+    actors, objects, sessions = built
+    with transaction.atomic():
+        act_as(client, sessions, actor)
+        data = data_of(objects, actors[actor])  # may first put a row in the state this POST needs
+        if action and not action.startswith("("):  # "(apply)": told apart by its data
+            data["action"] = action
+        before = written()
+        response = client.post(url, data)
+        changed = changed_since(before)
+        transaction.set_rollback(True)
+    return outcome(response, changed), changed
+
+
+@pytest.mark.parametrize("row", sorted(POSTS))
+def test_the_posts(client, built, db, row):
+    _actors, objects, _sessions = built
+    args_key, data_key, cells = POSTS[row]
+    url_name, _, action = row.partition(" ")
+    expected = dict(zip(ACTORS, cells.split(), strict=True))
+    url = url_of(url_name, objects.get(args_key, args_key))
+    got, tables = {}, {}
+    for actor in ACTORS:
+        got[actor], tables[actor] = post_as(client, built, actor, url, DATA[data_key], action)
+    wrong = {a: (expected[a], got[a], tables[a]) for a in ACTORS if got[a] != expected[a]}
+    assert wrong == {}, "actor: (expected, got, tables written)"
+
+
+def test_a_post_that_neither_writes_nor_is_refused_is_explained():
+    quiet = sorted(
+        row
+        for row, (_args, _data, cells) in POSTS.items()
+        if any(c not in REFUSED and not c.endswith("+") for c in cells.split())
+    )
+    assert quiet == sorted(ANSWERED_WITHOUT_WRITING)
+    assert all(len(cells.split()) == len(ACTORS) for _a, _d, cells in POSTS.values())
+
+
+# A multi-action view answers an action it does not know (the allowed actor's POST).
+UNKNOWN_ACTION = {
+    "catalog:agency_spec": ("gd_spec", "gd_admin", 404),
+    "catalog:spec_review": ("submitted_spec", "osta_n", 404),
+    "catalog:manage_occupation": ("occupation", "osta_n", 404),
+    "agencies:manage_call": ("gd_draft_call", "gd_off", 404),
+    "agencies:vetting_detail": ("gd_application", "gd_off", 404),
+    "agencies:expert_assignment": ("gd_assignment", "exp_asg", 404),
+    "agencies:listed_agency": ("gd_agency", "gd_off", 403),
+}
+
+
+def test_every_multi_action_view_is_listed():
+    multi = {row.partition(" ")[0] for row in POSTS if " " in row and "(" not in row}
+    assert sorted(multi) == sorted(UNKNOWN_ACTION)
+
+
+@pytest.mark.parametrize("url_name", sorted(UNKNOWN_ACTION))
+def test_an_unknown_action_changes_nothing(client, built, db, url_name):
+    args_key, actor, status = UNKNOWN_ACTION[url_name]
+    url = reverse(url_name, args=built[1][args_key])
+    got = post_as(client, built, actor, url, nothing, "delete")
+    assert got == (str(status), [])
+
+
+@pytest.mark.parametrize("url_name", sorted(GET_ONLY))
+def test_a_post_to_a_get_only_page_changes_nothing(client, built, db, url_name):
+    args_key, statuses = MATRIX[url_name]
+    actor = next(a for a, s in zip(ACTORS, statuses, strict=True) if s == 200)
+    url = reverse(url_name, args=built[1][args_key])
+    got, changed = post_as(client, built, actor, url, nothing, "")
+    assert got in (str(statuses[ACTORS.index(actor)]), "405") and changed == []
+
+
+# --- What each POST sends -----------------------------------------------------------------------
+
+
+def nothing(objects, user) -> dict:
+    return {}
+
+
+def pdf_file(name: str = "标准.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def jurisdiction_of(user) -> str:
+    return user.jurisdiction if user and user.jurisdiction not in ("", "000000") else "440000"
+
+
+def code_for(user) -> str:
+    if user is None:
+        return "000000"
+    device = twofactor.pending_device(user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, 0):06d}"
+
+
+def withdrawn_occupation(objects, user) -> dict:
+    Occupation.objects.filter(code="5-01-02-01").update(status="withdrawn")
+    return {"reason": "恢复"}
+
+
+def flagged(objects, user) -> dict:
+    AgencyApplication.objects.filter(pk=objects["gd_checked"][0]).update(
+        uscc_check=UsccCheck.FLAGGED
+    )
+    return {"decision": "confirm", "note": "与营业执照核对一致"}
+
+
+def unlisted(objects, user) -> dict:
+    """gd_agency is listed already; signing for an approved application lists it first."""
+    DirectoryEntry.objects.filter(pk=objects["gd_entry"].pk).delete()
+    return {}
+
+
+def no_pending_details(objects, user) -> dict:
+    ChangeRequest.objects.filter(pk=objects["officials_change"][0]).update(
+        status=ChangeStatus.WITHDRAWN
+    )
+    entry = objects["gd_entry"]
+    agency = entry.agency
+    return {
+        "name": agency.name,
+        "address": "广州市越秀区新址1号",
+        "legal_representative": agency.legal_representative,
+        "contact_name": agency.contact_name,
+        "contact_phone": agency.contact_phone,
+        "contact_email": agency.contact_email,
+        "explanation": "迁址",
+    }
+
+
+CSV = (
+    "code,name,major_category,work_type_count,marker,standard_edition\n4-04-05-99,测试新职业,4,,S,\n"
+).encode()
+
+
+def csv_upload() -> dict:
+    return {
+        "file": SimpleUploadedFile("occupations.csv", CSV, "text/csv"),
+        "source": "published_later",
+    }
+
+
+def import_apply(objects, user) -> dict:
+    """The hidden fields of the preview the actor was shown; an actor who may not import
+    gets no preview and posts the apply alone."""
+    if user is not None:
+        browser = Client()
+        browser.cookies[settings.SESSION_COOKIE_NAME] = objects["session_of"][user.pk]
+        response = browser.post(reverse("catalog:manage_import"), csv_upload())
+        form = response.context.get("apply_form") if response.status_code == 200 else None
+        if form is not None:
+            return {**{name: form[name].value() for name in form.fields}, "apply": "1"}
+    return {"apply": "1"}
+
+
+def spec_data(objects, user) -> dict:
+    data = {
+        "occupation": "4-13-01-05",
+        "title": "全媒体运营师评价规范",
+        "summary": "",
+        "work_type": "",
+        "levels-TOTAL_FORMS": "5",
+        "levels-INITIAL_FORMS": "5",
+        "levels-MIN_NUM_FORMS": "0",
+        "levels-MAX_NUM_FORMS": "7",
+    }
+    for i, code in enumerate(["1", "2", "3", "4", "5"]):
+        data[f"levels-{i}-level"] = code
+        data[f"levels-{i}-pass_mark"] = "60"
+    data.update({"levels-4-covers": "on", "levels-4-theory": "on", "levels-4-theory_minutes": "90"})
+    return data
+
+
+def standard_data(objects, user) -> dict:
+    return {**standard_post(), **level_data(covered={0: {"covered": "on"}})}
+
+
+def scope_data(objects, user) -> dict:
+    return {
+        "scope-TOTAL_FORMS": "1",
+        "scope-INITIAL_FORMS": "1",
+        "scope-MIN_NUM_FORMS": "0",
+        "scope-MAX_NUM_FORMS": "1000",
+        "scope-0-occupation": "6-31-01-03",
+        "scope-0-work_type": "",
+        "scope-0-levels": ["5"],
+        "explanation": "调整范围",
+    }
+
+
+def decision_data(objects, user) -> dict:
+    application = AgencyApplication.objects.get(pk=objects["gd_reviewed"][0])
+    return {
+        "decision": "approve",
+        "reasons": "符合条件。",
+        **{f"scope_{s.pk}": ["5"] for s in application.scope.all()},
+    }
+
+
+DATA = {
+    "nothing": nothing,
+    "language": lambda o, u: {"language": "en", "next": "/"},
+    "sign_in": lambda o, u: {"username": "nobody", "password": PASSWORD},
+    "password_change": lambda o, u: {
+        "old_password": PASSWORD,
+        "new_password1": "Changed#pass2027",
+        "new_password2": "Changed#pass2027",
+    },  # fmt: skip
+    "reset_email": lambda o, u: {"email": "nobody@example.org"},
+    "new_password": lambda o, u: {
+        "new_password1": "Changed#pass2027",
+        "new_password2": "Changed#pass2027",
+    },  # fmt: skip
+    "calendar_day": lambda o, u: {"date": "2027-10-01", "kind": "holiday", "name": "国庆节"},
+    "account": lambda o, u: {
+        "username": "new_expert",
+        "real_name": "王专家",
+        "phone": "13800138000",
+        "email": "wang@example.org",
+        "organisation": "广东技师学院",
+        "jurisdiction": jurisdiction_of(u),
+        "roles": ["expert"],
+    },  # fmt: skip
+    "account_edit": lambda o, u: {
+        "real_name": "专家二（改）",
+        "phone": "13800138001",
+        "email": "expert2@example.org",
+        "organisation": "广东技师学院",
+        "jurisdiction": "440000",
+        "roles": ["expert"],
+    },  # fmt: skip
+    "totp": lambda o, u: {"code": code_for(u)},
+    "wrong_code": lambda o, u: {"code": "000000"},
+    "objection": lambda o, u: {
+        "name": "李某",
+        "contact": "13900000001",
+        "content": "该机构场地不符",
+    },
+    "tracking": lambda o, u: {"code": "ABCD-EFGH-JKMN"},
+    "dismiss": lambda o, u: {
+        "objection": o["objection"].pk,
+        f"o{o['objection'].pk}-decision": "dismiss",
+        f"o{o['objection'].pk}-reason": "经核实，异议不成立。",
+    },  # fmt: skip
+    "spec": spec_data,
+    "spec_note": lambda o, u: {"note": "请备案"},
+    "reason": lambda o, u: {"reason": "请补充考核时长。"},
+    "occupation": lambda o, u: {
+        "code": "4-04-05-97",
+        "name": "新职业",
+        "major_category": "4",
+        "source": "published_later",
+    },  # fmt: skip
+    "occupation_edit": lambda o, u: {
+        "name": "电工（改）",
+        "major_category": "6",
+        "source": "published_later",
+    },
+    "work_type": lambda o, u: {"wt-name": "高压电工", "wt-code": "02"},
+    "work_type_status": lambda o, u: {"work_type": o["work_type"].pk, "status": "withdrawn"},
+    "withdraw_reason": lambda o, u: {"reason": "测试撤销"},
+    "withdrawn_occupation": withdrawn_occupation,
+    "csv": lambda o, u: csv_upload(),
+    "import_apply": import_apply,
+    "standard": standard_data,
+    "standard_pdf": lambda o, u: {"file": pdf_file()},
+    "registration": lambda o, u: {
+        "username": "neworg",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "real_name": "王五",
+        "email": "w@example.org",
+        "phone": "13900000000",
+        "org_name": "佛山技能评价中心",
+        "uscc": "91440604MA4UP2Y3XU",
+        "kind": "S",
+        "province": "440000",
+    },  # fmt: skip
+    "fresh_call": lambda o, u: {"call": o["fresh_call"].pk},
+    "edit": lambda o, u: edit_data(o["own_draft"], **{"scope-0-levels": ["5"]}),
+    "submit": lambda o, u: edit_data(
+        o["own_complete"], **{"scope-0-levels": ["5"], "pledge": "on"}
+    ),
+    "unlisted": unlisted,
+    "call": lambda o, u: call_data(),
+    "accept": lambda o, u: {"use_expert_review": "on", "comment": "材料齐全"},
+    "return": lambda o, u: {"general_comment": "请补正后重新提交"},
+    "flagged": flagged,
+    "assign": lambda o, u: {"experts": [o["gd_account"][0]]},
+    "visit": lambda o, u: {
+        "visited_on": clock.today().isoformat(),
+        "people": "王五",
+        "findings": "场地符合要求",
+    },  # fmt: skip
+    "decide": decision_data,
+    "declare": lambda o, u: {"has_conflict": "no", "note": ""},
+    "review": lambda o, u: {
+        **{f"score_{c}": "85" for c in range(1, 6)},
+        "opinion": "符合条件。",
+        "recommendation": "approve",
+    },  # fmt: skip
+    "serial": lambda o, u: {
+        "site": o["waiting_site"].pk,
+        f"s{o['waiting_site'].pk}-serial": "000102",
+    },  # fmt: skip
+    "suspend": lambda o, u: {
+        "suspend-reason": "考务管理不规范。",
+        "suspend-legal_basis": "第二十七条",
+        "suspend-until": (clock.today() + dt.timedelta(days=90)).isoformat(),
+    },  # fmt: skip
+    "remove": lambda o, u: {
+        "remove-reason": "不履行工作承诺。",
+        "remove-legal_basis": "第二十八条",
+        "remove-follow_up_plan": "妥善处理已报名人员。",
+        "remove-password": PASSWORD,
+    },  # fmt: skip
+    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
+    "member": lambda o, u: {
+        "account": "new",
+        "username": "li_new",
+        "real_name": "李新",
+        "email": "li@example.org",
+        "phone": "13800000001",
+        "role": "staff",
+    },  # fmt: skip
+    "role": lambda o, u: {"role": "staff"},
+    "rules": lambda o, u: {"kind": "fees", "fees-text": "理论知识考试：每人次 120 元"},
+    "details": no_pending_details,
+    "scope": scope_data,
+    "serve_others": lambda o, u: {"value": "1", "explanation": "申请面向社会"},
+    "renewal": lambda o, u: {"explanation": "申请延续"},
+}

@@ -291,3 +291,61 @@ def list_agency(world, agency, admin, *, levels=("4", "3"), valid_until=None) ->
     )
     item.levels.set(SkillLevel.objects.filter(pk__in=levels))
     return entry
+
+
+def call_data(**overrides) -> dict:
+    """A complete POST of the call form of an official (Art 11)."""
+    today = clock.today()
+    data = {
+        "title": "广东省评价机构征集公告",
+        "body": "公告正文",
+        "accepts_employers": "on",
+        "accepts_social_orgs": "on",
+        "occupation_codes": "6-31-01-03, 4-13-01-05",
+        "min_years": "3",
+        "min_total_assessed": "1000",
+        "min_per_occupation": "200",
+        "opens_on": today.isoformat(),
+        "deadline": (today + dt.timedelta(days=20)).isoformat(),
+        "notice_period_days": "5",
+        "filing_term_years": "3",
+        "commitment_text": "承诺书正文",
+    }
+    data.update(overrides)
+    return data
+
+
+def edit_data(application, **overrides) -> dict:
+    """A complete POST of the edit page, as the browser would send it."""
+    data = {
+        "legal_name": application.legal_name,
+        "uscc": application.uscc,
+        "kind": application.kind,
+        "registered_province": "440000",
+        "address": "广州市天河路1号",
+        "legal_representative": "法人",
+        "contact_name": "联系人",
+        "contact_phone": "020-1234567",
+        "contact_email": "",
+        "declared_years": "6",
+        "declared_total_assessed": "5000",
+        "scope-TOTAL_FORMS": "1",
+        "scope-INITIAL_FORMS": str(application.scope.count()),
+        "scope-MIN_NUM_FORMS": "0",
+        "scope-MAX_NUM_FORMS": "50",
+        "scope-0-occupation": "6-31-01-03",
+        "scope-0-work_type": "",
+        "scope-0-levels": ["4", "3"],
+        "scope-0-declared_assessed": "300",
+        "sites-TOTAL_FORMS": "1",
+        "sites-INITIAL_FORMS": str(application.sites.count()),
+        "sites-MIN_NUM_FORMS": "0",
+        "sites-MAX_NUM_FORMS": "40",
+        "sites-0-name": "广州考点",
+        "sites-0-province": "440000",
+        "sites-0-address": "广州市黄埔路2号",
+    }
+    for n in Condition.values:
+        data[f"condition_{n}-statement"] = f"第{n}项条件已具备。"
+    data.update(overrides)
+    return data

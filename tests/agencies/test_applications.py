@@ -20,7 +20,7 @@ from agencies.models import (
 )
 from portal import access, clock, notices
 from portal.models import Agency, AgencyStatus, Document, User
-from tests.agencies.builders import fill, gd_call, pdf, register, uscc
+from tests.agencies.builders import edit_data, fill, gd_call, pdf, register, uscc
 from tests.catalog.builders import electrician_standard
 from tests.portal.builders import PASSWORD, make_user
 
@@ -159,42 +159,6 @@ def test_registration_is_rate_limited(client, world, media, settings):
 
 def edit_url(agency, application, name="agencies:application_edit"):
     return reverse(name, args=[agency.pk, application.pk])
-
-
-def edit_data(application, **overrides) -> dict:
-    """A complete POST of the edit page, as the browser would send it."""
-    data = {
-        "legal_name": application.legal_name,
-        "uscc": application.uscc,
-        "kind": application.kind,
-        "registered_province": "440000",
-        "address": "广州市天河路1号",
-        "legal_representative": "法人",
-        "contact_name": "联系人",
-        "contact_phone": "020-1234567",
-        "contact_email": "",
-        "declared_years": "6",
-        "declared_total_assessed": "5000",
-        "scope-TOTAL_FORMS": "1",
-        "scope-INITIAL_FORMS": str(application.scope.count()),
-        "scope-MIN_NUM_FORMS": "0",
-        "scope-MAX_NUM_FORMS": "50",
-        "scope-0-occupation": "6-31-01-03",
-        "scope-0-work_type": "",
-        "scope-0-levels": ["4", "3"],
-        "scope-0-declared_assessed": "300",
-        "sites-TOTAL_FORMS": "1",
-        "sites-INITIAL_FORMS": str(application.sites.count()),
-        "sites-MIN_NUM_FORMS": "0",
-        "sites-MAX_NUM_FORMS": "40",
-        "sites-0-name": "广州考点",
-        "sites-0-province": "440000",
-        "sites-0-address": "广州市黄埔路2号",
-    }
-    for n in Condition.values:
-        data[f"condition_{n}-statement"] = f"第{n}项条件已具备。"
-    data.update(overrides)
-    return data
 
 
 def test_starting_an_application_opens_the_edit_page(client, setup):

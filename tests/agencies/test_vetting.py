@@ -23,7 +23,13 @@ from agencies.services.applications import ScopeRequest
 from catalog.models import Occupation, SkillLevel
 from portal import clock
 from portal.models import AgencySite, AgencyStatus, AuditEntry, Province
-from tests.agencies.builders import gd_call, more_experts, submitted_application, under_review
+from tests.agencies.builders import (
+    call_data,
+    gd_call,
+    more_experts,
+    submitted_application,
+    under_review,
+)
 from tests.catalog.builders import electrician_standard
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -82,27 +88,6 @@ def post(client, application, **data):
 
 
 # --- Calls (Art 11) -------------------------------------------------------------------------------
-
-
-def call_data(**overrides) -> dict:
-    today = clock.today()
-    data = {
-        "title": "广东省评价机构征集公告",
-        "body": "公告正文",
-        "accepts_employers": "on",
-        "accepts_social_orgs": "on",
-        "occupation_codes": "6-31-01-03, 4-13-01-05",
-        "min_years": "3",
-        "min_total_assessed": "1000",
-        "min_per_occupation": "200",
-        "opens_on": today.isoformat(),
-        "deadline": (today + dt.timedelta(days=20)).isoformat(),
-        "notice_period_days": "5",
-        "filing_term_years": "3",
-        "commitment_text": "承诺书正文",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.django_db
