@@ -139,3 +139,15 @@ def pytest_collection_modifyitems(items):
     """After pytest-django's order (plain database tests, transactional, the rest): the tests
     marked ``after_flush``, which check what a transactional test leaves behind."""
     items.sort(key=lambda item: item.get_closest_marker("after_flush") is not None)
+    # The tests that fork processes lead the transactional ones, before any browser test has
+    # started threads (Playwright's driver, the live server): a fork then hands its children
+    # broken connection state.
+    forks = [item for item in items if item.get_closest_marker("fork")]
+    rest = [item for item in items if not item.get_closest_marker("fork")]
+    at = next((n for n, item in enumerate(rest) if _transactional(item)), len(rest))
+    items[:] = rest[:at] + forks + rest[at:]
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))

@@ -212,6 +212,7 @@ def _run_in_parallel(target, argsets) -> list[str]:
     return sorted(value for _, value in results)
 
 
+@pytest.mark.fork
 @pytest.mark.django_db(transaction=True)
 def test_two_first_serials_and_codes_at_once_are_distinct(world):
     if connections["default"].vendor != "postgresql":

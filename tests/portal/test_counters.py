@@ -173,6 +173,7 @@ def _worker(seed: int, out) -> None:
         connections.close_all()
 
 
+@pytest.mark.fork
 @pytest.mark.django_db(transaction=True)
 def test_parallel_processes_get_no_duplicate_and_no_gap():
     if connections["default"].vendor != "postgresql":
