@@ -33,12 +33,13 @@ COPY . .
 
 ENV DJANGO_ENV=production
 
-# Settings refuse to load in production without a SECRET_KEY of at least 50 varied characters.
-# This dummy exists only for this RUN step (it is not an ENV, so it is not in the image config);
-# containers get the real key from SECRET_KEY or SECRET_KEY_FILE.
-RUN SECRET_KEY=build-only-not-a-secret-9f3KqT7wXz2LmN8vR4sYb6HcJ1dGpE5uA0oViWk \
-    ALLOWED_HOSTS=localhost \
-    sh -c 'python manage.py compilemessages -v 0 && python manage.py collectstatic --noinput -v 0'
+# Production settings refuse to load without every secret (portal/keys.py). Throwaway keys
+# exist only for this RUN step and are deleted in it; containers get the real ones from
+# SECRETS_DIR or NAME / NAME_FILE.
+RUN python -m portal.keys /tmp/build-keys >/dev/null \
+    && SECRETS_DIR=/tmp/build-keys AUDIT_CHECKPOINT_DIR=/tmp/build-checkpoints ALLOWED_HOSTS=localhost \
+       sh -c 'python manage.py compilemessages -v 0 && python manage.py collectstatic --noinput -v 0' \
+    && rm -rf /tmp/build-keys
 
 # Writable state lives only under /data (named volumes: media shared by web and worker, beat's
 # schedule). Created here so that new named volumes inherit the portal user's ownership.

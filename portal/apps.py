@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import signals
+        from portal import checks, signals  # noqa: F401  (checks register themselves)
         from portal.accounts import registry as accounts_registry
         from portal.audit import registry as audit_registry
         from portal.calendar import registry as calendar_registry

@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import keys as _keys
 from portal.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,11 +25,27 @@ if DJANGO_ENV not in {"development", "test", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = envbool("DEBUG", default=DJANGO_ENV == "development")
-SECRET_KEY = envsecret("SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789abcdef"  # noqa: S105
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (DJANGO_ENV=production)")
+SECRET_KEY = _keys.strip_marker(_keys.read("SECRET_KEY", production=PRODUCTION, base_dir=BASE_DIR))
+
+# Every other secret, named once in portal/keys.py (NAME or NAME_FILE). Outside production a
+# missing one is generated once under var/keys/ and marked as a development key.
+SECRET_VALUES = {
+    s.name: _keys.read(s.name, production=PRODUCTION, base_dir=BASE_DIR)
+    for s in _keys.SECRETS
+    if s.name != "SECRET_KEY"
+}
+AUDIT_MAC_KEYS = _keys.symmetric_keys(SECRET_VALUES["AUDIT_MAC_KEY"], "AUDIT_MAC_KEY")
+AUDIT_CHECKPOINT_KEY = SECRET_VALUES["AUDIT_CHECKPOINT_KEY"]
+AUDIT_CHECKPOINT_DIR = Path(_keys.strip_marker(SECRET_VALUES["AUDIT_CHECKPOINT_DIR"]))
+PII_ENCRYPTION_KEYS = _keys.symmetric_keys(
+    SECRET_VALUES["PII_ENCRYPTION_KEY"], "PII_ENCRYPTION_KEY"
+)
+PII_INDEX_KEYS = _keys.symmetric_keys(SECRET_VALUES["PII_INDEX_KEY"], "PII_INDEX_KEY")
+CERT_SIGNING_KEY = SECRET_VALUES["CERT_SIGNING_KEY"]
+PDF_SIGNING_KEY = SECRET_VALUES["PDF_SIGNING_KEY"]
+PDF_SIGNING_CERT = SECRET_VALUES["PDF_SIGNING_CERT"]
 
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
