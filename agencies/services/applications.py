@@ -511,6 +511,8 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
             title=_("Acceptance receipt"),
             kind="receipt",
             owner_agency=application.agency,
+            # The vetting authority reads it before the agency is filed anywhere (Art 14).
+            owner_jurisdiction=application.call.jurisdiction,
             subject=application,
         )
     application.save(

@@ -178,6 +178,7 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
         title=_("Commitment letter"),
         kind="commitment",
         owner_agency=agency,
+        owner_jurisdiction=call.jurisdiction,
         subject=application,
     )
     today = clock.today()
