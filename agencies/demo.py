@@ -4,6 +4,7 @@ state, with listed agencies that have sites in two provinces. All marked 演示.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 from django.core.files.base import ContentFile
 
@@ -46,9 +47,25 @@ def _call(official, jurisdiction, title, **extra):
     return services.publish_call(official, call)
 
 
+# Area codes of the demo agencies' office lines.
+AREA_CODES = {"440000": "020", "230000": "0451", "110000": "010"}
+
+
+def _public_contact(username: str, province: str) -> dict:
+    """A role mailbox and an office line: the demo publishes no person's own details."""
+    line = zlib.crc32(username.encode()) % 10000
+    return {
+        "public_contact_name": "考务办公室",
+        "public_phone": f"{AREA_CODES.get(province, '010')}-8866{line:04d}",
+        "public_email": f"kaowu.{username.replace('_', '-')}@demo.example.org",
+    }
+
+
 def _org(username, name, uscc, kind, province):
     agency = Agency.objects.filter(uscc=uscc).first()
     if agency:
+        if not (agency.public_phone or agency.public_email):  # demo data seeded before
+            Agency.objects.filter(pk=agency.pk).update(**_public_contact(username, province))
         return User.objects.get(username=username), agency
     user, agency = services.register_organisation(
         username=username,
@@ -60,6 +77,7 @@ def _org(username, name, uscc, kind, province):
         uscc=uscc,
         kind=kind,
         province=Province.objects.get(code=province),
+        **_public_contact(username, province),
     )
     Agency.objects.filter(pk=agency.pk).update(is_demo=True)
     agency.refresh_from_db()

@@ -76,6 +76,14 @@ def _register_menus() -> None:
         roles=MEMBERS,
     )
     navigation.register(
+        "agency_public_contact",
+        _("Published contact"),
+        "agencies:public_contact",
+        area=navigation.AGENCY,
+        order=63,
+        roles={"agency:admin"},
+    )
+    navigation.register(
         "agency_changes",
         _("Change requests"),
         "agencies:changes",

@@ -79,6 +79,11 @@ def _register_actions() -> None:
         "Publish exam-affairs, quality, certificate rules and fees",
     )
     register_action(
+        "agencies.public_contact.edit",
+        agency_role(A.ADMIN),
+        "Choose the contact the public directory shows",
+    )
+    register_action(
         "agencies.change.request",
         agency_role(A.ADMIN),
         "Ask for a change of details or scope, or a renewal",
@@ -153,6 +158,7 @@ def _register_audit_labels() -> None:
         "agencies.staff.change": _("changed a member's role"),
         "agencies.staff.remove": _("removed a member from the agency"),
         "agencies.rules.publish": _("published rules or fees"),
+        "agencies.public_contact.edit": _("changed the published contact"),
         "agencies.change.request": _("asked for a change"),
         "agencies.change.decide": _("decided on a change request"),
         "agencies.change.withdraw": _("withdrew a change request"),

@@ -50,6 +50,12 @@ AGENCY_USERS: list[tuple[str, str, str]] = [
     ("agency_supervisor", "演示督导员", AgencyRole.QUALITY_SUPERVISOR),
 ]
 
+# What the demo agency publishes in the directory: an office, its line and role mailbox.
+DEMO_PUBLIC_CONTACT = {
+    "public_contact_name": "考务办公室",
+    "public_phone": "020-87654321",
+    "public_email": "kaowu@demo.example.org",
+}
 DEMO_AGENCY_USCC = "91440101MA5D7E0M1A"  # synthetic, with a valid GB 32100 check character
 
 # 2026 public holidays and make-up working days (demo data: officials verify them
@@ -109,9 +115,13 @@ def demo_agency() -> Agency:
             "contact_name": "演示联系人",
             "contact_phone": "020-00000000",
             "contact_email": "contact@demo.example.org",
+            **DEMO_PUBLIC_CONTACT,
             "is_demo": True,
         },
     )
+    if not (agency.public_phone or agency.public_email):  # demo data seeded before
+        Agency.objects.filter(pk=agency.pk).update(**DEMO_PUBLIC_CONTACT)
+        agency.refresh_from_db()
     AgencySite.objects.get_or_create(
         agency=agency,
         province_id="440000",

@@ -45,6 +45,10 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Agency.objects.filter(status=AgencyStatus.SUSPENDED).exists()
     assert Agency.objects.filter(status=AgencyStatus.REMOVED).exists()
     assert verify_chains()[1] == []
+    # Every demo agency publishes an office's role mailbox and line, never a person's own.
+    for agency in Agency.objects.filter(is_demo=True):
+        assert agency.public_email and agency.public_phone, agency.name
+        assert agency.public_email != agency.contact_email, agency.name
 
     call_command("seed_demo")
     assert counts == {

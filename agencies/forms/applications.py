@@ -22,6 +22,7 @@ from catalog.models import Occupation, SkillLevel, WorkType
 from portal import codes
 from portal.captcha import CaptchaFormMixin
 from portal.models import AgencyKind, Province
+from portal.models.tenant import EMAIL_MESSAGE, normalize_phone, validate_office_phone
 
 PLEDGE_TEXT = _(
     "I pledge that the materials submitted are true, valid and lawful, and that the "
@@ -57,6 +58,55 @@ class UsccField(forms.CharField):
         return value
 
 
+# --- The published contact: chosen on purpose, never copied from a person ---------------------
+
+PRIVATE_NOTE = _(
+    "For the authority to reach you about the organisation; it is not published in the directory."
+)
+PUBLICATION_NOTE = _(
+    "Published in the public agency directory once the organisation is listed, so that "
+    "candidates can reach it. Give an office with its role mailbox and office line, not a "
+    "person's own mobile or e-mail; you can change it later. Leave blank to publish none."
+)
+
+
+class PublicPhoneField(forms.CharField):
+    """An office line, 400/800 number or mobile, normalised; a wrong one refused in Chinese."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Published phone"))
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel"}))
+        kwargs.setdefault("validators", [validate_office_phone])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_phone(value) if value else value
+
+
+def public_contact_fields() -> tuple[forms.Field, ...]:
+    """The three fields of the published contact; the page shows ``PUBLICATION_NOTE`` above."""
+    return (
+        forms.CharField(
+            label=_("Published contact (office)"),
+            max_length=60,
+            required=False,
+            help_text=_("A department or post, such as 考务办公室, rather than a person's name."),
+        ),
+        PublicPhoneField(
+            help_text=_("An office line such as 020-12345678, or a 400 or 800 number.")
+        ),
+        forms.EmailField(
+            label=_("Published e-mail"),
+            required=False,
+            help_text=_("A role mailbox, such as kaowu@example.org."),
+            error_messages={"invalid": EMAIL_MESSAGE},
+        ),
+    )
+
+
 class RegistrationForm(CaptchaFormMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
@@ -75,9 +125,12 @@ class RegistrationForm(CaptchaFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     real_name = forms.CharField(label=_("Your real name"), max_length=60)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), help_text=PRIVATE_NOTE)
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Mobile phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        help_text=PRIVATE_NOTE,
     )
     org_name = forms.CharField(
         label=_("Name of the organisation"),
@@ -91,6 +144,8 @@ class RegistrationForm(CaptchaFormMixin, forms.Form):
     province = forms.ModelChoiceField(
         label=_("Registered province"), queryset=Province.objects.all()
     )
+    public_contact_name, public_phone, public_email = public_contact_fields()
+    publication_note = PUBLICATION_NOTE
 
     def clean_username(self) -> str:
         value = self.cleaned_data["username"].strip()
@@ -111,6 +166,7 @@ class RegistrationForm(CaptchaFormMixin, forms.Form):
         """The arguments of ``register_organisation``."""
         data = self.cleaned_data
         names = ("username", "real_name", "email", "phone", "org_name", "uscc", "kind", "province")
+        names += ("public_contact_name", "public_phone", "public_email")
         return {"password": data["password1"], **{name: data[name] for name in names}}
 
 
@@ -128,7 +184,9 @@ class DetailsForm(forms.Form):
     )
     address = _text(_("Registered address"), 200)
     legal_representative = _text(_("Legal representative"), 60)
-    contact_name = _text(_("Contact person"), 60)
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=60, required=False, help_text=PRIVATE_NOTE
+    )
     contact_phone = _text(_("Contact phone"), 30, type="tel")
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     declared_years = forms.IntegerField(

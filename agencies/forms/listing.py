@@ -1,10 +1,12 @@
-"""Forms of the listing (Art 15, 20): the public directory's search and the site serial."""
+"""Forms of the listing (Art 15, 20): the public directory's search, the contact an agency
+publishes there and the site serial."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms.applications import PUBLICATION_NOTE, public_contact_fields
 from catalog.models import SkillLevel
 from portal.models import AgencyKind, Province
 
@@ -45,3 +47,24 @@ class SerialForm(forms.Form):
         max_length=6,
         help_text=_("Six digits; leave empty for the next free serial."),
     )
+
+
+class PublicContactForm(forms.Form):
+    """The contact the directory publishes, chosen on purpose (the help note says so)."""
+
+    public_contact_name, public_phone, public_email = public_contact_fields()
+    publication_note = PUBLICATION_NOTE
+
+    FIELDS = ("public_contact_name", "public_phone", "public_email")
+
+    @classmethod
+    def initial_for(cls, agency) -> dict:
+        return {name: getattr(agency, name) for name in cls.FIELDS}
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["public_contact_name"],
+            "phone": data["public_phone"],
+            "email": data["public_email"],
+        }

@@ -45,7 +45,9 @@ from agencies.services.changes import (
 )
 from agencies.services.listing import (
     assign_site_serial,
+    clean_public_contact,
     serial_refusal,
+    set_public_contact,
     sign_commitment,
     signing_refusal,
 )
@@ -97,6 +99,7 @@ __all__ = [
     "assessment_refusal",
     "assign_experts",
     "assign_site_serial",
+    "clean_public_contact",
     "call_change_refusal",
     "change_decision_refusal",
     "change_request_refusal",
@@ -137,6 +140,7 @@ __all__ = [
     "role_change_refusal",
     "send_term_reminders",
     "serial_refusal",
+    "set_public_contact",
     "set_condition",
     "set_scope",
     "set_sites",

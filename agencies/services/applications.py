@@ -24,6 +24,7 @@ from agencies.models import (
 )
 from agencies.services._refusal import Refusal, refuse
 from agencies.services.calls import is_open
+from agencies.services.listing import clean_public_contact
 from catalog import queries as catalog
 from catalog.models import Occupation, SkillLevel, WorkType
 from catalog.services import level_allowed_for
@@ -68,11 +69,16 @@ def register_organisation(
     uscc: str,
     kind: str,
     province: Province,
+    public_contact_name: str = "",
+    public_phone: str = "",
+    public_email: str = "",
 ) -> tuple[User, Agency]:
     """An organisation registers: its first user becomes the admin of an unlisted agency.
 
     A USCC whose check character does not match is accepted here and flagged on the
     application (GB 32100: some real codes fail the check); a malformed one is refused.
+    The registrant's own name, mobile and e-mail are the contact for the authority and are
+    never published; the directory shows only the ``public_*`` contact chosen on purpose.
     """
     uscc = codes.normalize_code(uscc)
     errors: dict[str, list[str]] = defaultdict(list)
@@ -94,6 +100,13 @@ def register_organisation(
         validate_password(password, user)
     except ValidationError as exc:
         errors["password"].extend(exc.messages)
+    try:
+        public = clean_public_contact(
+            name=public_contact_name, phone=public_phone, email=public_email
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors[field].extend(messages)
     if errors:
         raise ValidationError(dict(errors))
     user.set_password(password)
@@ -107,13 +120,19 @@ def register_organisation(
         contact_name=real_name,
         contact_phone=phone,
         contact_email=email,
+        **public,
     )
     AgencyMembership.objects.create(user=user, agency=agency, role=AgencyRole.ADMIN)
     audit.record(
         user,
         "agencies.organisation.register",
         agency,
-        {"name": [None, agency.name], "uscc": [None, uscc], "kind": [None, kind]},
+        {
+            "name": [None, agency.name],
+            "uscc": [None, uscc],
+            "kind": [None, kind],
+            **{field: [None, value] for field, value in public.items() if value},
+        },
         agency=agency,
         province=province.code,
         audience=Audience.AGENCY,
@@ -511,6 +530,8 @@ def submit_application(actor, application: AgencyApplication, *, pledge: bool) -
             title=_("Acceptance receipt"),
             kind="receipt",
             owner_agency=application.agency,
+            # The vetting authority reads it before the agency is filed anywhere (Art 14).
+            owner_jurisdiction=application.call.jurisdiction,
             subject=application,
         )
     application.save(

@@ -1,4 +1,5 @@
-"""Commitment letter, listing and the numbering parts of certificate numbers (Art 15, 22)."""
+"""Commitment letter, listing and the numbering parts of certificate numbers (Art 15, 22), and
+the contact the directory publishes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from agencies.services._refusal import Refusal, refuse
 from catalog import queries as catalog
 from portal import access, audit, clock, counters, documents, pdf
 from portal.models import Agency, AgencySite, AgencyStatus, Audience, Document, User
+from portal.models.tenant import normalize_phone
 
 
 def term_end(start: dt.date, years: int) -> dt.date:
@@ -178,6 +180,7 @@ def sign_commitment(actor, application: AgencyApplication) -> DirectoryEntry:
         title=_("Commitment letter"),
         kind="commitment",
         owner_agency=agency,
+        owner_jurisdiction=call.jurisdiction,
         subject=application,
     )
     today = clock.today()
@@ -288,3 +291,56 @@ def assign_site_serial(actor, site: AgencySite, serial: str = "") -> AgencySite:
         audience=Audience.AGENCY,
     )
     return site
+
+
+# --- The published contact ---------------------------------------------------------------------
+
+PUBLIC_CONTACT_FIELDS = ("public_contact_name", "public_phone", "public_email")
+
+
+def clean_public_contact(*, name: str = "", phone: str = "", email: str = "") -> dict[str, str]:
+    """The published contact as stored: an office's name, its line (normalised), its role
+    mailbox; a blank value publishes nothing. Raises ValidationError per field, in Chinese."""
+    values = {
+        "public_contact_name": (name or "").strip(),
+        "public_phone": normalize_phone(phone) if (phone or "").strip() else "",
+        "public_email": (email or "").strip(),
+    }
+    errors = {}
+    for field, value in values.items():
+        try:
+            Agency._meta.get_field(field).clean(value, None)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def set_public_contact(
+    actor, agency: Agency, *, name: str = "", phone: str = "", email: str = ""
+) -> Agency:
+    """The agency chooses the contact the public directory shows (Art 15: the directory is
+    published): an office, its role mailbox and line, never a member's own mobile or e-mail
+    unless entered here on purpose. It takes effect at once; the audit trail keeps each
+    version for the filing authority."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    access.require(actor, "agencies.public_contact.edit", agency)
+    values = clean_public_contact(name=name, phone=phone, email=email)
+    before = audit.snapshot(agency, PUBLIC_CONTACT_FIELDS)
+    for field, value in values.items():
+        setattr(agency, field, value)
+    changes = audit.diff(before, agency, PUBLIC_CONTACT_FIELDS)
+    if not changes:
+        raise ValidationError(_("Nothing differs from the published contact."), code="no_change")
+    agency.save(update_fields=list(PUBLIC_CONTACT_FIELDS))
+    audit.record(
+        actor,
+        "agencies.public_contact.edit",
+        agency,
+        changes,
+        agency=agency,
+        audience=Audience.AGENCY,
+    )
+    return agency

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agencies import queries, services
-from agencies.forms.listing import DirectorySearchForm, SerialForm
+from agencies.forms.listing import DirectorySearchForm, PublicContactForm, SerialForm
 from agencies.models import AgencyApplication, ApplicationStatus
-from portal.ui.helpers import apply_errors, crumbs, loads
+from portal.ui.helpers import apply_errors, crumbs, form_action, loads
 
 # --- The commitment letter (Art 15) ------------------------------------------------------------
 
@@ -65,6 +65,29 @@ def directory_entry(request, agency_id: int):
     home = (_("Agency directory"), reverse("agencies:directory"))
     context["breadcrumbs"] = crumbs(entry.agency.name, root=home)
     return render(request, "agencies/listing/directory_entry.html", context)
+
+
+# --- The contact the directory publishes ------------------------------------------------------
+
+
+def public_contact(request, agency_id: int):
+    agency = request.agency
+    form = PublicContactForm(request.POST or None, initial=PublicContactForm.initial_for(agency))
+    if done := form_action(
+        request,
+        form,
+        lambda d: services.set_public_contact(request.user, agency, **form.service_fields()),
+        success_url=reverse("agencies:public_contact", args=[agency_id]),
+        message=_("The published contact has been saved."),
+    ):
+        return done
+    entry = queries.entry_of(agency)
+    context = {
+        "form": form,
+        "directory_url": reverse("agencies:directory_entry", args=[agency.pk]) if entry else "",
+        "breadcrumbs": crumbs(_("Published contact")),
+    }
+    return render(request, "agencies/listing/public_contact.html", context)
 
 
 # --- Site serials (Art 20: the numbering parts) ----------------------------------------------

@@ -7,6 +7,9 @@ documents, access, audit and the catalog can refer to it without importing
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -31,6 +34,52 @@ class AgencyStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     LAPSED = "lapsed", _("Lapsed")
     REMOVED = "removed", _("Removed")
+
+
+# An office line: area code and number (an extension may follow), a 400/800 service number,
+# or a mobile number kept for the purpose. Separators are normalised to one hyphen first.
+OFFICE_PHONE = re.compile(
+    r"^(0[1-9][0-9]{1,2}-[2-9][0-9]{6,7}(-[0-9]{1,6})?"  # 020-12345678, 0755-1234567-801
+    r"|[48]00-?[0-9]{3}-?[0-9]{4}"  # 400-123-4567
+    r"|1[3-9][0-9]-?[0-9]{4}-?[0-9]{4})$"  # 13800000000
+)
+
+
+def normalize_phone(value: str) -> str:
+    """One written form: full-width digits made plain, separators (spaces, dashes, brackets)
+    dropped, and the hyphens put back where they belong (020-87654321, 400-123-4567)."""
+    value = (value or "").strip().translate(_PHONE_CHARS)
+    digits = re.sub(r"[\s()\-]", "", value)
+    if digits.isdigit():
+        if digits.startswith("0") and 10 <= len(digits) <= 12:
+            cut = 3 if digits[1] in "12" else 4  # 010 and 02x have three digits, others four
+            return f"{digits[:cut]}-{digits[cut:]}"
+        if digits[:3] in ("400", "800") and len(digits) == 10:
+            return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+        if digits.startswith("1") and len(digits) == 11:
+            return digits
+    # With an extension: keep the parts as typed, one hyphen between them.
+    value = re.sub(r"^\((0[0-9]{2,3})\)", r"\1-", value)
+    return re.sub(r"[\s-]+", "-", value).strip("-")
+
+
+_PHONE_CHARS = str.maketrans(
+    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "－": "-", "—": "-", "（": "(", "）": ")"}
+)
+
+
+EMAIL_MESSAGE = _("Enter an e-mail address such as kaowu@example.org.")
+
+
+def validate_office_phone(value: str) -> None:
+    if value and not OFFICE_PHONE.match(normalize_phone(value)):
+        raise ValidationError(
+            _(
+                "Enter an office phone such as 020-12345678 (an extension may follow, "
+                "020-12345678-801), a 400 or 800 service number, or a mobile number."
+            ),
+            code="phone",
+        )
 
 
 class Agency(models.Model):
@@ -70,6 +119,17 @@ class Agency(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The contact_* fields above are the person the authority deals with: never published.
+    # What the directory shows is chosen on purpose: an office and its role mailbox and line.
+    public_contact_name = models.CharField(
+        _("published contact (office)"), max_length=60, blank=True
+    )
+    public_phone = models.CharField(
+        _("published phone"), max_length=30, blank=True, validators=[validate_office_phone]
+    )
+    public_email = models.EmailField(
+        _("published e-mail"), blank=True, error_messages={"invalid": EMAIL_MESSAGE}
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

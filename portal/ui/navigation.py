@@ -3,6 +3,11 @@
 A page that is not built has no entry, so nothing ever links to a placeholder.
 ``public`` entries form the public header; ``workspace`` entries the signed-in
 side menu, shown to the roles named (authority roles, or ``agency:<role>``).
+
+An entry is shown only when the view it links to would let the user in: ``menu`` reads the
+access policy declared beside the view (``portal.access.requires`` and friends) and applies
+the same check, so a menu never offers a link that answers 403. ``roles`` stays a cheap
+first filter (and says who the entry is meant for); the view's policy has the last word.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.functional import Promise
 
 PUBLIC = "public"
@@ -71,6 +76,8 @@ def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | 
             url = reverse(entry.url_name, args=[agency_id] if area == AGENCY else [])
         except NoReverseMatch:
             continue
+        if not view_admits(request, url):
+            continue
         found.append((entry, url))
     # The active entry is the longest URL the current path starts with ("/" only exactly),
     # so an overview page does not stay lit on the pages below it.
@@ -78,6 +85,34 @@ def menu(area: str, request, *, roles: set[str] | None = None, agency_id: int | 
     matching = [url for _e, url in found if path == url or (url != "/" and path.startswith(url))]
     active = max(matching, key=len) if matching else None
     return [MenuItem(str(entry.label), url, url == active) for entry, url in found]
+
+
+def view_admits(request, url: str) -> bool:
+    """Whether the view at ``url`` lets the request's user in, by the policy declared on it.
+
+    The check is the one the view's decorator makes (``requires:<action>`` is
+    ``can(user, action)``, ``agency:<roles>`` the member's agency roles), so an entry and
+    its page never disagree. A view whose policy is decided per object, or that declares
+    none, is left to the entry's ``roles``.
+    """
+    from portal.access import can
+
+    try:
+        policy = getattr(resolve(url).func, "access_policy", "") or ""
+    except Resolver404:
+        return False
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    kind, _sep, detail = policy.partition(":")
+    if kind == "signed_in":
+        return signed_in
+    if kind == "requires":
+        return signed_in and can(user, detail)
+    if kind == "agency":
+        return signed_in and bool(
+            set(getattr(request, "agency_roles", ())) & set(detail.split(","))
+        )
+    return True
 
 
 def register_portal_entries() -> None:

@@ -94,7 +94,8 @@ def test_the_entry_shows_scope_sites_and_term(client, world, agencies):
     assert "电工国家职业技能标准" in body
     assert "广州考点" in body
     assert str(entry.valid_until.year) in body
-    assert "020-12345678" in body
+    # The contact person's line is for the authority; none was chosen for publication.
+    assert "020-12345678" not in body and "未公布联系方式" in body
     site = AgencySite.objects.get(agency=agency)
     assert not site.site_serial  # awaiting its serial from the province
     services.assign_site_serial(world.gd_official, site)

@@ -25,10 +25,13 @@ from portal import clock
 from portal.models import AgencySite, AgencyStatus, AuditEntry, Province
 from tests.agencies.builders import (
     call_data,
+    fill,
     gd_call,
     more_experts,
+    register,
     submitted_application,
     under_review,
+    uscc,
 )
 from tests.catalog.builders import electrician_standard
 
@@ -676,3 +679,50 @@ def test_menus_and_dashboard_panels(client, world, reviewing):
     login(client, world.members["admin"])
     body = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("agencies:vetting") not in body
+
+
+# --- Documents the vetting page links to ----------------------------------------------------
+
+
+@pytest.fixture
+def newcomer_application(world, django_capture_on_commit_callbacks):
+    """An organisation filed nowhere yet applies to the 广东 call; its receipt is rendered."""
+    electrician_standard(world.osta_national)
+    call = gd_call(world)
+    user, agency = register("新申请评价中心", uscc("91440101MA5NEW0A0"))
+    assert agency.filing_jurisdiction == ""
+    application = fill(user, agency_services.start_application(user, agency, call))
+    with django_capture_on_commit_callbacks(execute=True):
+        application = agency_services.submit_application(user, application, pledge=True)
+    return application
+
+
+@pytest.mark.django_db
+def test_the_official_opens_the_receipt_linked_from_the_vetting_page(
+    client, world, newcomer_application
+):
+    receipt_url = reverse("portal:document_download", args=[newcomer_application.receipt_id])
+    page = login(client, world.gd_official).get(detail_url(newcomer_application))
+    assert receipt_url in page.content.decode()
+    response = client.get(receipt_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert newcomer_application.receipt.owner_jurisdiction == "440000"
+    # Another province's official still cannot probe it.
+    assert login(client, world.hlj_official).get(receipt_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_receipts_stored_without_an_authority_are_given_the_calls(world, newcomer_application):
+    import importlib
+
+    from django.apps import apps
+
+    from portal.models import Document
+
+    migration = importlib.import_module(
+        "agencies.migrations.0003_receipts_owned_by_the_vetting_authority"
+    )
+    Document.objects.filter(pk=newcomer_application.receipt_id).update(owner_jurisdiction="")
+    migration.name_the_authority(apps, None)
+    assert Document.objects.get(pk=newcomer_application.receipt_id).owner_jurisdiction == "440000"
