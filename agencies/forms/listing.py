@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SkillLevel
+from portal.forms import Form
 from portal.models import AgencyKind, Province
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(Form):
     q = forms.CharField(
         label=_("Agency name"),
         required=False,
@@ -38,7 +39,7 @@ class DirectorySearchForm(forms.Form):
         ]
 
 
-class SerialForm(forms.Form):
+class SerialForm(Form):
     serial = forms.CharField(
         label=_("Site serial"),
         required=False,

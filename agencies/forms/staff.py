@@ -9,10 +9,11 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import Form
 from portal.roles import AgencyRole
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(Form):
     NEW, EXISTING = "new", "existing"
 
     account = forms.ChoiceField(
@@ -57,5 +58,5 @@ class AddMemberForm(forms.Form):
         return {"create": data["account"] == self.NEW, **{name: data[name] for name in names}}
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("New role"), choices=AgencyRole.choices)

@@ -1,0 +1,91 @@
+"""The base of every form of the portal: ``Form`` and ``ModelForm`` (or ``TextGuardMixin``
+before another base, as ``SignInForm`` does with Django's ``AuthenticationForm``).
+
+Each field of such a form refuses, before it parses anything, a value holding control or
+text-direction characters (``portal.validators``), with a message at the field: a NUL never
+reaches a database lookup (a ``ModelChoiceField`` looks its value up while it parses) and a
+right-to-left override never reaches a page. Text areas keep their tabs and line breaks;
+password fields are left alone (a password is hashed, never shown). An integer field without
+a maximum gets the database's, so a 30-digit number is a message rather than a server error.
+The guard is put on in ``full_clean``, so fields a form adds in its ``__init__`` get it too.
+
+``PhoneField`` is the phone number people type (a mainland mobile or landline).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from portal import validators
+
+#: PostgreSQL's ``integer``; wider columns (``bigint``) declare their own maximum.
+INT_MAX = 2**31 - 1
+
+__all__ = ["INT_MAX", "Form", "ModelForm", "PhoneField", "TextGuardMixin", "guard_field"]
+
+
+def _is_multiline(field: forms.Field) -> bool:
+    return isinstance(field.widget, forms.Textarea) or isinstance(field, forms.JSONField)
+
+
+def guard_field(field: forms.Field) -> forms.Field:
+    """Make ``field`` (a form's own copy) refuse control characters before it parses; safe
+    to call twice."""
+    if getattr(field, "_text_guarded", False):
+        return field
+    field._text_guarded = True
+    if isinstance(field.widget, forms.PasswordInput) or isinstance(field, forms.FileField):
+        return field
+    multiline = _is_multiline(field)
+    clean = field.clean
+
+    def guarded_clean(value, *args, **kwargs):
+        raw = value.strip() if isinstance(value, str) and not multiline else value
+        if validators.has_control_characters(raw, multiline=multiline):
+            raise ValidationError(validators.CONTROL_MESSAGE, code="control_characters")
+        return clean(value, *args, **kwargs)
+
+    field.clean = guarded_clean
+    if isinstance(field, forms.IntegerField) and not isinstance(
+        field, forms.FloatField | forms.DecimalField
+    ):
+        if field.max_value is None:
+            field.max_value = INT_MAX
+            field.validators.append(MaxValueValidator(INT_MAX))
+        if field.min_value is None:
+            field.min_value = -INT_MAX - 1
+            field.validators.append(MinValueValidator(-INT_MAX - 1))
+    return field
+
+
+class TextGuardMixin:
+    """Guards every field of the form (see the module docstring)."""
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            guard_field(field)
+        super().full_clean()
+
+
+class Form(TextGuardMixin, forms.Form):
+    pass
+
+
+class ModelForm(TextGuardMixin, forms.ModelForm):
+    pass
+
+
+class PhoneField(forms.CharField):
+    """A phone number: a mainland mobile (kept as 11 digits) or a landline (``020-12345678``);
+    full-width digits are folded. Empty is allowed when the field is not required."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return validators.normalize_phone(value) if value else value
