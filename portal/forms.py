@@ -6,7 +6,8 @@ text-direction characters (``portal.validators``), with a message at the field: 
 reaches a database lookup (a ``ModelChoiceField`` looks its value up while it parses) and a
 right-to-left override never reaches a page. Text areas keep their tabs and line breaks;
 password fields are left alone (a password is hashed, never shown). An integer field without
-a maximum gets the database's, so a 30-digit number is a message rather than a server error.
+a maximum gets the database's, so a 30-digit number is a message rather than a server error,
+and an e-mail field the column's 254 characters (Django's form field allows 320).
 The guard is put on in ``full_clean``, so fields a form adds in its ``__init__`` get it too.
 
 ``PhoneField`` is the phone number people type (a mainland mobile or landline).
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from portal import validators
 
 #: PostgreSQL's ``integer``; wider columns (``bigint``) declare their own maximum.
 INT_MAX = 2**31 - 1
+#: ``models.EmailField``'s length (RFC 5321's path limit).
+EMAIL_MAX = 254
 
 __all__ = ["INT_MAX", "Form", "ModelForm", "PhoneField", "TextGuardMixin", "guard_field"]
 
@@ -48,6 +51,9 @@ def guard_field(field: forms.Field) -> forms.Field:
         return clean(value, *args, **kwargs)
 
     field.clean = guarded_clean
+    if isinstance(field, forms.EmailField) and (field.max_length or EMAIL_MAX) > EMAIL_MAX:
+        field.max_length = EMAIL_MAX  # Django's form allows 320, its model column 254
+        field.validators.append(MaxLengthValidator(EMAIL_MAX))
     if isinstance(field, forms.IntegerField) and not isinstance(
         field, forms.FloatField | forms.DecimalField
     ):
