@@ -476,6 +476,8 @@ def test_workspace_paths_with_a_code_never_fail_with_a_server_error(client, worl
                 "/workspace/catalog/occupations/{}/edit/",
                 "/workspace/catalog/standards/{}/edit/",
                 "/workspace/accounts/{}/",
+                "/workspace/agency/{}/",
+                "/workspace/agency/{}/applications/",
             ]
         ),
         segment=bad_segment,
