@@ -15,6 +15,8 @@ The guard is put on in ``full_clean``, so fields a form adds in its ``__init__``
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -33,6 +35,24 @@ def _is_multiline(field: forms.Field) -> bool:
     return isinstance(field.widget, forms.Textarea) or isinstance(field, forms.JSONField)
 
 
+class _Guarded:
+    """Put before a field's own class by ``guard_field``: the check runs before it parses.
+    A class rather than a wrapped method, so a copy of the field (forms deep-copy their
+    fields) is guarded as the field is."""
+
+    def clean(self, value, *args, **kwargs):
+        multiline = _is_multiline(self)
+        raw = value.strip() if isinstance(value, str) and not multiline else value
+        if validators.has_control_characters(raw, multiline=multiline):
+            raise ValidationError(validators.CONTROL_MESSAGE, code="control_characters")
+        return super().clean(value, *args, **kwargs)
+
+
+@functools.cache
+def _guarded_class(cls: type) -> type:
+    return type(cls.__name__, (_Guarded, cls), {"__module__": cls.__module__})
+
+
 def guard_field(field: forms.Field) -> forms.Field:
     """Make ``field`` (a form's own copy) refuse control characters before it parses; safe
     to call twice."""
@@ -41,16 +61,7 @@ def guard_field(field: forms.Field) -> forms.Field:
     field._text_guarded = True
     if isinstance(field.widget, forms.PasswordInput) or isinstance(field, forms.FileField):
         return field
-    multiline = _is_multiline(field)
-    clean = field.clean
-
-    def guarded_clean(value, *args, **kwargs):
-        raw = value.strip() if isinstance(value, str) and not multiline else value
-        if validators.has_control_characters(raw, multiline=multiline):
-            raise ValidationError(validators.CONTROL_MESSAGE, code="control_characters")
-        return clean(value, *args, **kwargs)
-
-    field.clean = guarded_clean
+    field.__class__ = _guarded_class(type(field))
     if isinstance(field, forms.EmailField) and (field.max_length or EMAIL_MAX) > EMAIL_MAX:
         field.max_length = EMAIL_MAX  # Django's form allows 320, its model column 254
         field.validators.append(MaxLengthValidator(EMAIL_MAX))

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -197,8 +198,6 @@ def test_a_name_with_an_override_is_refused_at_the_field(client, world, public):
 
 
 def test_the_service_refuses_what_the_user_table_would_not_take(world):
-    from django.core.exceptions import ValidationError
-
     from agencies import services
     from portal.models import Province
 
@@ -255,8 +254,6 @@ def test_a_new_member_with_a_bad_phone_is_refused_at_the_field(world):
 
 
 def test_the_user_table_refuses_a_phone_that_is_not_one():
-    from django.core.exceptions import ValidationError
-
     for phone in ("-1", "' OR '1'='1' --", "12345\n", "+-----", "1" * 21, "138\u202e0013800"):
         with pytest.raises(ValidationError):
             validators.validate_phone(phone)
@@ -268,6 +265,27 @@ def test_a_text_area_keeps_its_line_breaks_and_tabs():
     assert validators.control_characters("一\r\n二\t三", multiline=True) == []
     assert validators.control_characters("一\n二", multiline=False) == ["\n"]
     assert validators.control_characters("a\u202eb\x00", multiline=True) == ["\u202e", "\x00"]
+
+
+def test_a_guarded_field_stays_guarded_when_copied_and_a_lone_surrogate_is_refused():
+    import copy
+
+    from django import forms
+
+    from portal.forms import guard_field
+
+    field = guard_field(forms.CharField(max_length=10))
+    twin = copy.deepcopy(field)
+    for f in (field, twin):
+        with pytest.raises(ValidationError) as refused:
+            f.clean("a\u202eb")
+        assert refused.value.code == "control_characters"
+        assert f.clean(" 王五 ") == "王五"
+    assert validators.control_characters("\ud800x") == ["\ud800"]
+    area = guard_field(forms.CharField(widget=forms.Textarea))
+    assert area.clean("一\n二") == "一\n二"
+    with pytest.raises(ValidationError):
+        guard_field(forms.CharField()).clean("一\n二")
 
 
 def test_every_form_of_the_project_has_the_text_guard():
