@@ -15,8 +15,9 @@ class PortalConfig(AppConfig):
         from portal.calendar import registry as calendar_registry
         from portal.documents import registry as documents_registry
         from portal.notices import registry as notices_registry
-        from portal.ui import navigation, panels
+        from portal.ui import converters, navigation, panels
 
+        converters.register()
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
         # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()

@@ -12,6 +12,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.i18n import set_language
 
 from portal.access import agency_view, per_object, public, requires, signed_in
+from portal.accounts import forms as account_forms
 from portal.accounts import views as account_views
 from portal.audit import views as audit_views
 from portal.calendar import views as calendar_views
@@ -25,6 +26,7 @@ _reset = {
     "email_template_name": "portal/email/password_reset.txt",
     "subject_template_name": "portal/email/password_reset_subject.txt",
     "success_url": reverse_lazy("portal:password_reset_done"),
+    "form_class": account_forms.PasswordResetForm,
 }
 
 portal_patterns = [
@@ -60,7 +62,7 @@ portal_patterns = [
         name="password_reset_done",
     ),
     path(
-        "accounts/password/reset/<uidb64>/<token>/",
+        "accounts/password/reset/<text:uidb64>/<text:token>/",
         public(
             auth_views.PasswordResetConfirmView.as_view(
                 template_name="portal/password_reset_confirm.html",

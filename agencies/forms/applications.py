@@ -21,6 +21,7 @@ from agencies.services.applications import ScopeRequest
 from catalog.models import Occupation, SkillLevel, WorkType
 from portal import codes
 from portal.captcha import CaptchaFormMixin
+from portal.forms import Form, PhoneField
 from portal.models import AgencyKind, Province
 from portal.models.tenant import EMAIL_MESSAGE, normalize_phone, validate_office_phone
 
@@ -107,7 +108,7 @@ def public_contact_fields() -> tuple[forms.Field, ...]:
     )
 
 
-class RegistrationForm(CaptchaFormMixin, forms.Form):
+class RegistrationForm(CaptchaFormMixin, Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -132,6 +133,8 @@ class RegistrationForm(CaptchaFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "tel"}),
         help_text=PRIVATE_NOTE,
     )
+    email = forms.EmailField(label=_("E-mail"))
+    phone = PhoneField(label=_("Mobile phone"))
     org_name = forms.CharField(
         label=_("Name of the organisation"),
         max_length=120,
@@ -173,7 +176,7 @@ class RegistrationForm(CaptchaFormMixin, forms.Form):
 # --- The application's sections -----------------------------------------------------------
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(Form):
     """The applicant's particulars and declared figures; blanks are allowed in a draft."""
 
     legal_name = _text(_("Legal name"), 120)
@@ -229,7 +232,7 @@ class DetailsForm(forms.Form):
         return data
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(Form):
     """One condition of Art 12: the statement, and one more evidence file to attach."""
 
     statement = forms.CharField(
@@ -253,7 +256,7 @@ class ConditionForm(forms.Form):
         self.condition_label = Condition(condition).label
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(Form):
     occupation = forms.CharField(
         label=_("Occupation code"),
         max_length=20,
@@ -315,7 +318,7 @@ class ScopeForm(forms.Form):
         return not self.cleaned_data.get("occupation")
 
 
-class SiteForm(forms.Form):
+class SiteForm(Form):
     name = forms.CharField(label=_("Site name"), max_length=120, required=False)
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Province.objects.all(), required=False
@@ -355,7 +358,7 @@ SiteFormSet = formset_factory(
 )
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(Form):
     pledge = forms.BooleanField(label=PLEDGE_TEXT, required=False)
 
 

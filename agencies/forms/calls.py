@@ -13,9 +13,10 @@ from agencies.forms import DATE
 from agencies.models import AgencyCall
 from agencies.services.calls import CALL_FIELDS
 from catalog.models import Occupation
+from portal.forms import ModelForm
 
 
-class CallForm(forms.ModelForm):
+class CallForm(ModelForm):
     """A draft call: every field of the call, occupations in scope by their codes."""
 
     occupation_codes = forms.CharField(

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms.applications import PUBLICATION_NOTE, public_contact_fields
 from catalog.models import SkillLevel
+from portal.forms import Form
 from portal.models import AgencyKind, Province
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(Form):
     q = forms.CharField(
         label=_("Agency name"),
         required=False,
@@ -40,7 +41,7 @@ class DirectorySearchForm(forms.Form):
         ]
 
 
-class SerialForm(forms.Form):
+class SerialForm(Form):
     serial = forms.CharField(
         label=_("Site serial"),
         required=False,

@@ -16,6 +16,7 @@ from agencies.forms import DATE
 from agencies.forms.applications import ScopeForm, _Rows
 from agencies.models import ChangeKind, ChangeStatus, RulesKind
 from agencies.queries.running import SUPERVISED_STATUSES
+from portal.forms import Form
 from portal.models import AgencyStatus
 
 EXPLANATION = forms.CharField(
@@ -26,7 +27,7 @@ EXPLANATION = forms.CharField(
 )
 
 
-class PublishRulesForm(forms.Form):
+class PublishRulesForm(Form):
     text = forms.CharField(
         label=_("Text of the new version"),
         max_length=50000,
@@ -40,7 +41,7 @@ class PublishRulesForm(forms.Form):
         self.kind_label = RulesKind(kind).label
 
 
-class DetailsChangeForm(forms.Form):
+class DetailsChangeForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     legal_representative = forms.CharField(
@@ -115,11 +116,11 @@ def scope_initial(entry) -> list[dict]:
     ]
 
 
-class ScopeExplanationForm(forms.Form):
+class ScopeExplanationForm(Form):
     explanation = EXPLANATION
 
 
-class ServeOthersForm(forms.Form):
+class ServeOthersForm(Form):
     value = forms.TypedChoiceField(
         label=_("Assessing other employers' staff and the public"),
         choices=[
@@ -132,14 +133,14 @@ class ServeOthersForm(forms.Form):
     explanation = EXPLANATION
 
 
-class RenewalForm(forms.Form):
+class RenewalForm(Form):
     explanation = EXPLANATION
 
 
 # --- The officials' pages ------------------------------------------------------------------
 
 
-class ListedFilterForm(forms.Form):
+class ListedFilterForm(Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -148,7 +149,7 @@ class ListedFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=40)
 
 
-class ChangeFilterForm(forms.Form):
+class ChangeFilterForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All"))] + ChangeKind.choices
     )
@@ -157,7 +158,7 @@ class ChangeFilterForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     reason = forms.CharField(
         label=_("Reasons of the decision"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -166,7 +167,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -182,7 +183,7 @@ class SuspendForm(forms.Form):
     )
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

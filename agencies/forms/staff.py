@@ -9,10 +9,11 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import Form, PhoneField
 from portal.roles import AgencyRole
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(Form):
     NEW, EXISTING = "new", "existing"
 
     account = forms.ChoiceField(
@@ -31,12 +32,7 @@ class AddMemberForm(forms.Form):
     )
     real_name = forms.CharField(label=_("Real name (new account)"), max_length=60, required=False)
     email = forms.EmailField(label=_("E-mail (new account)"), required=False)
-    phone = forms.CharField(
-        label=_("Mobile phone (new account)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
+    phone = PhoneField(label=_("Mobile phone (new account)"), required=False)
     role = forms.ChoiceField(label=_("Role in the agency"), choices=AgencyRole.choices)
 
     def clean_username(self) -> str:
@@ -57,5 +53,5 @@ class AddMemberForm(forms.Form):
         return {"create": data["account"] == self.NEW, **{name: data[name] for name in names}}
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("New role"), choices=AgencyRole.choices)

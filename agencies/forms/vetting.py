@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DATE
 from agencies.models import ApplicationStatus, Condition, ExpertAssignment
+from portal.forms import Form
 from portal.models import AgencyKind
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -21,7 +22,7 @@ class StatusFilterForm(forms.Form):
     )
 
 
-class UsccForm(forms.Form):
+class UsccForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision on the code"),
         widget=forms.RadioSelect,
@@ -35,7 +36,7 @@ class UsccForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     use_expert_review = forms.BooleanField(label=_("Expert review"), required=False, initial=True)
     use_site_visit = forms.BooleanField(label=_("Site visit"), required=False)
     comment = forms.CharField(
@@ -66,7 +67,7 @@ def return_item_labels() -> dict[str, str]:
     return {key: str(label) for key, label in RETURN_ITEMS}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     general_comment = forms.CharField(
         label=_("General comment"),
         required=False,
@@ -100,7 +101,7 @@ class ExpertChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name if hasattr(obj, "display_name") else str(obj)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     experts = ExpertChoiceField(
         label=_("Experts of the pool"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -126,7 +127,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class SiteVisitForm(forms.Form):
+class SiteVisitForm(Form):
     visited_on = forms.DateField(label=_("Date of the visit"), widget=DATE)
     people = forms.CharField(label=_("People who visited"), max_length=300)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -137,7 +138,7 @@ class SiteVisitForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """Per requested scope row, the levels to approve (pre-ticked: all requested)."""
 
     reasons = forms.CharField(
@@ -173,7 +174,7 @@ class DecisionForm(forms.Form):
         return {item.pk: list(self.cleaned_data.get(name) or []) for item, name in self.scope_rows}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Conflict of interest"),
         widget=forms.RadioSelect,
@@ -198,7 +199,7 @@ class ConflictForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 5}))
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),

@@ -40,6 +40,7 @@ from portal.models import (
     User,
 )
 from portal.roles import AgencyRole
+from portal.validators import check_fields
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 APPLICATION_FIELDS = (
@@ -96,6 +97,8 @@ def register_organisation(
     if kind not in AgencyKind.values:
         errors["kind"].append(_("Choose the kind of organisation."))
     user = User(username=username, real_name=real_name, email=email, phone=phone)
+    for name, messages in check_fields(user, ("username", "real_name", "email", "phone")).items():
+        errors[name].extend(messages)
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Occupation, OccupationSource
 from catalog.services import imports
+from portal.forms import Form
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("Catalogue file"),
         help_text=_(
@@ -73,7 +74,7 @@ def plan_fingerprint(plan: imports.ImportPlan) -> str:
     return hashlib.sha256(json.dumps(summary, default=str).encode()).hexdigest()
 
 
-class ImportApplyForm(forms.Form):
+class ImportApplyForm(Form):
     """The previewed file, sent back with a signed token naming its hash and the plan shown.
 
     Applying re-validates every row (``apply_import`` plans again), so the token does

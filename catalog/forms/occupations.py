@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MajorCategory, Occupation, OccupationSource, OccupationStatus
 from portal import codes
+from portal.forms import Form, ModelForm
 
 
-class OccupationSearchForm(forms.Form):
+class OccupationSearchForm(Form):
     q = forms.CharField(
         label=_("Code or name"),
         required=False,
@@ -56,7 +57,7 @@ class OccupationSearchForm(forms.Form):
         }
 
 
-class OccupationForm(forms.ModelForm):
+class OccupationForm(ModelForm):
     class Meta:
         model = Occupation
         fields = [
@@ -73,12 +74,12 @@ class OccupationForm(forms.ModelForm):
         return codes.normalize_occupation_code(self.cleaned_data["code"])
 
 
-class WorkTypeForm(forms.Form):
+class WorkTypeForm(Form):
     name = forms.CharField(label=_("Work type"), max_length=80)
     code = forms.CharField(label=_("Code (optional)"), max_length=20, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )

@@ -16,9 +16,10 @@ from catalog.models import (
     WorkType,
 )
 from portal import codes
+from portal.forms import Form
 
 
-class SpecForm(forms.Form):
+class SpecForm(Form):
     """The header of an evaluation specification; levels are edited with LevelForm rows."""
 
     occupation = forms.CharField(
@@ -59,7 +60,7 @@ class SpecForm(forms.Form):
         return data
 
 
-class LevelForm(forms.Form):
+class LevelForm(Form):
     """One level row of a specification: whether it is covered, its methods and eligibility."""
 
     level = forms.ModelChoiceField(queryset=SkillLevel.objects.all(), widget=forms.HiddenInput)

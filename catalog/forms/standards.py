@@ -22,6 +22,7 @@ from catalog.models import (
     WorkType,
 )
 from portal import codes
+from portal.forms import Form
 
 
 def _label(model, field: str) -> str:
@@ -29,7 +30,7 @@ def _label(model, field: str) -> str:
     return capfirst(model._meta.get_field(field).verbose_name)
 
 
-class StandardOccupationForm(forms.Form):
+class StandardOccupationForm(Form):
     """Step one of recording a standard: whose occupation it is."""
 
     occupation = forms.CharField(
@@ -52,7 +53,7 @@ class StandardOccupationForm(forms.Form):
         return occupation
 
 
-class StandardForm(forms.Form):
+class StandardForm(Form):
     """The header of a national standard edition; its levels are ``StandardLevelForm`` rows."""
 
     title = forms.CharField(label=_label(NationalStandard, "title"), max_length=120)
@@ -181,7 +182,7 @@ RATIO_DEFAULTS = {f: LevelRequirement._meta.get_field(f).default for f in RATIO_
 REVIEW_MIN_RANK = 4
 
 
-class StandardLevelForm(forms.Form):
+class StandardLevelForm(Form):
     """One skill level of a standard: covered or not, its methods, ratios and eligibility."""
 
     covered = forms.BooleanField(label=_("Covered by this standard"), required=False)
@@ -494,7 +495,7 @@ def standard_level_formset(data, standard: NationalStandard | None) -> BaseStand
     )
 
 
-class StandardDocumentForm(forms.Form):
+class StandardDocumentForm(Form):
     file = forms.FileField(
         label=_label(NationalStandard, "document"),
         help_text=_("PDF only; it is published with the standard."),

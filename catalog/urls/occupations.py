@@ -11,7 +11,7 @@ keepers = requires("catalog.occupation.manage")
 
 urlpatterns = [
     path("catalog/", public(views.occupations), name="occupations"),
-    path("catalog/occupations/<str:code>/", public(views.occupation), name="occupation"),
+    path("catalog/occupations/<occupation:code>/", public(views.occupation), name="occupation"),
     path(
         "workspace/catalog/occupations/",
         keepers(views.manage_occupations),
@@ -23,12 +23,12 @@ urlpatterns = [
         name="manage_occupation_new",
     ),
     path(
-        "workspace/catalog/occupations/<str:code>/",
+        "workspace/catalog/occupations/<occupation:code>/",
         keepers(views.manage_occupation),
         name="manage_occupation",
     ),
     path(
-        "workspace/catalog/occupations/<str:code>/edit/",
+        "workspace/catalog/occupations/<occupation:code>/edit/",
         keepers(views.occupation_edit),
         name="manage_occupation_edit",
     ),

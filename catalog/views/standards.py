@@ -3,6 +3,7 @@ keepers' list, the form of an edition with its levels, and its PDF."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +19,7 @@ from catalog.forms import (
     standard_level_formset,
 )
 from catalog.models import NationalStandard, Occupation
+from portal import validators
 from portal.ui.helpers import crumbs, form_action, loads
 
 KEEP = "catalog.standard.manage"
@@ -64,6 +66,9 @@ def standard(request, pk: int):
 
 def manage_standards(request):
     q = (request.GET.get("q") or "").strip()[:40]
+    if validators.has_control_characters(q):  # a NUL would be a database error
+        messages.error(request, validators.CONTROL_MESSAGE)
+        q = ""
     page = Paginator(queries.search_standards(q), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -19,30 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from portal import accounts, codes
 from portal.accounts import signin
 from portal.captcha import CaptchaFormMixin
+from portal.forms import Form, TextGuardMixin
 from portal.models import User, jurisdiction_label
 from portal.roles import AUTHORITY_ROLES, NATIONAL, AuthorityRole
-
-_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9][0-9]{9})$")
-_LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}-?[0-9]{7,8}$")
-
-
-def normalize_phone(value: str) -> str:
-    """Full-width digits and separators as people type them; a mobile number keeps 11 digits."""
-    value = codes.normalize_code(value or "").replace("－", "-")
-    compact = re.sub(r"[\s()]", "", value)
-    digits_only = compact.replace("-", "")
-    if m := _MOBILE.match(digits_only):
-        return m.group(1)
-    if _LANDLINE.match(compact):
-        return compact
-    raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
+from portal.validators import normalize_phone
 
 
 def _all_jurisdictions() -> list[tuple[str, str]]:
     return [(NATIONAL, jurisdiction_label(NATIONAL)), *codes.PROVINCES.items()]
 
 
-class AccountForm(forms.Form):
+class AccountForm(Form):
     """Create (with ``username``) or edit an authority account.
 
     The fields accept every role and jurisdiction, so that a forbidden one gets the
@@ -161,7 +148,7 @@ class AccountForm(forms.Form):
             self.add_error(None, exc)
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60)
     role = forms.ChoiceField(label=_("Role"), required=False)
     active = forms.ChoiceField(
@@ -194,7 +181,7 @@ class AccountFilterForm(forms.Form):
         }
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     """A 6-digit code from an authenticator app."""
 
     code = forms.CharField(
@@ -220,11 +207,12 @@ class CodeForm(forms.Form):
         return value
 
 
-class SignInForm(CaptchaFormMixin, auth_forms.AuthenticationForm):
+class SignInForm(TextGuardMixin, CaptchaFormMixin, auth_forms.AuthenticationForm):
     """Sign-in with login-failure handling (MLPS 2.0): limits, then captcha, then password."""
 
     username = auth_forms.UsernameField(
         label=_("Username"),
+        max_length=150,  # the column's; Django's form sets the attribute but no validator
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
@@ -246,3 +234,7 @@ class SignInForm(CaptchaFormMixin, auth_forms.AuthenticationForm):
 
     def clean(self):
         return signin.guarded_clean(self, super().clean)
+
+
+class PasswordResetForm(TextGuardMixin, auth_forms.PasswordResetForm):
+    """Django's form asking for the e-mail address, with the text guard of every form."""

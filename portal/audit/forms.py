@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.forms import Form
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=80)
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ModelForm
 from portal.models import CalendarDay
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarDayForm(ModelForm):
     class Meta:
         model = CalendarDay
         fields = ["date", "kind", "name"]

@@ -16,7 +16,7 @@ from portal.models import CalendarDay
 def calendar(request):
     days = CalendarDay.objects.all()
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if len(year) == 4 and year.isascii() and year.isdigit():  # not "²", not year 99999
         days = days.filter(date__year=int(year))
     page = Paginator(days, 50).get_page(request.GET.get("page"))
     from portal.access import can

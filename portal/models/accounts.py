@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.models.reference import validate_jurisdiction
 from portal.roles import NATIONAL, AuthorityRole
+from portal.validators import validate_phone
 
 
 class IdType(models.TextChoices):
@@ -36,7 +36,7 @@ class User(AbstractUser):
         _("mobile phone"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^\+?[0-9\- ]{5,20}$", _("Enter a valid phone number."))],
+        validators=[validate_phone],
     )
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
     id_number = models.CharField(_("ID number"), max_length=32, blank=True)

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import documents, notices
 from portal.captcha import CaptchaFormMixin
+from portal.forms import Form
 
 
-class ObjectionForm(CaptchaFormMixin, forms.Form):
+class ObjectionForm(CaptchaFormMixin, Form):
     name = forms.CharField(
         label=_("Your name (or your organisation's)"),
         max_length=notices.MAX_NAME,
@@ -47,7 +48,7 @@ class ObjectionForm(CaptchaFormMixin, forms.Form):
         return upload or None
 
 
-class TrackForm(forms.Form):
+class TrackForm(Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=40,
@@ -65,7 +66,7 @@ class TrackForm(forms.Form):
         return code
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """One per pending objection (prefixed with its number); ``decision`` comes from the
     button pressed, so the template renders it as two submit buttons."""
 

@@ -114,7 +114,8 @@ def test_posts_by_an_official_without_the_right_change_nothing(client, world):
 
 
 def test_a_missing_occupation_or_standard_is_404(keeper):
-    assert keeper.get(reverse("catalog:manage_occupation", args=["9-99-99-99"])).status_code == 404
+    assert keeper.get(reverse("catalog:manage_occupation", args=["8-99-99-99"])).status_code == 404
+    assert keeper.get("/workspace/catalog/occupations/9-99-99-99/").status_code == 404  # no major 9
     assert keeper.get(reverse("catalog:manage_standard_edit", args=[999999])).status_code == 404
 
 

@@ -49,7 +49,8 @@ def test_the_detail_page_shows_levels_basis_and_methods(client, electrician_stan
     body = client.get(reverse("catalog:occupation", args=["6-31-01-03"])).content.decode()
     assert "三级/高级工" in body and "电工国家职业技能标准（2018年版）" in body
     assert "理论知识考试" in body
-    assert client.get(reverse("catalog:occupation", args=["9-99-99-99"])).status_code == 404
+    assert client.get(reverse("catalog:occupation", args=["8-99-99-99"])).status_code == 404
+    assert client.get("/catalog/occupations/9-99-99-99/").status_code == 404  # no major 9
 
 
 def test_standards_and_filed_specs_lists(client, world, electrician_standard):
