@@ -127,14 +127,7 @@ class RegistrationForm(CaptchaFormMixin, Form):
     )
     real_name = forms.CharField(label=_("Your real name"), max_length=60)
     email = forms.EmailField(label=_("E-mail"), help_text=PRIVATE_NOTE)
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-        help_text=PRIVATE_NOTE,
-    )
-    email = forms.EmailField(label=_("E-mail"))
-    phone = PhoneField(label=_("Mobile phone"))
+    phone = PhoneField(label=_("Mobile phone"), help_text=PRIVATE_NOTE)
     org_name = forms.CharField(
         label=_("Name of the organisation"),
         max_length=120,

@@ -50,7 +50,7 @@ class SerialForm(Form):
     )
 
 
-class PublicContactForm(forms.Form):
+class PublicContactForm(Form):
     """The contact the directory publishes, chosen on purpose (the help note says so)."""
 
     public_contact_name, public_phone, public_email = public_contact_fields()
