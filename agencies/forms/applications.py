@@ -58,6 +58,8 @@ class UsccField(forms.CharField):
 
 
 class RegistrationForm(CaptchaFormMixin, forms.Form):
+    captcha_purpose = "registration"
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -223,6 +223,8 @@ class CodeForm(forms.Form):
 class SignInForm(CaptchaFormMixin, auth_forms.AuthenticationForm):
     """Sign-in with login-failure handling (MLPS 2.0): limits, then captcha, then password."""
 
+    captcha_purpose = "signin"
+
     username = auth_forms.UsernameField(
         label=_("Username"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
@@ -242,7 +244,7 @@ class SignInForm(CaptchaFormMixin, auth_forms.AuthenticationForm):
         self.locked_seconds = 0  # set when a failure limit refuses the attempt (signin)
         username = self.data.get(self.add_prefix("username"))
         if request is not None and signin.captcha_required(request, username):
-            self.add_captcha(request.session)
+            self.add_captcha(request)
 
     def clean(self):
         return signin.guarded_clean(self, super().clean)

@@ -11,6 +11,8 @@ from portal.captcha import CaptchaFormMixin
 
 
 class ObjectionForm(CaptchaFormMixin, forms.Form):
+    captcha_purpose = "objection"
+
     name = forms.CharField(
         label=_("Your name (or your organisation's)"),
         max_length=notices.MAX_NAME,
