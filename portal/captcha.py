@@ -218,13 +218,18 @@ class CaptchaWidget(forms.Widget):
 
     def get_context(self, name: str, value, attrs: dict | None) -> dict:
         context = super().get_context(name, None, attrs)
+        hotline = getattr(settings, "SITE_CONTACT", "")
+        if quota_exceeded(self.purpose, address_of(self.request)):
+            # Said before the visitor fills the form in, not only after the POST.
+            context["widget"].update(quota_message=quota_message(), hotline=hotline)
+            return context
         context["widget"].update(
             challenge_json=json.dumps(new_challenge(self.purpose, self.request)),
             strings_json=json.dumps(widget_strings(), ensure_ascii=False),
             script=static("portal/vendor/altcha/altcha.js"),
             worker=static("portal/vendor/altcha/worker.js"),
             css=static("portal/vendor/altcha/altcha.css"),
-            hotline=getattr(settings, "SITE_CONTACT", ""),
+            hotline=hotline,
         )
         return context
 
@@ -239,6 +244,16 @@ class CaptchaWidget(forms.Widget):
         return name not in data
 
 
+QUOTA_MESSAGE = _(
+    "This form has been submitted too many times from your network today. "
+    "Please try again tomorrow, or call the service hotline %(hotline)s."
+)
+
+
+def quota_message() -> str:
+    return str(QUOTA_MESSAGE) % {"hotline": getattr(settings, "SITE_CONTACT", "12333")}
+
+
 class CaptchaField(forms.Field):
     """人机验证: a solved, unexpired, unspent challenge for this form; over the daily quota
     the field says so and names the hotline."""
@@ -247,10 +262,7 @@ class CaptchaField(forms.Field):
     default_error_messages = {
         "required": _("Please complete the human check."),
         "invalid": _("The human check failed or has expired. Please try again."),
-        "quota": _(
-            "This form has been submitted too many times from your network today. "
-            "Please try again tomorrow, or call the service hotline %(hotline)s."
-        ),
+        "quota": QUOTA_MESSAGE,
     }
 
     def __init__(self, *, purpose: str = "form", request=None, **kwargs) -> None:

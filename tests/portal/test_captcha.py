@@ -137,6 +137,9 @@ def test_the_daily_quota_refuses_at_the_field_in_chinese():
     assert form.errors["captcha"][0].startswith("今天从您的网络提交此表单的次数过多")
     assert "12333" in form.errors["captcha"][0]
     assert captcha.quota_exceeded("objection", ratelimit.host_of(ADDRESS))
+    # The next visit says so before the form is filled in, with no challenge to solve.
+    html = Form(captcha_request=request_from()).as_div()
+    assert "今天从您的网络提交此表单的次数过多" in html and "<altcha-widget" not in html
 
 
 class ObjectionLike(captcha.CaptchaFormMixin, forms.Form):
