@@ -49,7 +49,6 @@ from django.utils.translation import gettext_lazy as _
 from portal import ratelimit
 
 ALGORITHM = "SHA-256"
-DAY = 24 * 60 * 60
 
 # Why a check failed; the field shows one message for all but the quota.
 OK, INVALID, EXPIRED, REPLAYED, WRONG_PURPOSE, QUOTA = (
