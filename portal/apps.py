@@ -35,7 +35,8 @@ def _register_periodic_jobs() -> None:
 
     from celery.schedules import crontab
 
-    from portal import audit, documents, ratelimit
+    from portal import audit, captcha, documents, ratelimit
+    from portal import sessions as portal_sessions
     from portal.jobs import periodic
 
     periodic.register(
@@ -65,4 +66,18 @@ def _register_periodic_jobs() -> None:
         schedule=crontab(minute=45, hour=3),
         every=dt.timedelta(days=1),
         description="Delete ended rate-limit windows",
+    )
+    periodic.register(
+        "portal.clear_expired_sessions",
+        portal_sessions.clear_expired,
+        schedule=crontab(minute=50, hour=3),
+        every=dt.timedelta(days=1),
+        description="Delete expired sessions",
+    )
+    periodic.register(
+        "portal.purge_spent_challenges",
+        captcha.purge_spent,
+        schedule=crontab(minute=55, hour=3),
+        every=dt.timedelta(days=1),
+        description="Delete expired spent human-check challenges",
     )

@@ -1,49 +1,64 @@
-"""A self-hosted picture captcha (图形验证码): no hosted service is reachable from our networks.
+"""Proof of work for public forms (人机验证): ALTCHA, self-hosted, no session, no external service.
 
 Rules implemented here:
 
 * MLPS 2.0 (GB/T 22239-2019) level 3, login-failure handling: after repeated failures the
-  sign-in form asks for a verification code, so password guessing cannot be automated
+  sign-in form asks for the human check, so password guessing costs work per attempt
   (``portal.accounts.signin``); public forms use it against automated submission.
-* Cybersecurity Law / CSP of the portal: the picture is an SVG in a ``data:`` URI (``img-src
-  'self' data:``), with no script and no external asset.
+* PIPL data minimisation: an anonymous visitor gets no session row; the challenge is signed
+  and stateless, and addresses are counted only as keyed digests (``portal.ratelimit``).
 
-A challenge is five digits drawn as stroked paths (never as ``<text>``, which a bot would
-read from the markup), each glyph rotated, skewed and bent by a wave, mixed with noise curves
-and dots. Only a keyed hash of the answer is kept, in the server-side session, under a random
-challenge id; a challenge can be checked once and expires after ``TTL_SECONDS``. Every render
-of the field draws a new challenge. The picture's text alternative names the task and the
-service hotline for people who cannot see it, never the answer.
+The browser (the vendored ALTCHA widget, ``static/portal/vendor/altcha/``) searches the number
+whose SHA-256 with the salt gives the challenge; the server checks one hash and the HMAC
+signature (key derived from ``SECRET_KEY``). The salt carries the form's purpose and an
+expiry (``CAPTCHA_TTL_SECONDS``); a solved challenge is spent once (Redis when ``REDIS_URL``
+is set, else the ``SpentChallenge`` table). Each address's solved challenges per form and day
+are counted: the search range (``maxnumber``) doubles every ``CAPTCHA_DIFFICULTY_STEP``
+filings and the daily quota (``captcha.<purpose>`` in ``portal.ratelimit.LIMITS``, settings
+``RATE_LIMITS``) refuses with a message at the field. People who cannot run it call the
+hotline (``SITE_CONTACT``). docs/decisions/0021-proof-of-work-captcha.md.
+
+API for forms: ``CaptchaFormMixin`` (``captcha_request=request`` or ``add_captcha(request)``),
+``CaptchaField``; ``new_challenge``/``verify`` for anything else.
 """
 
 from __future__ import annotations
 
 import base64
-import math
-import random
+import binascii
+import datetime as dt
+import hashlib
+import json
 import time
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 
+import altcha
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.html import escape
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-SESSION_KEY = "portal.captcha"
-TTL_SECONDS = 5 * 60
-LENGTH = 5
-MAX_PENDING = 5  # open challenges per session (several tabs); the oldest is dropped
-ALPHABET = "0123456789"  # digits only: readable by everyone, typed on any keyboard or IME
-WIDTH, HEIGHT = 180, 60
+from portal import ratelimit
 
-Point = tuple[float, float]
+ALGORITHM = "SHA-256"
+
+# Why a check failed; the field shows one message for all but the quota.
+OK, INVALID, EXPIRED, REPLAYED, WRONG_PURPOSE, QUOTA = (
+    "ok",
+    "invalid",
+    "expired",
+    "replayed",
+    "wrong_purpose",
+    "quota",
+)
 
 
 def captcha_enabled() -> bool:
@@ -51,216 +66,169 @@ def captcha_enabled() -> bool:
     return bool(getattr(settings, "CAPTCHA_ENABLED", True))
 
 
-# --- Glyphs: strokes on a 10 x 16 grid, y downwards ----------------------------------------
+def ttl_seconds() -> int:
+    return int(getattr(settings, "CAPTCHA_TTL_SECONDS", 10 * 60))
 
 
-def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float) -> list[Point]:
-    steps = max(6, int(abs(end - start) / 12))
-    return [
-        (
-            cx + rx * math.cos(math.radians(start + (end - start) * i / steps)),
-            cy + ry * math.sin(math.radians(start + (end - start) * i / steps)),
-        )
-        for i in range(steps + 1)
-    ]
+def _hmac_key() -> str:
+    # Derived from SECRET_KEY: no new secret to provision; rotating SECRET_KEY voids challenges.
+    return salted_hmac("portal.captcha.altcha", "hmac-key", algorithm="sha256").hexdigest()
 
 
-_GLYPHS: dict[str, list[list[Point]]] = {
-    "0": [_arc(5, 8, 4.4, 7.6, 0, 360)],
-    "1": [[(2, 3.5), (5.5, 0), (5.5, 16)], [(2.5, 16), (8.5, 16)]],
-    "2": [_arc(5, 4.5, 4, 4, 200, 400) + [(1, 16), (9.5, 16)]],
-    "3": [_arc(5, 4.2, 4, 3.8, 210, 450) + _arc(5, 11.8, 4.3, 4.2, 270, 510)],
-    "4": [[(6, 0), (0.5, 11), (9.5, 11)], [(7.2, 5), (7.2, 16)]],
-    "5": [[(9, 0.3), (2, 0.3), (1.5, 7.2)] + _arc(5, 11, 4.3, 4.8, 235, 500)],
-    "6": [[(8.5, 1.5)] + _arc(6.5, 9, 5.5, 8.5, 265, 160), _arc(5, 11.5, 4, 4.5, 0, 360)],
-    "7": [[(0.5, 0.5), (9.5, 0.5), (4, 16)]],
-    "8": [_arc(5, 4, 3.6, 3.8, 0, 360), _arc(5, 11.6, 4.4, 4.2, 0, 360)],
-    "9": [_arc(5, 4.5, 4, 4.5, 0, 360), [(9, 4.5), (9, 9), (7.5, 14), (4.5, 16), (1.5, 15)]],
-}
+def address_of(request: HttpRequest | None) -> str:
+    """The key the quotas count: one IPv4 address or one IPv6 /64."""
+    return ratelimit.host_of(ratelimit.client_ip(request)) if request is not None else ""
 
 
-def _subdivide(points: list[Point], step: float = 0.8) -> list[Point]:
-    out = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step))
-        out.extend((x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1))
-    return out
+def _quota_name(purpose: str) -> str:
+    return f"captcha.{purpose}"
 
 
-def _xy(point: Point) -> str:
-    return f"{point[0]:.1f} {point[1]:.1f}"
+def filings_today(purpose: str, address: str) -> int:
+    """Challenges of ``purpose`` this address solved in the current day window."""
+    try:
+        return ratelimit.count(_quota_name(purpose), address)
+    except LookupError:  # a purpose without a quota
+        return 0
 
 
-def _path(points: Iterable[Point]) -> str:
-    pts = [_xy(p) for p in points]
-    return "M" + pts[0] + "".join(f"L{p}" for p in pts[1:])
+def max_number_for(purpose: str, address: str) -> int:
+    """The search range: ``CAPTCHA_MAX_NUMBER``, doubled every ``CAPTCHA_DIFFICULTY_STEP``
+    filings of this form by this address today, at most ``CAPTCHA_MAX_NUMBER_CAP``."""
+    base = int(getattr(settings, "CAPTCHA_MAX_NUMBER", 50_000))
+    step = max(1, int(getattr(settings, "CAPTCHA_DIFFICULTY_STEP", 3)))
+    cap = int(getattr(settings, "CAPTCHA_MAX_NUMBER_CAP", 2_000_000))
+    doublings = min(filings_today(purpose, address) // step, 20)
+    return min(cap, base * 2**doublings)
 
 
-def _colour(rng: random.Random, lightness: tuple[int, int]) -> str:
-    return f"hsl({rng.randrange(360)},{rng.randint(45, 75)}%,{rng.randint(*lightness)}%)"
+def quota_exceeded(purpose: str, address: str) -> bool:
+    try:
+        return not ratelimit.check(_quota_name(purpose), address)
+    except LookupError:
+        return False
 
 
-def render_svg(text: str, rng: random.Random, label: str = "") -> str:
-    """Draw ``text`` (digits) as a distorted SVG picture; the markup holds no ``<text>``."""
-    wave_y = (rng.uniform(2, 4), rng.uniform(40, 80), rng.uniform(0, math.tau))
-    wave_x = (rng.uniform(1, 2.5), rng.uniform(15, 30), rng.uniform(0, math.tau))
+def new_challenge(purpose: str, request: HttpRequest | None = None) -> dict:
+    """A signed challenge for the widget (``challengejson``), valid ``ttl_seconds()``."""
+    expires = timezone.now() + dt.timedelta(seconds=ttl_seconds())
+    challenge = altcha.create_challenge_v1(
+        algorithm=ALGORITHM,
+        max_number=max_number_for(purpose, address_of(request)),
+        hmac_key=_hmac_key(),
+        expires=expires,
+        params={"purpose": purpose},
+    )
+    return challenge.to_dict()
 
-    def bend(x: float, y: float) -> Point:
-        return (
-            x + wave_x[0] * math.sin(y / wave_x[1] + wave_x[2]),
-            y + wave_y[0] * math.sin(x / wave_y[1] + wave_y[2]),
-        )
 
-    strokes: list[str] = []
-    pitch = (WIDTH - 30) / len(text)
-    for i, char in enumerate(text):
-        scale = rng.uniform(2.1, 2.4)
-        angle = math.radians(rng.uniform(-15, 15))
-        skew = math.tan(math.radians(rng.uniform(-8, 8)))
-        squash = rng.uniform(0.85, 1.1)
-        cx = 15 + pitch * (i + 0.5) + rng.uniform(-3, 3)
-        cy = HEIGHT / 2 + rng.uniform(-4, 4)
-        for stroke in _GLYPHS[char]:
-            points = []
-            for u, v in _subdivide(stroke):
-                u += rng.uniform(-0.15, 0.15)
-                v += rng.uniform(-0.15, 0.15)
-                x, y = (u - 5) * scale * squash, (v - 8) * scale
-                x += y * skew
-                x, y = (
-                    x * math.cos(angle) - y * math.sin(angle),
-                    x * math.sin(angle) + y * math.cos(angle),
-                )
-                points.append(bend(cx + x, cy + y))
-            strokes.append(_path(points))
-    for _curve in range(2):  # long curves through the glyphs, drawn like them
-        start = (rng.uniform(0, 20), rng.uniform(5, HEIGHT - 5))
-        c1 = (rng.uniform(40, 80), rng.uniform(-20, HEIGHT + 20))
-        c2 = (rng.uniform(100, 140), rng.uniform(-20, HEIGHT + 20))
-        end = (rng.uniform(WIDTH - 20, WIDTH), rng.uniform(5, HEIGHT - 5))
-        strokes.append(f"M{_xy(start)}C{_xy(c1)} {_xy(c2)} {_xy(end)}")
-    rng.shuffle(strokes)  # markup order says nothing about reading order or what is noise
-    groups = [strokes[i::3] for i in range(3)]
+def _spend(signature: str, expires: float) -> bool:
+    """Mark a solved challenge as used; False when it was used already."""
+    key = "captcha.spent:" + hashlib.sha256(signature.encode()).hexdigest()
+    timeout = max(1, int(expires - time.time()) + 60)
+    if getattr(settings, "REDIS_URL", ""):
+        return bool(cache.add(key, 1, timeout=timeout))
+    from portal.models import SpentChallenge
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
-        f'<rect width="100%" height="100%" fill="{_colour(rng, (93, 97))}"/>',
-    ]
-    for _curve in range(4):  # thin background curves
-        start, control = (0, rng.uniform(0, HEIGHT)), (rng.uniform(0, WIDTH), rng.uniform(-60, 120))
-        end = (WIDTH, rng.uniform(0, HEIGHT))
-        parts.append(
-            f'<path d="M{_xy(start)}Q{_xy(control)} {_xy(end)}" fill="none" '
-            f'stroke="{_colour(rng, (55, 75))}" stroke-width="{rng.uniform(0.8, 1.4):.1f}"/>'
-        )
-    for _dot in range(40):
-        parts.append(
-            f'<circle cx="{rng.uniform(0, WIDTH):.1f}" cy="{rng.uniform(0, HEIGHT):.1f}" '
-            f'r="{rng.uniform(0.6, 1.6):.1f}" fill="{_colour(rng, (30, 70))}"/>'
-        )
-    for group in groups:
-        if group:
-            parts.append(
-                f'<path d="{"".join(group)}" fill="none" stroke="{_colour(rng, (18, 36))}" '
-                f'stroke-width="{rng.uniform(2.2, 2.8):.1f}" stroke-linecap="round" '
-                'stroke-linejoin="round"/>'
+    try:
+        with transaction.atomic():
+            SpentChallenge.objects.create(
+                digest=key.split(":", 1)[1],
+                expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
             )
-    parts.append("</svg>")
-    return "".join(parts)
+    except IntegrityError:
+        return False
+    return True
 
 
-# --- Challenges in the session ------------------------------------------------------------
+def purge_spent(now: dt.datetime | None = None) -> int:
+    """Delete spent-challenge rows whose challenge has expired; for a periodic job."""
+    from portal.models import SpentChallenge
+
+    deleted, _rows = SpentChallenge.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
 
 
-def image_label() -> str:
-    """The picture's text alternative: the task and the hotline, never the answer."""
-    return gettext(
-        "Verification code picture showing %(length)d digits. If you cannot read it, load a "
-        "new picture, or call the service hotline %(hotline)s for help."
-    ) % {"length": LENGTH, "hotline": getattr(settings, "SITE_CONTACT", "12333")}
+def verify(payload: str, purpose: str, request: HttpRequest | None = None) -> str:
+    """Check a widget payload for ``purpose``; answers ``OK`` or why not. A valid payload is
+    spent (a second use answers ``REPLAYED``) and counted against the address's quota."""
+    try:
+        ok, _error = altcha.verify_solution_v1(payload or "", _hmac_key(), check_expires=False)
+    except Exception:  # noqa: BLE001 - malformed input of any shape is just invalid
+        return INVALID
+    if not ok:
+        return INVALID
+    try:
+        parsed = json.loads(base64.b64decode(payload).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return INVALID
+    params = altcha.v1.extract_params(parsed)
+    if params.get("purpose") != [purpose]:
+        return WRONG_PURPOSE
+    try:
+        expires = float(params["expires"][0])
+    except (KeyError, IndexError, ValueError):
+        return INVALID  # every challenge we sign carries exactly one expiry
+    if len(params["expires"]) != 1 or expires < time.time():
+        return EXPIRED
+    if not _spend(str(parsed["signature"]), expires):
+        return REPLAYED
+    address = address_of(request)
+    try:
+        if not ratelimit.hit(_quota_name(purpose), address):
+            return QUOTA
+    except LookupError:
+        pass
+    return OK
 
 
-@dataclass(frozen=True)
-class Challenge:
-    """A drawn challenge. ``answer`` stays on the server: only its hash enters the session."""
-
-    id: str
-    answer: str
-    svg: str
-
-    @property
-    def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
-
-
-def normalise_answer(value: str) -> str:
-    """Full-width digits (Chinese input methods) become ASCII; spaces are dropped."""
-    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
-
-
-def _digest(challenge_id: str, answer: str) -> str:
-    return salted_hmac("portal.captcha", f"{challenge_id}:{answer}", algorithm="sha256").hexdigest()
-
-
-def new_challenge(session, *, rng: random.Random | None = None) -> Challenge:
-    """Draw a challenge and remember its hashed answer in ``session`` for ``TTL_SECONDS``.
-
-    ``rng`` defaults to the system's CSPRNG; a seeded ``random.Random`` gives a known
-    challenge (tests).
-    """
-    rng = rng or random.SystemRandom()
-    challenge_id = f"{rng.getrandbits(96):024x}"
-    answer = "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
-    now = time.time()
-    pending = {
-        key: entry
-        for key, entry in (session.get(SESSION_KEY) or {}).items()
-        if isinstance(entry, list) and len(entry) == 2 and entry[1] > now
+def widget_strings() -> dict[str, str]:
+    """The widget's labels (its ``strings`` attribute), through our translations."""
+    return {
+        "ariaLinkLabel": gettext("About the human check"),
+        "enterCode": gettext("Enter code"),
+        "enterCodeAria": gettext("Enter the code you hear"),
+        "error": gettext("The check failed. Please try again."),
+        "expired": gettext("The check expired. Please try again."),
+        "footer": "",
+        "getAudioChallenge": gettext("Get an audio challenge"),
+        "label": gettext("I am not a robot"),
+        "loading": gettext("Loading…"),
+        "reload": gettext("Reload"),
+        "verificationRequired": gettext("Please complete the human check."),
+        "verified": gettext("Verified"),
+        "verifying": gettext("Verifying…"),
+        "waitAlert": gettext("Verifying… please wait."),
     }
-    pending[challenge_id] = [_digest(challenge_id, answer), now + TTL_SECONDS]
-    while len(pending) > MAX_PENDING:
-        oldest = min(pending, key=lambda key: pending[key][1])
-        del pending[oldest]
-    session[SESSION_KEY] = pending
-    return Challenge(challenge_id, answer, render_svg(answer, rng, image_label()))
-
-
-def verify(session, challenge_id: str, answer: str) -> bool:
-    """Is ``answer`` right for challenge ``challenge_id``? Each challenge is checked once."""
-    pending = dict(session.get(SESSION_KEY) or {})
-    entry = pending.pop(challenge_id, None) if challenge_id else None
-    session[SESSION_KEY] = pending
-    if entry is None:
-        return False
-    digest, expires = entry
-    if time.time() > expires:
-        return False
-    return constant_time_compare(digest, _digest(challenge_id, normalise_answer(answer)))
 
 
 # --- Form field ---------------------------------------------------------------------------
 
 
 class CaptchaWidget(forms.Widget):
-    """The picture, a text input and the challenge id; a new challenge at every render."""
+    """The ALTCHA widget with a fresh signed challenge at every render."""
 
     template_name = "portal/includes/captcha.html"
 
-    def __init__(self, session=None, attrs: dict | None = None) -> None:
+    def __init__(self, purpose: str = "form", request=None, attrs: dict | None = None) -> None:
         super().__init__(attrs)
-        self.session = session
+        self.purpose = purpose
+        self.request = request
 
     def get_context(self, name: str, value, attrs: dict | None) -> dict:
         context = super().get_context(name, None, attrs)
-        challenge = new_challenge(self.session)
+        hotline = getattr(settings, "SITE_CONTACT", "")
+        if quota_exceeded(self.purpose, address_of(self.request)):
+            # Said before the visitor fills the form in, not only after the POST.
+            context["widget"].update(quota_message=quota_message(), hotline=hotline)
+            return context
         context["widget"].update(
-            image=challenge.data_uri,
-            image_label=image_label(),
-            challenge_id=challenge.id,
-            id_name=f"{name}_id",
-            length=LENGTH,
-            hotline=getattr(settings, "SITE_CONTACT", ""),
+            challenge_json=json.dumps(new_challenge(self.purpose, self.request)),
+            strings_json=json.dumps(widget_strings(), ensure_ascii=False),
+            script=static("portal/vendor/altcha/altcha.js"),
+            worker=static("portal/vendor/altcha/worker.js"),
+            css=static("portal/vendor/altcha/altcha.css"),
+            hotline=hotline,
         )
         return context
 
@@ -268,58 +236,84 @@ class CaptchaWidget(forms.Widget):
         # The project's template engine (templates/), not the form renderer's directories.
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))  # noqa: S308
 
-    def value_from_datadict(self, data, files, name: str) -> tuple[str, str]:
-        return (str(data.get(f"{name}_id", "")), str(data.get(name, "")))
+    def value_from_datadict(self, data, files, name: str) -> str:
+        return str(data.get(name, ""))
 
     def value_omitted_from_data(self, data, files, name: str) -> bool:
         return name not in data
 
 
+QUOTA_MESSAGE = _(
+    "This form has been submitted too many times from your network today. "
+    "Please try again tomorrow, or call the service hotline %(hotline)s."
+)
+
+
+def quota_message() -> str:
+    return str(QUOTA_MESSAGE) % {"hotline": getattr(settings, "SITE_CONTACT", "12333")}
+
+
 class CaptchaField(forms.Field):
-    """验证码: checked against the challenge of this session; wrong or expired is one error."""
+    """人机验证: a solved, unexpired, unspent challenge for this form; over the daily quota
+    the field says so and names the hotline."""
 
     widget = CaptchaWidget
     default_error_messages = {
-        "required": _("Please enter the verification code."),
-        "invalid": _("The verification code is wrong or has expired."),
+        "required": _("Please complete the human check."),
+        "invalid": _("The human check failed or has expired. Please try again."),
+        "quota": QUOTA_MESSAGE,
     }
 
-    def __init__(self, *, session, **kwargs) -> None:
-        kwargs.setdefault("label", _("Verification code"))
-        kwargs.setdefault("widget", CaptchaWidget(session=session))
+    def __init__(self, *, purpose: str = "form", request=None, **kwargs) -> None:
+        kwargs.setdefault("label", _("Human check"))
+        kwargs.setdefault("widget", CaptchaWidget(purpose=purpose, request=request))
         super().__init__(**kwargs)
-        self.session = session
+        self.purpose = purpose
+        self.request = request
 
     def clean(self, value) -> bool:
-        challenge_id, answer = value if isinstance(value, tuple | list) else ("", value or "")
-        answer = normalise_answer(answer)
-        solved = verify(self.session, challenge_id, answer)  # spends the challenge either way
-        if not answer:
+        value = (value or "").strip()
+        if not value:
             raise ValidationError(self.error_messages["required"], code="required")
-        if not solved:
+        outcome = verify(value, self.purpose, self.request)
+        if outcome == QUOTA:
+            raise ValidationError(
+                self.error_messages["quota"],
+                code="quota",
+                params={"hotline": getattr(settings, "SITE_CONTACT", "12333")},
+            )
+        if outcome != OK:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return True
 
 
 class CaptchaFormMixin:
-    """Adds a ``captcha`` field to a form: always when built with ``captcha_session=...``, or
-    when the form calls ``add_captcha(session)`` (e.g. only after failed sign-ins). Nothing is
-    added when ``CAPTCHA_ENABLED`` is off.
+    """Adds a ``captcha`` field to a form: always when built with ``captcha_request=request``,
+    or when the form calls ``add_captcha(request)`` (e.g. only after failed sign-ins). Nothing
+    is added when ``CAPTCHA_ENABLED`` is off. ``captcha_purpose`` names the form's quota.
+
+    ``captcha_session=`` and ``add_captcha(session)`` from the picture captcha are still
+    accepted: a session is no longer needed, so the form's own ``request`` is used instead.
     """
 
     captcha_field_name = "captcha"
+    captcha_purpose = "form"
 
-    def __init__(self, *args, captcha_session=None, **kwargs) -> None:
+    def __init__(self, *args, captcha_request=None, captcha_session=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if captcha_session is not None:
-            self.add_captcha(captcha_session)
+        if captcha_request is not None or captcha_session is not None:
+            self.add_captcha(captcha_request)
 
-    def add_captcha(self, session) -> bool:
-        """Ask for the captcha on this form; answers whether it is now asked for."""
-        if not captcha_enabled() or session is None:
+    def add_captcha(self, request=None) -> bool:
+        """Ask for the human check on this form; answers whether it is now asked for."""
+        if not captcha_enabled():
             return False
+        if not isinstance(request, HttpRequest):  # a session (old API) or nothing
+            request = getattr(self, "request", None)
         if self.captcha_field_name not in self.fields:
-            self.fields[self.captcha_field_name] = CaptchaField(session=session)
+            self.fields[self.captcha_field_name] = CaptchaField(
+                purpose=self.captcha_purpose, request=request
+            )
         return True
 
     @property

@@ -71,6 +71,10 @@ LIMITS: dict[str, Limit] = {
     # Submissions of public forms (lookups, objections, complaints) by anonymous visitors.
     "public_form.ip": Limit(30, 60 * 60),
     "public_form.subnet": Limit(150, 60 * 60),
+    # Solved human checks per address, form and day (portal.captcha): quota and difficulty.
+    "captcha.objection": Limit(10, 24 * 60 * 60),
+    "captcha.registration": Limit(5, 24 * 60 * 60),
+    "captcha.signin": Limit(100, 24 * 60 * 60),
 }
 
 

@@ -182,6 +182,12 @@ RATE_LIMITS: dict = {}
 RATE_LIMIT_PREFIX = "rl"
 RATE_LIMIT_CACHE = "default"
 CAPTCHA_ENABLED = envbool("CAPTCHA_ENABLED", True)
+# Proof of work (docs/decisions/0021): search range, doubled every STEP filings per address
+# and form today, up to CAP; daily quotas are the captcha.* entries of RATE_LIMITS.
+CAPTCHA_TTL_SECONDS = envint("CAPTCHA_TTL_SECONDS", 10 * 60)
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 50_000)
+CAPTCHA_DIFFICULTY_STEP = envint("CAPTCHA_DIFFICULTY_STEP", 3)
+CAPTCHA_MAX_NUMBER_CAP = envint("CAPTCHA_MAX_NUMBER_CAP", 2_000_000)
 SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.

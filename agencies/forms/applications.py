@@ -109,6 +109,8 @@ def public_contact_fields() -> tuple[forms.Field, ...]:
 
 
 class RegistrationForm(CaptchaFormMixin, Form):
+    captcha_purpose = "registration"
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -42,7 +42,7 @@ def register(request):
             _("You are signed in already. To register another organisation, sign out first."),
         )
         return redirect("portal:dashboard")
-    form = RegistrationForm(request.POST or None, captcha_session=request.session)
+    form = RegistrationForm(request.POST or None, captcha_request=request)
     if request.method == "POST" and form.is_valid():
         try:
             user, agency = services.register_organisation(**form.service_fields())

@@ -210,6 +210,8 @@ class CodeForm(Form):
 class SignInForm(TextGuardMixin, CaptchaFormMixin, auth_forms.AuthenticationForm):
     """Sign-in with login-failure handling (MLPS 2.0): limits, then captcha, then password."""
 
+    captcha_purpose = "signin"
+
     username = auth_forms.UsernameField(
         label=_("Username"),
         max_length=150,  # the column's; Django's form sets the attribute but no validator
@@ -230,7 +232,7 @@ class SignInForm(TextGuardMixin, CaptchaFormMixin, auth_forms.AuthenticationForm
         self.locked_seconds = 0  # set when a failure limit refuses the attempt (signin)
         username = self.data.get(self.add_prefix("username"))
         if request is not None and signin.captcha_required(request, username):
-            self.add_captcha(request.session)
+            self.add_captcha(request)
 
     def clean(self):
         return signin.guarded_clean(self, super().clean)

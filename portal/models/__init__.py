@@ -32,7 +32,7 @@ from portal.models.reference import (
     jurisdiction_label,
     validate_jurisdiction,
 )
-from portal.models.security import RateLimitBucket
+from portal.models.security import RateLimitBucket, SpentChallenge
 from portal.models.tenant import Agency, AgencyKind, AgencyMembership, AgencySite, AgencyStatus
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Province",
     "PublicNotice",
     "RateLimitBucket",
+    "SpentChallenge",
     "RetentionClass",
     "SubjectRef",
     "User",

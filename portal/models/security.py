@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["RateLimitBucket"]
+__all__ = ["RateLimitBucket", "SpentChallenge"]
 
 
 class RateLimitBucket(models.Model):
@@ -32,3 +32,19 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start:%Y-%m-%d %H:%M} {self.hits}"
+
+
+class SpentChallenge(models.Model):
+    """A solved proof-of-work challenge (``portal.captcha``), kept until it expires so that it
+    is refused a second time. Only written without ``REDIS_URL`` (Redis keeps it otherwise);
+    ``digest`` is the SHA-256 of the challenge's signature."""
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("spent challenge")
+        verbose_name_plural = _("spent challenges")
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -12,6 +12,8 @@ from portal.forms import Form
 
 
 class ObjectionForm(CaptchaFormMixin, Form):
+    captcha_purpose = "objection"
+
     name = forms.CharField(
         label=_("Your name (or your organisation's)"),
         max_length=notices.MAX_NAME,

@@ -49,7 +49,7 @@ def notice_detail(request, pk: int):
     if accepting:
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
-        form = ObjectionForm(data, files, captcha_session=request.session)
+        form = ObjectionForm(data, files, captcha_request=request)
         filed = form_action(
             request,
             form,

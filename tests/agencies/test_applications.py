@@ -22,6 +22,7 @@ from portal import access, clock, notices
 from portal.models import Agency, AgencyStatus, Document, User
 from tests.agencies.builders import edit_data, fill, gd_call, pdf, register, uscc
 from tests.catalog.builders import electrician_standard
+from tests.portal.altcha_solver import solve_page
 from tests.portal.builders import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,15 @@ def test_registration_asks_for_the_captcha_when_enabled(client, world, settings)
     response = client.post(reverse("agencies:register"), registration(uscc("91440604MA4UP2Y3X")))
     assert "captcha" in response.context["form"].errors
     assert not Agency.objects.filter(name="佛山技能评价中心").exists()
+
+
+def test_registration_with_the_solved_check_registers(client, world, media, settings):
+    settings.CAPTCHA_ENABLED = True
+    page = client.get(reverse("agencies:register")).content.decode()
+    data = registration(uscc("91440604MA4UP2Y3X"), captcha=solve_page(page))
+    response = client.post(reverse("agencies:register"), data)
+    assert response.status_code == 302
+    assert Agency.objects.filter(name="佛山技能评价中心").exists()
 
 
 def test_registration_is_rate_limited(client, world, media, settings):

@@ -6,7 +6,6 @@ Every case runs on both limiter backends: the database, and the real Redis at RE
 from __future__ import annotations
 
 import logging
-import random
 import re
 
 import pytest
@@ -16,6 +15,7 @@ from django.urls import reverse
 
 from portal import captcha, ratelimit
 from portal.accounts import signin
+from tests.portal.altcha_solver import solve
 from tests.portal.builders import PASSWORD, WINDOW_START, Stored, use_database, use_redis
 
 LOGIN = "portal:login"
@@ -71,11 +71,8 @@ def signed_in(client) -> bool:
 
 
 def solved_captcha(client) -> dict[str, str]:
-    """A challenge with a known answer in the client's session (what a person would read)."""
-    session = client.session
-    challenge = captcha.new_challenge(session, rng=random.Random(2026))
-    session.save()
-    return {"captcha": challenge.answer, "captcha_id": challenge.id}
+    """A sign-in challenge solved as the widget would (the client needs no session)."""
+    return {"captcha": solve(captcha.new_challenge("signin"))}
 
 
 # --- Lockout ----------------------------------------------------------------------------------
@@ -228,8 +225,8 @@ def test_the_captcha_appears_after_three_failures(client, world, backend, frozen
     response = sign_in(client, "gd_official", WRONG)
     assert has_captcha(response)
     body = response.content.decode()
-    assert re.search(r'<img class="captcha-image" src="data:image/svg\+xml;base64,', body)
-    assert '<label for="id_captcha">验证码' in body
+    assert "<altcha-widget" in body
+    assert '<label for="id_captcha">人机验证' in body
     assert has_captcha(client.get(reverse(LOGIN)))  # this address has failed three times
 
 
@@ -239,17 +236,17 @@ def test_a_wrong_captcha_is_refused_at_the_field_without_hashing(
     for _ in range(3):
         sign_in(client, "gd_official", WRONG)
     answer = solved_captcha(client)
-    answer["captcha"] = "".join(str((int(c) + 1) % 10) for c in answer["captcha"])
+    answer["captcha"] = answer["captcha"][:-4] + "AAAA"  # a payload that was not worked out
     hasher_calls.clear()
     response = sign_in(client, "gd_official", PASSWORD, answer)
     assert response.status_code == 200
     assert hasher_calls == []
     assert not signed_in(client)
     form = response.context["form"]
-    assert form.errors == {"captcha": ["验证码错误或已过期。"]}
+    assert form.errors == {"captcha": ["人机验证未通过或已过期，请重试。"]}
     body = response.content.decode()
     assert re.search(r'<div class="field has-error required">\s*<label for="id_captcha">', body)
-    assert "验证码错误或已过期。" in body
+    assert "人机验证未通过或已过期，请重试。" in body
     # A refused captcha is not a failed sign-in: the count stays at three.
     assert ratelimit.count(signin.USER, "gd_official") == 3
 
@@ -263,7 +260,7 @@ def test_a_missing_captcha_is_asked_for_without_hashing(
     hasher_calls.clear()
     response = sign_in(client, "gd_official", PASSWORD, REMOTE_ADDR="192.0.2.7")
     assert hasher_calls == []
-    assert response.context["form"].errors == {"captcha": ["请输入验证码。"]}
+    assert response.context["form"].errors == {"captcha": ["请完成人机验证。"]}
     assert has_captcha(response)
 
 

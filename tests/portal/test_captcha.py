@@ -1,188 +1,230 @@
-"""portal.captcha: the self-hosted picture captcha, its one-use hashed answers and its field."""
+"""The proof-of-work human check (portal.captcha): signed, expiring, spent once, quotas."""
 
 from __future__ import annotations
 
 import base64
-import random
-import re
+import datetime as dt
+import json
 
 import pytest
 import time_machine
 from django import forms
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.test import RequestFactory
+from django.urls import reverse
 
-from portal import captcha
+from portal import captcha, ratelimit
+from portal.models import SpentChallenge
+from tests.portal.altcha_solver import challenge_in, solve
 
+pytestmark = pytest.mark.django_db
 
-class Session(dict):
-    """A plain mapping is all a challenge needs; the form tests use real sessions."""
-
-
-def _svg(challenge: captcha.Challenge) -> str:
-    prefix = "data:image/svg+xml;base64,"
-    assert challenge.data_uri.startswith(prefix)
-    return base64.b64decode(challenge.data_uri[len(prefix) :]).decode()
+ADDRESS = "198.51.100.20"
 
 
-def test_a_seeded_challenge_is_known_and_five_digits():
-    first = captcha.new_challenge(Session(), rng=random.Random(42))
-    again = captcha.new_challenge(Session(), rng=random.Random(42))
-    assert first == again
-    assert re.fullmatch(r"[0-9]{5}", first.answer)
-    other = captcha.new_challenge(Session(), rng=random.Random(43))
-    assert (other.id, other.svg) != (first.id, first.svg)
+@pytest.fixture(autouse=True)
+def _no_redis(settings):
+    settings.REDIS_URL = ""  # the database backends: replay table and rate-limit buckets
+    settings.RATE_LIMITS = {"captcha.objection": (5, 24 * 60 * 60)}
 
 
-def test_the_session_keeps_only_a_hash_of_the_answer():
-    session = Session()
-    challenge = captcha.new_challenge(session, rng=random.Random(7))
-    (stored,) = session[captcha.SESSION_KEY].values()
-    digest, _expires = stored
-    assert re.fullmatch(r"[0-9a-f]{64}", digest)
-    assert challenge.answer not in repr(dict(session))
+def request_from(address: str = ADDRESS):
+    return RequestFactory().post("/", REMOTE_ADDR=address)
 
 
-def test_the_right_answer_passes_once():
-    session = Session()
-    challenge = captcha.new_challenge(session, rng=random.Random(1))
-    assert captcha.verify(session, challenge.id, challenge.answer) is True
-    assert captcha.verify(session, challenge.id, challenge.answer) is False
+def test_a_solved_challenge_passes_once():
+    payload = solve(captcha.new_challenge("objection", request_from()))
+    assert captcha.verify(payload, "objection", request_from()) == captcha.OK
+    assert captcha.verify(payload, "objection", request_from()) == captcha.REPLAYED
+    assert SpentChallenge.objects.count() == 1
 
 
-def test_a_wrong_answer_spends_the_challenge():
-    session = Session()
-    challenge = captcha.new_challenge(session, rng=random.Random(2))
-    wrong = "".join(str((int(c) + 1) % 10) for c in challenge.answer)
-    assert captcha.verify(session, challenge.id, wrong) is False
-    assert captcha.verify(session, challenge.id, challenge.answer) is False
+def test_a_wrong_number_is_refused():
+    challenge = captcha.new_challenge("objection")
+    data = json.loads(base64.b64decode(solve(challenge)))
+    data["number"] += 1
+    forged = base64.b64encode(json.dumps(data).encode()).decode()
+    assert captcha.verify(forged, "objection") == captcha.INVALID
+    assert captcha.verify("not base64 at all", "objection") == captcha.INVALID
+    assert captcha.verify("", "objection") == captcha.INVALID
 
 
-def test_an_answer_belongs_to_its_own_challenge():
-    session = Session()
-    one = captcha.new_challenge(session, rng=random.Random(3))
-    two = captcha.new_challenge(session, rng=random.Random(4))
-    assert one.answer != two.answer
-    assert captcha.verify(session, two.id, one.answer) is False
-    assert captcha.verify(session, one.id, one.answer) is True
-    assert captcha.verify(session, "", one.answer) is False
+def test_a_tampered_signature_or_salt_is_refused():
+    challenge = captcha.new_challenge("objection")
+    data = json.loads(base64.b64decode(solve(challenge)))
+    bad_signature = {**data, "signature": "0" * 64}
+    assert (
+        captcha.verify(base64.b64encode(json.dumps(bad_signature).encode()).decode(), "objection")
+        == captcha.INVALID
+    )
+    # A longer expiry in the salt breaks the hash and the signature.
+    later = data["salt"].replace("expires=", "expires=9")
+    assert (
+        captcha.verify(
+            base64.b64encode(json.dumps({**data, "salt": later}).encode()).decode(), "objection"
+        )
+        == captcha.INVALID
+    )
 
 
-def test_a_challenge_expires_after_five_minutes():
-    session = Session()
-    with time_machine.travel(0, tick=False) as traveller:
-        late = captcha.new_challenge(session, rng=random.Random(5))
-        in_time = captcha.new_challenge(session, rng=random.Random(6))
-        traveller.shift(299)
-        assert captcha.verify(session, in_time.id, in_time.answer) is True
-        traveller.shift(2)
-        assert captcha.verify(session, late.id, late.answer) is False
+def test_a_challenge_of_another_key_is_refused(settings):
+    payload = solve(captcha.new_challenge("objection"))
+    settings.SECRET_KEY = "another-secret-key-" * 4
+    assert captcha.verify(payload, "objection") == captcha.INVALID
 
 
-def test_full_width_digits_and_spaces_are_accepted():
-    session = Session()
-    challenge = captcha.new_challenge(session, rng=random.Random(8))
-    full_width = " ".join(chr(ord(c) + 0xFEE0) for c in challenge.answer)
-    assert captcha.verify(session, challenge.id, full_width) is True
+def test_a_challenge_belongs_to_its_form():
+    payload = solve(captcha.new_challenge("registration"))
+    assert captcha.verify(payload, "objection") == captcha.WRONG_PURPOSE
 
 
-def test_a_session_holds_at_most_five_open_challenges():
-    session = Session()
-    made = [captcha.new_challenge(session, rng=random.Random(10 + i)) for i in range(7)]
-    assert len(session[captcha.SESSION_KEY]) == captcha.MAX_PENDING
-    assert captcha.verify(session, made[-1].id, made[-1].answer) is True
+def test_a_challenge_expires_after_ten_minutes():
+    start = dt.datetime(2027, 3, 5, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        payload = solve(captcha.new_challenge("objection"))
+    with time_machine.travel(start + dt.timedelta(minutes=9, seconds=50), tick=False):
+        assert captcha.verify(payload, "objection") == captcha.OK
+    with time_machine.travel(start, tick=False):
+        payload = solve(captcha.new_challenge("objection"))
+    with time_machine.travel(start + dt.timedelta(minutes=10, seconds=10), tick=False):
+        assert captcha.verify(payload, "objection") == captcha.EXPIRED
 
 
-def test_the_picture_draws_paths_and_says_nothing_of_the_answer():
-    challenge = captcha.new_challenge(Session(), rng=random.Random(9))
-    svg = _svg(challenge)
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert "<text" not in svg and "<script" not in svg and "href" not in svg
-    assert 'role="img"' in svg
-    label = re.search(r'aria-label="([^"]*)"', svg).group(1)
-    assert label and challenge.answer not in label
-    assert svg.count("<path") >= 4
-    # Every glyph is drawn: five digits with at least one stroke each, plus noise curves.
-    strokes = sum(d.count("M") for d in re.findall(r'<path d="([^"]*)"[^>]*stroke-linecap', svg))
-    assert strokes >= captcha.LENGTH + 2
+def test_spent_challenges_are_purged_once_expired():
+    start = dt.datetime(2027, 3, 5, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        assert captcha.verify(solve(captcha.new_challenge("objection")), "objection") == "ok"
+        assert captcha.purge_spent() == 0
+    with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
+        assert captcha.purge_spent() == 1
 
 
-def test_pictures_of_the_same_answer_differ():
-    a = captcha.render_svg("12345", random.Random(1))
-    b = captcha.render_svg("12345", random.Random(2))
-    assert a != b
+def test_the_replay_cache_uses_redis_when_configured(settings):
+    settings.REDIS_URL = "redis://configured"  # the cache of the test settings stands in
+    payload = solve(captcha.new_challenge("objection"))
+    assert captcha.verify(payload, "objection") == captcha.OK
+    assert captcha.verify(payload, "objection") == captcha.REPLAYED
+    assert SpentChallenge.objects.count() == 0
 
 
-# --- The field --------------------------------------------------------------------------------
+def test_difficulty_doubles_every_three_filings_of_an_address(settings):
+    settings.CAPTCHA_MAX_NUMBER = 1000
+    settings.CAPTCHA_DIFFICULTY_STEP = 3
+    settings.RATE_LIMITS = {"captcha.objection": (50, 24 * 60 * 60)}
+    seen = []
+    for _filing in range(7):
+        challenge = captcha.new_challenge("objection", request_from())
+        seen.append(challenge["maxNumber"])
+        assert captcha.verify(solve(challenge), "objection", request_from()) == captcha.OK
+    assert seen == [1000, 1000, 1000, 2000, 2000, 2000, 4000]
+    # Another address starts at the base again.
+    assert captcha.new_challenge("objection", request_from("198.51.100.99"))["maxNumber"] == 1000
+    settings.CAPTCHA_MAX_NUMBER_CAP = 1500
+    assert captcha.new_challenge("objection", request_from())["maxNumber"] == 1500
 
 
-class PublicForm(captcha.CaptchaFormMixin, forms.Form):
+def test_the_daily_quota_refuses_at_the_field_in_chinese():
+    class Form(captcha.CaptchaFormMixin, forms.Form):
+        captcha_purpose = "objection"
+
+    for _filing in range(5):
+        payload = solve(captcha.new_challenge("objection", request_from()))
+        form = Form({"captcha": payload}, captcha_request=request_from())
+        assert form.is_valid(), form.errors
+    payload = solve(captcha.new_challenge("objection", request_from()))
+    form = Form({"captcha": payload}, captcha_request=request_from())
+    assert not form.is_valid()
+    assert form.errors["captcha"][0].startswith("今天从您的网络提交此表单的次数过多")
+    assert "12333" in form.errors["captcha"][0]
+    assert captcha.quota_exceeded("objection", ratelimit.host_of(ADDRESS))
+    # The next visit says so before the form is filled in, with no challenge to solve.
+    html = Form(captcha_request=request_from()).as_div()
+    assert "今天从您的网络提交此表单的次数过多" in html and "<altcha-widget" not in html
+
+
+class ObjectionLike(captcha.CaptchaFormMixin, forms.Form):
+    captcha_purpose = "objection"
     name = forms.CharField()
 
 
-@pytest.fixture
-def session(db):
-    store = SessionStore()
-    store.create()
-    return store
+def test_the_field_renders_the_widget_with_chinese_labels_and_the_hotline():
+    html = ObjectionLike(captcha_request=request_from()).as_div()
+    assert "<altcha-widget" in html and 'name="captcha"' in html
+    assert 'workerurl="/static/portal/vendor/altcha/worker.js"' in html
+    assert 'href="/static/portal/vendor/altcha/altcha.css"' in html
+    assert 'type="module" src="/static/portal/vendor/altcha/altcha.js"' in html
+    assert "我不是机器人" in html
+    assert "12333" in html
+    assert "style=" not in html
+    challenge = challenge_in(html)
+    assert set(challenge) == {"algorithm", "challenge", "maxNumber", "salt", "signature"}
+    assert "purpose=objection" in challenge["salt"] and "expires=" in challenge["salt"]
 
 
-def test_the_field_renders_a_picture_and_a_labelled_input(session):
-    form = PublicForm(captcha_session=session)
-    html = form.as_div()
-    assert "验证码" in html
-    assert re.search(r'<img class="captcha-image" src="data:image/svg\+xml;base64,', html)
-    assert re.search(r'alt="验证码图片，共5位数字[^"]*12333', html)
-    assert re.search(r'<label for="id_captcha">', html)
-    assert re.search(r'<input type="text" name="captcha"[^>]*id="id_captcha"', html)
-    assert 'name="captcha_id"' in html
-    assert "<script" not in html
+def test_each_render_signs_a_new_challenge():
+    form = ObjectionLike(captcha_request=request_from())
+    assert challenge_in(form.as_div())["salt"] != challenge_in(form.as_div())["salt"]
 
 
-def test_each_render_draws_a_new_challenge(session):
-    form = PublicForm(captcha_session=session)
-    first = re.search(r'name="captcha_id" value="([0-9a-f]+)"', str(form["captcha"])).group(1)
-    second = re.search(r'name="captcha_id" value="([0-9a-f]+)"', str(form["captcha"])).group(1)
-    assert first != second
-    assert set(session[captcha.SESSION_KEY]) == {first, second}
+def test_an_empty_field_asks_for_the_check_in_chinese():
+    form = ObjectionLike({"name": "x"}, captcha_request=request_from())
+    assert form.errors == {"captcha": ["请完成人机验证。"]}
+    form = ObjectionLike({"name": "x", "captcha": "garbage"}, captcha_request=request_from())
+    assert form.errors == {"captcha": ["人机验证未通过或已过期，请重试。"]}
 
 
-def test_the_right_answer_validates(session):
-    challenge = captcha.new_challenge(session, rng=random.Random(11))
-    data = {"name": "张三", "captcha": challenge.answer, "captcha_id": challenge.id}
-    form = PublicForm(data, captcha_session=session)
-    assert form.is_valid(), form.errors
+def test_the_old_session_argument_still_works_without_a_session():
+    form = ObjectionLike({"name": "x"}, captcha_session=object())
+    assert form.captcha_asked
+    form = ObjectionLike()
+    assert not form.captcha_asked and form.add_captcha(None) and form.captcha_asked
 
 
-def test_a_wrong_answer_is_refused_at_the_field_in_chinese(session):
-    challenge = captcha.new_challenge(session, rng=random.Random(12))
-    wrong = "".join(str((int(c) + 3) % 10) for c in challenge.answer)
-    data = {"name": "张三", "captcha": wrong, "captcha_id": challenge.id}
-    form = PublicForm(data, captcha_session=session)
-    assert not form.is_valid()
-    assert form.errors == {"captcha": ["验证码错误或已过期。"]}
-    assert form.has_error("captcha", code="invalid")
-    # Spent: submitting the right answer afterwards does not help.
-    data["captcha"] = challenge.answer
-    assert not PublicForm(data, captcha_session=session).is_valid()
-
-
-def test_an_empty_answer_asks_for_the_code(session):
-    challenge = captcha.new_challenge(session, rng=random.Random(13))
-    form = PublicForm({"name": "张三", "captcha_id": challenge.id}, captcha_session=session)
-    assert form.errors == {"captcha": ["请输入验证码。"]}
-
-
-def test_an_expired_challenge_is_refused(session):
-    with time_machine.travel(1_800_000_000, tick=False) as traveller:
-        challenge = captcha.new_challenge(session, rng=random.Random(14))
-        traveller.shift(captcha.TTL_SECONDS + 1)
-        data = {"name": "张三", "captcha": challenge.answer, "captcha_id": challenge.id}
-        form = PublicForm(data, captcha_session=session)
-        assert form.has_error("captcha", code="invalid")
-
-
-def test_the_captcha_can_be_switched_off(session, settings):
+def test_the_check_can_be_switched_off(settings):
     settings.CAPTCHA_ENABLED = False
-    form = PublicForm({"name": "张三"}, captcha_session=session)
-    assert "captcha" not in form.fields
-    assert form.is_valid()
+    form = ObjectionLike({"name": "x"}, captcha_request=request_from())
+    assert not form.captcha_asked and form.is_valid()
+
+
+def test_anonymous_public_pages_create_no_session_row(client, world, settings):
+    settings.CAPTCHA_ENABLED = True
+    from portal import notices
+    from tests.portal.test_notices import KIND, Recorder, publish
+
+    recorder = Recorder()
+    notices.register_kind(
+        KIND, label="测试审批", on_stood=recorder.on_stood, on_overturned=recorder.on_overturned
+    )
+    notice = publish(world)
+    pages = [
+        reverse("portal:home"),
+        reverse("agencies:directory"),
+        reverse("notices:list"),
+        reverse("notices:detail", args=[notice.pk]),
+        reverse("agencies:register"),
+        reverse("portal:login"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "<altcha-widget" in client.get(reverse("agencies:register")).content.decode()
+    assert Session.objects.count() == 0
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_expired_sessions_are_cleared_by_a_periodic_job(client, world):
+    from portal.jobs import periodic
+
+    job = periodic.jobs()["portal.clear_expired_sessions"]
+    from django.contrib.sessions.backends.db import SessionStore
+
+    fresh, stale = SessionStore(), SessionStore()
+    fresh["x"], stale["x"] = 1, 1
+    fresh.save()
+    stale.set_expiry(1)
+    stale.save()
+    Session.objects.filter(session_key=stale.session_key).update(
+        expire_date=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    job.func()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [fresh.session_key]
