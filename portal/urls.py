@@ -12,7 +12,6 @@ from django.urls import include, path, reverse_lazy
 from django.views.i18n import set_language
 
 from portal.access import agency_view, per_object, public, requires, signed_in
-from portal.accounts import forms as account_forms
 from portal.accounts import views as account_views
 from portal.audit import views as audit_views
 from portal.calendar import views as calendar_views
@@ -20,14 +19,6 @@ from portal.documents import views as document_views
 from portal.ratelimit import ratelimited, subnet_key
 from portal.roles import AgencyRole
 from portal.ui import views
-
-_reset = {
-    "template_name": "portal/password_reset.html",
-    "email_template_name": "portal/email/password_reset.txt",
-    "subject_template_name": "portal/email/password_reset_subject.txt",
-    "success_url": reverse_lazy("portal:password_reset_done"),
-    "form_class": account_forms.PasswordResetForm,
-}
 
 portal_patterns = [
     path("", public(views.home), name="home"),
@@ -46,7 +37,7 @@ portal_patterns = [
         public(
             ratelimited("public_form.ip")(
                 ratelimited("public_form.subnet", subnet_key)(
-                    auth_views.PasswordResetView.as_view(**_reset)
+                    account_views.PasswordResetView.as_view()
                 )
             )
         ),

@@ -144,7 +144,15 @@ def public(settings, tmp_path):
     settings.CAPTCHA_ENABLED = False
     settings.MEDIA_ROOT = tmp_path
     settings.RATE_LIMITS = dict.fromkeys(
-        ("public_form.ip", "public_form.subnet", "signin.ip", "signin.subnet", "signin.user"),
+        (
+            "public_form.ip",
+            "public_form.subnet",
+            "signin.ip",
+            "signin.subnet",
+            "signin.user",
+            "signin.user_ip",
+            "signin.user_subnet",
+        ),
         (10**6, 60),
     )
 

@@ -18,7 +18,13 @@ from django_otp import login as otp_login
 
 from portal import access, accounts
 from portal.accounts import twofactor
-from portal.accounts.forms import AccountFilterForm, AccountForm, CodeForm, SignInForm
+from portal.accounts.forms import (
+    AccountFilterForm,
+    AccountForm,
+    CodeForm,
+    PasswordResetForm,
+    SignInForm,
+)
 from portal.audit import describe
 from portal.models import AuditEntry, User, jurisdiction_label
 from portal.roles import NATIONAL
@@ -315,6 +321,16 @@ class SignInView(auth_views.LoginView):
             response.status_code = 429
             response.headers["Retry-After"] = str(form.locked_seconds)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset request; the mail's link comes from ``SITE_URL`` (``PasswordResetForm``)."""
+
+    template_name = "portal/password_reset.html"
+    email_template_name = "portal/email/password_reset.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+    form_class = PasswordResetForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
