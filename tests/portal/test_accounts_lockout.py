@@ -473,3 +473,10 @@ def test_without_captcha_the_form_never_asks_for_one(client, world, backend, fro
     for _ in range(4):
         assert not has_captcha(sign_in(client, "gd_official", WRONG))
     assert sign_in(client, "gd_official", PASSWORD).status_code == 302
+
+
+def test_the_alert_task_is_found_by_the_worker():
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start
+    assert "portal.accounts.alerts.send_signin_alert" in app.tasks
