@@ -315,6 +315,14 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView names the site after the request's Host (RequestSite); the
+        # portal's own name (settings.SITE_NAME, context processor) is the one to show.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.locked_seconds:  # too many failures (portal.accounts.signin): 429 with Retry-After

@@ -88,3 +88,10 @@ def test_the_form_keeps_the_text_guard_and_ignores_a_domain_passed_to_save(
     assert the_link(mailoutbox).group(1) == "https://portal.example.gov.cn"
     bad = PasswordResetForm({"email": "expert@example.org\u202e"})
     assert not bad.is_valid()
+
+
+def test_the_sign_in_page_names_the_portal_not_the_request_host(client, world, loose_hosts):
+    response = client.get(reverse("portal:login"), HTTP_HOST="evil.example")
+    body = response.content.decode()
+    assert "evil.example" not in body
+    assert "职业技能等级认定服务平台" in body.split("</header>")[0]
