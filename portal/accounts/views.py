@@ -4,6 +4,7 @@ response only (never into a message, the session or a log) and that response is 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -308,6 +309,13 @@ class SignInView(auth_views.LoginView):
     template_name = "portal/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Without the sites framework LoginView names the site after the request's host
+        # ("127.0.0.1:8000"), which would head the page and its title: the portal's name.
+        context["site_name"] = settings.SITE_NAME
+        return context
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
