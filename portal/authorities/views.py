@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import authorities as services
+from portal import clock
 from portal.authorities.forms import AuthorityForm
 from portal.models import Authority
 from portal.ui.helpers import crumbs, form_action, loads
@@ -25,6 +26,8 @@ def authorities(request):
 
 @loads(_all, CHANGE, kwarg="jurisdiction", as_="authority")
 def authority_edit(request, authority: Authority):
+    # As stored: validating the form writes the typed values onto the instance.
+    name, example = authority.name, authority.letter_number(clock.today().year, 12)
     form = AuthorityForm(request.POST or None, instance=authority)
     if done := form_action(
         request,
@@ -36,10 +39,8 @@ def authority_edit(request, authority: Authority):
         return done
     context = {
         "form": form,
-        "authority": authority,
-        "example": authority.letter_number(2027, 12),
-        "breadcrumbs": crumbs(
-            (_("HRSS authorities"), reverse("portal:authorities")), str(authority)
-        ),
+        "name": name,
+        "example": example,
+        "breadcrumbs": crumbs((_("HRSS authorities"), reverse("portal:authorities")), name),
     }
     return render(request, "portal/authorities/form.html", context)

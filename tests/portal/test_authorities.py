@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from portal import authorities, codes
+from portal import authorities, clock, codes
 from portal.models import AuditEntry, Authority
 from portal.reference import AUTHORITIES
 from portal.roles import NATIONAL
@@ -108,10 +108,11 @@ def test_the_page_lists_every_authority_for_national_officials(client, world):
 def test_the_form_saves_and_refuses_in_chinese(client, world):
     client.force_login(world.ministry)
     page = client.get(GD).content.decode()
-    assert "粤人社认定〔2027〕12号" in page  # the example of the number
+    assert f"粤人社认定〔{clock.today().year}〕12号" in page  # the example of the number
     bad = client.post(GD, {"name": "广东省人力资源和社会保障厅", "letter_prefix": "GD"})
     assert bad.status_code == 200
     assert "文号代字为2至12个汉字" in bad.content.decode()
+    assert "GD〔" not in bad.content.decode()  # the example shows the stored prefix
     assert Authority.objects.get(pk="440000").letter_prefix == "粤人社认定"
     fixed = {"name": "广东省人力资源和社会保障厅（更正）", "letter_prefix": "粤人社认定"}
     done = client.post(GD, fixed)
