@@ -2,7 +2,8 @@
 
 ``portal_patterns`` are the pages of the ``portal:`` namespace, whose views live in the
 concern packages (``portal.ui``, ``portal.accounts``, ``portal.audit``, ``portal.calendar``,
-``portal.documents``); account management, notices and the apps include their own urlconfs.
+``portal.authorities``, ``portal.documents``); account management, notices and the apps include
+their own urlconfs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.views.i18n import set_language
 from portal.access import agency_view, per_object, public, requires, signed_in
 from portal.accounts import views as account_views
 from portal.audit import views as audit_views
+from portal.authorities import views as authority_views
 from portal.calendar import views as calendar_views
 from portal.documents import views as document_views
 from portal.ratelimit import ratelimited, subnet_key
@@ -97,6 +99,16 @@ portal_patterns = [
         "workspace/calendar/<int:pk>/remove/",
         requires("portal.calendar.change")(calendar_views.calendar_remove),
         name="calendar_remove",
+    ),
+    path(
+        "workspace/authorities/",
+        requires("portal.authority.change")(authority_views.authorities),
+        name="authorities",
+    ),
+    path(
+        "workspace/authorities/<text:jurisdiction>/",
+        requires("portal.authority.change")(authority_views.authority_edit),
+        name="authority_edit",
     ),
 ]
 
