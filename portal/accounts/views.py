@@ -4,7 +4,6 @@ response only (never into a message, the session or a log) and that response is 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
