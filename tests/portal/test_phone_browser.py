@@ -71,10 +71,18 @@ class Visits:
         self.seen: set[str] = set()
         self.problems: list[str] = []
         self.cards = 0
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     def visit(self, path: str) -> dict:
         self.seen.add(path)
         page = self.page
+        self.errors.clear()
         page.set_viewport_size(PHONE)
         response = page.goto(self.base + path)
         if response.status != (404 if path == "/no-such-page/" else 200):
@@ -94,6 +102,7 @@ class Visits:
         page.screenshot(path=self.dir / f"desk-{self.who}-{_slug(path)}.png", full_page=True)
         self.problems += [f"{self.who} {path} (390px): {p}" for p in phone["problems"]]
         self.problems += [f"{self.who} {path} (1366px): {p}" for p in desktop["problems"]]
+        self.problems += [f"{self.who} {path}: script error {e}" for e in self.errors]
         self.cards += phone["cards"]
         return phone
 
@@ -111,11 +120,23 @@ class Visits:
             return
 
 
+def signed_in(context, live_server, username: str):
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/workspace/")
+    return page
+
+
 def test_every_page_fits_a_phone(
     browser, live_server, world_pks, settings, tmp_path, screenshot_dir
 ):
     settings.MEDIA_ROOT = tmp_path
     settings.CAPTCHA_ENABLED = False
+    for old in [*screenshot_dir.glob("phone-*.png"), *screenshot_dir.glob("desk-*.png")]:
+        old.unlink()
     hide_world(world_pks)  # the demo data has accounts of the same names; the flush ends it
     call_command("seed_demo", stdout=io.StringIO())
     problems: list[str] = []
@@ -133,12 +154,7 @@ def test_every_page_fits_a_phone(
 
     for username in USERS:
         context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/workspace/")
+        page = signed_in(context, live_server, username)
         visits = Visits(page, live_server.url, username, screenshot_dir)
         home = visits.visit("/workspace/")
         menu = [h for h in home["links"] if h.startswith("/workspace/")]
@@ -155,6 +171,18 @@ def test_every_page_fits_a_phone(
         context.close()
         problems += visits.problems
         visited, cards = visited + len(visits.seen), cards + visits.cards
+
+    # Without JavaScript: folded on the phone and opens on a tap; a sidebar on the desktop.
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
+    page = signed_in(context, live_server, "gd_official")
+    link = page.locator("nav.side-nav a").first
+    assert not link.is_visible()
+    page.locator("nav.side-nav summary").click()
+    assert link.is_visible()
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    assert link.is_visible() and not page.locator("nav.side-nav summary").is_visible()
+    context.close()
 
     print(f"\n{visited} pages at 390 and 1366 px, {cards} table rows shown as cards")
     assert cards > 20
