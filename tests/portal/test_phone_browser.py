@@ -30,6 +30,8 @@ PUBLIC = [
     ("/privacy/", None),
     ("/accounts/login/", None),
     ("/accounts/password/reset/", None),
+    ("/accounts/password/reset/sent/", None),
+    ("/accounts/password/reset/complete/", None),
     ("/catalog/", r"/catalog/occupations/[^/]+/"),
     ("/catalog/standards/", r"/catalog/standards/\d+/"),
     ("/catalog/specs/", r"/catalog/specs/\d+/"),
@@ -42,7 +44,7 @@ PUBLIC = [
     ("/no-such-page/", None),
 ]
 # One kind of user each: officials (provincial, national), the testing centre, an expert,
-# agency administrator and clerk, an applicant organisation whose application is on notice.
+# agency administrator and clerk, applicant organisations (application on notice, a draft).
 USERS = [
     "gd_official",
     "ministry",
@@ -51,7 +53,10 @@ USERS = [
     "agency_admin",
     "agency_staff",
     "demo_notice",
+    "demo_draft",
 ]
+# From each menu page, its first form page is visited too (new account, application form...).
+FORM = re.compile(r"^/workspace/.*/(new|start|add|edit)/$")
 # Not followed: downloads, sign-out, and the audit pages (rebuilt separately, issue 11).
 SKIP = re.compile(r"^/(documents/|accounts/logout/)|/audit/")
 
@@ -168,6 +173,7 @@ def test_every_page_fits_a_phone(
                 continue
             found = visits.visit(path)
             visits.follow(path, [h for h in found["tableLinks"] if h.startswith("/workspace/")])
+            visits.follow(path, [h for h in found["links"] if FORM.search(h)])
         context.close()
         problems += visits.problems
         visited, cards = visited + len(visits.seen), cards + visits.cards
