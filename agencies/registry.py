@@ -9,7 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, documents, notices
+from portal import audit, documents, notices, slots
 from portal.access import (
     agency_role,
     all_of,
@@ -201,6 +201,19 @@ def _register_menus_and_panels() -> None:
     from agencies import navigation
 
     navigation.register()
+    slots.register(
+        "catalog.occupation",
+        _occupation_agencies,
+        template="agencies/listing/occupation_agencies.html",
+        order=10,
+    )
+
+
+def _occupation_agencies(request, occupation) -> dict:
+    """The catalogue's occupation page lists the listed agencies that may assess it."""
+    from agencies import queries
+
+    return {"groups": queries.agencies_for_occupation(occupation)}
 
 
 def _register_periodic_jobs() -> None:
