@@ -189,6 +189,9 @@ CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 50_000)
 CAPTCHA_DIFFICULTY_STEP = envint("CAPTCHA_DIFFICULTY_STEP", 3)
 CAPTCHA_MAX_NUMBER_CAP = envint("CAPTCHA_MAX_NUMBER_CAP", 2_000_000)
 SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
+# Working days within which the authority answers an objection to a public notice; the rules
+# set no period, the portal promises this one (docs/decisions/0030).
+OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.
 REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)

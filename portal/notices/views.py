@@ -3,6 +3,7 @@ officials' notices with objections; the agency's view of objections (no identiti
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -67,6 +68,11 @@ def notice_detail(request, pk: int):
                 {
                     "notice": notice,
                     "code": notices.format_tracking_code(objection.tracking_code),
+                    "answer_due_on": notices.answer_due_on(objection.submitted_at),
+                    "answer_due_working_days": settings.OBJECTION_ANSWER_WORKING_DAYS,
+                    "track_form": TrackForm(
+                        initial={"code": notices.format_tracking_code(objection.tracking_code)}
+                    ),
                     "breadcrumbs": crumbs(notice.title, root=NOTICES),
                 },
             ),
