@@ -9,7 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, documents, notices, slots
+from portal import audit, documents, notices, pagecache, slots
 from portal.access import (
     agency_role,
     all_of,
@@ -63,6 +63,8 @@ def _filing_authority(user, agency=None) -> bool:
 
 
 def register() -> None:
+    # The directory, the calls and the occupation page's slot show agencies tables.
+    pagecache.watch("agencies")
     _register_actions()
     _register_notice_kinds()
     _register_audit_labels()
