@@ -240,7 +240,8 @@ def main() -> int:
             if flag:
                 short.append(label)
             print(f"{label:<18} {statistics.median(rps[label]):>15.0f} {ratio:>19.2f}{flag}")
-            print(f"{'':<18} {urlsplit(url).path}")
+            parts = urlsplit(url)
+            print(f"{'':<18} {parts.path}{'?' + parts.query if parts.query else ''}")
         print(f"\nBelow: {', '.join(short)}" if short else "\nAll pages at or above the target.")
         return 0
     finally:
