@@ -193,8 +193,11 @@ SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
 # set no period, the portal promises this one (docs/decisions/0030).
 OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
 # Seconds a public page's content stays cached for anonymous visitors (portal.pagecache,
-# docs/decisions/0030); any change of the data it shows abandons it at once. 0: off (tests).
-PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 0 if DJANGO_ENV == "test" else 300)
+# docs/decisions/0030); any change of the data it shows abandons it at once. 0: off, the
+# default in tests and without Redis (a per-process cache misses other processes' changes).
+PUBLIC_PAGE_CACHE_SECONDS = envint(
+    "PUBLIC_PAGE_CACHE_SECONDS", 0 if DJANGO_ENV == "test" or not REDIS_URL else 300
+)
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.
 REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)
