@@ -9,7 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, documents, notices
+from portal import audit, documents, notices, pagecache, slots
 from portal.access import (
     agency_role,
     all_of,
@@ -63,6 +63,8 @@ def _filing_authority(user, agency=None) -> bool:
 
 
 def register() -> None:
+    # The directory, the calls and the occupation page's slot show agencies tables.
+    pagecache.watch("agencies")
     _register_actions()
     _register_notice_kinds()
     _register_audit_labels()
@@ -201,6 +203,19 @@ def _register_menus_and_panels() -> None:
     from agencies import navigation
 
     navigation.register()
+    slots.register(
+        "catalog.occupation",
+        _occupation_agencies,
+        template="agencies/listing/occupation_agencies.html",
+        order=10,
+    )
+
+
+def _occupation_agencies(request, occupation) -> dict:
+    """The catalogue's occupation page lists the listed agencies that may assess it."""
+    from agencies import queries
+
+    return {"groups": queries.agencies_for_occupation(occupation)}
 
 
 def _register_periodic_jobs() -> None:

@@ -331,10 +331,6 @@ def level_bases(owner: NationalStandard | EvaluationSpec) -> list[Basis]:
     ]
 
 
-def public_occupations() -> QuerySet[Occupation]:
-    return Occupation.objects.select_related("major_category").prefetch_related("work_types")
-
-
 def occupation_page(occupation: Occupation) -> dict:
     """The public page of an occupation: each of the five levels with the standard governing
     it (Art 17), every edition of its standards, and the specifications filed for it."""

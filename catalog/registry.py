@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal import access, audit, documents
+from portal import access, audit, documents, pagecache
 from portal.access import agency_role, any_of, in_jurisdiction, national_role, register_action
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
@@ -21,6 +21,8 @@ OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
 
 
 def register() -> None:
+    # The catalogue's public pages show every catalog table (their cached content).
+    pagecache.watch("catalog")
     keepers = national_role(*CATALOG_KEEPERS)
     register_action("catalog.occupation.manage", keepers, "Keep the occupation catalogue")
     register_action("catalog.standard.manage", keepers, "Record national standards")

@@ -19,6 +19,7 @@ class PortalConfig(AppConfig):
         from portal.ui import converters, navigation, panels
 
         converters.register()
+        _watch_public_data()
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
         # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()
@@ -30,6 +31,21 @@ class PortalConfig(AppConfig):
         notices_registry.register()
         panels.register()
         _register_periodic_jobs()
+
+
+def _watch_public_data() -> None:
+    """What portal's rows the public pages show (their cached content, portal.pagecache)."""
+    from portal import pagecache
+
+    pagecache.connect()
+    pagecache.watch(
+        "portal.agency",
+        "portal.agencysite",
+        "portal.publicnotice",
+        "portal.calendarday",
+        "portal.province",
+        "portal.document",
+    )
 
 
 def _register_periodic_jobs() -> None:

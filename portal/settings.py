@@ -195,6 +195,15 @@ SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
 SIGNIN_BACKOFF_BASE = envint("SIGNIN_BACKOFF_BASE", 60)
 SIGNIN_BACKOFF_MAX = envint("SIGNIN_BACKOFF_MAX", 60 * 60)
 SECURITY_ALERT_EMAILS = envlist("SECURITY_ALERT_EMAILS", [])
+# Working days within which the authority answers an objection to a public notice; the rules
+# set no period, the portal promises this one (docs/decisions/0030).
+OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
+# Seconds a public page's content stays cached for anonymous visitors (portal.pagecache,
+# docs/decisions/0030); any change of the data it shows abandons it at once. 0: off, the
+# default in tests and without Redis (a per-process cache misses other processes' changes).
+PUBLIC_PAGE_CACHE_SECONDS = envint(
+    "PUBLIC_PAGE_CACHE_SECONDS", 0 if DJANGO_ENV == "test" or not REDIS_URL else 300
+)
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.
 REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)

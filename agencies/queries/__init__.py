@@ -20,6 +20,7 @@ from agencies.queries.calls import (  # noqa: F401
 from agencies.queries.listing import (  # noqa: F401
     DIRECTORY_STATUSES,
     ScopeNames,
+    agencies_for_occupation,
     approved_scope,
     directory,
     directory_entries,

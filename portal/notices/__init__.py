@@ -62,6 +62,18 @@ EVIDENCE_KIND = "notice_objection_evidence"
 JOB_LABEL = "portal.close_due_notices"
 
 
+def answer_due_on(submitted_at: dt.datetime) -> dt.date:
+    """The working day by which the authority answers an objection filed at ``submitted_at``.
+
+    The rules (Art 14) ask for public notice and the hearing of opinions but set no period for
+    answering an objection; the portal promises one, ``OBJECTION_ANSWER_WORKING_DAYS`` working
+    days after the filing day on the working-day calendar (``clock.add_working_days``), shown
+    to the objector on the confirmation and the tracking page. It is computed, not stored: a
+    holiday the calendar gains later moves it, as it moves a notice's period."""
+    filed_on = timezone.localdate(submitted_at)
+    return clock.add_working_days(filed_on, settings.OBJECTION_ANSWER_WORKING_DAYS)
+
+
 def subject_key(obj: models.Model | str) -> str:
     """``app_label.model:pk`` of a model instance (a string key is returned unchanged)."""
     if isinstance(obj, str):
@@ -727,6 +739,11 @@ class TrackedObjection:
     status_label: str
     decision_reason: str
     decided_at: dt.datetime | None
+    answer_due_on: dt.date | None = None  # while pending
+
+    @property
+    def overdue(self) -> bool:
+        return self.answer_due_on is not None and self.answer_due_on < clock.today()
 
 
 def track(code: str) -> TrackedObjection | None:
@@ -744,4 +761,9 @@ def track(code: str) -> TrackedObjection | None:
         status_label=objection.get_status_display(),
         decision_reason=objection.decision_reason,
         decided_at=objection.decided_at,
+        answer_due_on=(
+            answer_due_on(objection.submitted_at)
+            if objection.status == ObjectionStatus.PENDING
+            else None
+        ),
     )

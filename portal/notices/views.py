@@ -3,6 +3,7 @@ officials' notices with objections; the agency's view of objections (no identiti
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from portal import clock, notices
+from portal import clock, notices, pagecache
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
 from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
 from portal.ui.helpers import crumbs, form_action
@@ -29,13 +30,18 @@ NOTICES = (gettext_lazy("Notices and announcements"), reverse_lazy("notices:list
 
 def notice_list(request):
     closed = request.GET.get("show") == "closed"
-    page = Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    context = pagecache.lazy_context(
+        lambda: {
+            "page": Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+        },
+        "page",
     )
     return render(
         request,
         "portal/notices/list.html",
-        {"page": page, "closed": closed, "today": clock.today()},
+        {**context, "closed": closed, "today": clock.today()},
     )
 
 
@@ -67,6 +73,11 @@ def notice_detail(request, pk: int):
                 {
                     "notice": notice,
                     "code": notices.format_tracking_code(objection.tracking_code),
+                    "answer_due_on": notices.answer_due_on(objection.submitted_at),
+                    "answer_due_working_days": settings.OBJECTION_ANSWER_WORKING_DAYS,
+                    "track_form": TrackForm(
+                        initial={"code": notices.format_tracking_code(objection.tracking_code)}
+                    ),
                     "breadcrumbs": crumbs(notice.title, root=NOTICES),
                 },
             ),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal import codes
@@ -74,3 +75,33 @@ def slot(context, name: str, obj=None):
     from portal import slots
 
     return slots.render(name, context.get("request"), obj)
+
+
+class _PublicCacheNode(template.Node):
+    def __init__(self, name, vary, nodelist) -> None:
+        self.name, self.vary, self.nodelist = name, vary, nodelist
+
+    def render(self, context) -> str:
+        from portal import pagecache
+
+        name = self.name.resolve(context)
+        vary = [v.resolve(context) for v in self.vary]
+        html = pagecache.fragment(
+            name, context.get("request"), lambda: self.nodelist.render(context), vary
+        )
+        return mark_safe(html)  # noqa: S308 - rendered by this template, escaped as it was
+
+
+@register.tag
+def publiccache(parser, token):
+    """``{% publiccache "directory" [vary …] %}…{% endpubliccache %}``: the content of a
+    public page, shared between anonymous visitors until public data changes (portal.pagecache;
+    the key has the data version, language, date and the full path)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("publiccache needs a name")
+    nodelist = parser.parse(("endpubliccache",))
+    parser.delete_first_token()
+    return _PublicCacheNode(
+        parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], nodelist
+    )
