@@ -96,8 +96,16 @@ def _sql(schema_editor, sql: str) -> None:
             cursor.execute(sql)
 
 
-APPEND_ONLY_OFF = "ALTER TABLE portal_auditentry DISABLE TRIGGER portal_auditentry_append_only"
-APPEND_ONLY_ON = "ALTER TABLE portal_auditentry ENABLE TRIGGER portal_auditentry_append_only"
+# While the chains are MACed again: the append-only trigger (and, when this runs again over a
+# database that has them, the head triggers) are off, in this migration's transaction only.
+APPEND_ONLY_OFF = (
+    "ALTER TABLE portal_auditentry DISABLE TRIGGER USER; "
+    "ALTER TABLE portal_auditchain DISABLE TRIGGER USER"
+)
+APPEND_ONLY_ON = (
+    "ALTER TABLE portal_auditentry ENABLE TRIGGER USER; "
+    "ALTER TABLE portal_auditchain ENABLE TRIGGER USER"
+)
 
 TRIGGERS = """
 CREATE OR REPLACE FUNCTION portal_audit_no_truncate() RETURNS trigger AS $$
