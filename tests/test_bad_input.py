@@ -461,6 +461,7 @@ PUBLIC_PATHS = [
     "/accounts/password/reset/MQ/{}/",
     "/{}/",
     "/catalog/{}/",
+    "/audit/checkpoints/{}",
 ]
 
 
