@@ -396,3 +396,20 @@ def test_the_migration_refuses_a_broken_legacy_chain(world, checkpoint_dir):
         _migrate_forwards()
     assert f"entry {entries[1].pk} (seq 2): content altered" in str(caught.value)
     assert AuditEntry.objects.get(pk=entries[1].pk).key_id == ""  # nothing changed
+
+
+def test_a_burst_of_bulk_actions_queues_one_checkpoint(settings, monkeypatch, checkpoint_dir):
+    """With a worker, the first bulk action of a burst queues one write a minute later."""
+    from django.core.cache import cache
+
+    from portal.jobs import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.write_audit_checkpoint, "apply_async", lambda **kw: queued.append(kw))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(checkpoints._SOON_KEY)
+    for _ in range(3):
+        checkpoints._schedule()
+    assert queued == [{"countdown": checkpoints.DEBOUNCE_SECONDS}]
+    assert checkpoints.names() == []
+    cache.delete(checkpoints._SOON_KEY)
