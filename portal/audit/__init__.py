@@ -204,7 +204,7 @@ def canonical(entry: AuditEntry) -> bytes:
 
 
 def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
-    """The unkeyed SHA-256 of the chains before migration 0012 (anyone could recompute it)."""
+    """The unkeyed SHA-256 of the chains before migration 0013 (anyone could recompute it)."""
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(entry)).hexdigest()
 
 

@@ -3,7 +3,7 @@
 Each entry carries the HMAC-SHA256 of the previous entry's MAC and its own canonical form under
 the audit MAC key named by ``key_id`` (docs/decisions/0019-audit-keys-and-checkpoints.md). On
 PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE of entries, DELETE and TRUNCATE of chain
-heads, and any change of a head other than growing (migrations 0004 and 0012).
+heads, and any change of a head other than growing (migrations 0004 and 0013).
 """
 
 from __future__ import annotations

@@ -352,12 +352,12 @@ def test_the_public_page_without_checkpoints(client, checkpoint_dir):
 def _migrate_forwards() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as _as_owner_without_triggers
-    migration = importlib.import_module("portal.migrations.0012_audit_keyed_mac")
+    migration = importlib.import_module("portal.migrations.0013_audit_keyed_mac")
     migration.forwards(global_apps, SimpleNamespace(connection=connection))
 
 
 def _as_legacy() -> None:
-    """Turn the whole trail into what it held before 0012: unkeyed SHA-256, no key id."""
+    """Turn the whole trail into what it held before 0013: unkeyed SHA-256, no key id."""
     statements = []
     for partition in AuditChain.objects.values_list("partition", flat=True):
         prev = GENESIS_HASH

@@ -1,6 +1,6 @@
 """python manage.py flush: empties every table, the audit trail included, only as a superuser.
 
-Triggers refuse TRUNCATE of the audit entries and chain heads (migration 0012), so the test
+Triggers refuse TRUNCATE of the audit entries and chain heads (migration 0013), so the test
 runner's flush (after each transactional test) would fail. A PostgreSQL superuser may switch the
 session to replica mode, in which ordinary triggers do not fire; nobody else can, so the
 application's role and the tables' owner still cannot empty the trail this way.

@@ -173,7 +173,7 @@ def forwards(apps, schema_editor):
     except BrokenChain as exc:
         raise RuntimeError(
             f"The audit trail is broken under its old SHA-256 chain ({exc}). Migration "
-            "0012_audit_keyed_mac refuses to MAC a broken chain again, since that would "
+            "0013_audit_keyed_mac refuses to MAC a broken chain again, since that would "
             "certify the damage; nothing was changed. Find out what happened to that entry "
             "(manage.py verify_audit names every break), restore the audit tables from a "
             "backup taken before it, then migrate again."
@@ -203,7 +203,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0011_spent_challenges")]
+    dependencies = [("portal", "0012_authorities")]
 
     operations = [
         migrations.AddField(
