@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
         converters.register()
         _watch_public_data()
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
+        post_migrate.connect(signals.grant_app_role, dispatch_uid="portal.grant_app_role")
         # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()
         calendar_registry.register()
@@ -55,8 +56,16 @@ def _register_periodic_jobs() -> None:
 
     from portal import audit, captcha, documents, ratelimit
     from portal import sessions as portal_sessions
+    from portal.audit import checkpoints
     from portal.jobs import periodic
 
+    periodic.register(
+        "portal.checkpoint_audit",
+        checkpoints.periodic_checkpoint,
+        schedule=crontab(minute=10, hour=2),
+        every=dt.timedelta(days=1),
+        description="Sign every audit chain head into a checkpoint outside the database",
+    )
     periodic.register(
         "portal.verify_audit",
         audit.nightly_verification,

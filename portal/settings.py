@@ -39,6 +39,9 @@ SECRET_VALUES = {
 AUDIT_MAC_KEYS = _keys.symmetric_keys(SECRET_VALUES["AUDIT_MAC_KEY"], "AUDIT_MAC_KEY")
 AUDIT_CHECKPOINT_KEY = SECRET_VALUES["AUDIT_CHECKPOINT_KEY"]
 AUDIT_CHECKPOINT_DIR = Path(_keys.strip_marker(SECRET_VALUES["AUDIT_CHECKPOINT_DIR"]))
+# Public keys (base64 of the 32 raw bytes, as /audit/checkpoints/ shows them) of signing keys
+# replaced since: checkpoints they signed still verify.
+AUDIT_CHECKPOINT_RETIRED_KEYS = envlist("AUDIT_CHECKPOINT_RETIRED_KEYS", [])
 PII_ENCRYPTION_KEYS = _keys.symmetric_keys(
     SECRET_VALUES["PII_ENCRYPTION_KEY"], "PII_ENCRYPTION_KEY"
 )
@@ -122,6 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Two roles (docs/decisions/0020-database-roles.md): DATABASE_URL connects as a role that owns
+# nothing (DATABASE_APP_ROLE); `manage.py migrate` connects as the tables' owner through
+# DATABASE_OWNER_URL when it is set, and grants the app role what it may do after migrating.
+DATABASE_OWNER_URL = envsecret("DATABASE_OWNER_URL", "")
+DATABASE_APP_ROLE = envstr("DATABASE_APP_ROLE", "portal_app")
 
 # --- Redis, cache, Celery ------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "")

@@ -53,6 +53,16 @@ def _isolated_rate_limits(settings):
     settings.RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _audit_checkpoints_apart(tmp_path_factory):
+    """Each test module writes its audit checkpoints into a directory of its own, never into
+    var/ (a checkpoint of another module's database state would not match this one's)."""
+    from django.test import override_settings
+
+    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("audit-checkpoints")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _english_free_defaults(settings):
     settings.LANGUAGE_CODE = "zh-hans"

@@ -47,6 +47,7 @@ from catalog import services
 from catalog.models import Method, Occupation
 from portal import clock, documents, notices
 from portal.accounts import twofactor
+from portal.audit import checkpoints
 from portal.models import AgencySite, CalendarDay
 from tests.agencies.builders import (
     call_data,
@@ -73,6 +74,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:home":                     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:privacy":                  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:healthz":                  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:audit_checkpoints":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:audit_checkpoint":         ("checkpoint", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:set_language":             ("", (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "portal:login":                    ("", (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "portal:logout":                   ("", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
@@ -286,6 +289,7 @@ ANSWERED_WITHOUT_WRITING = {
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
 GET_ONLY = {
     "portal:home", "portal:privacy", "portal:healthz", "portal:password_reset_done",
+    "portal:audit_checkpoints", "portal:audit_checkpoint",
     "portal:password_reset_complete", "portal:dashboard", "portal:agency_home", "portal:audit",
     "portal:agency_audit", "portal:document_download", "portal:authorities", "accounts:list",
     "accounts:detail",
@@ -496,6 +500,7 @@ def build(world) -> dict:
         "hlj_agency": [world.hlj_agency.pk],
         "gd_doc": [doc.pk],
         "day": [day.pk],
+        "checkpoint": [checkpoints.write().name],
         "gd_authority": ["440000"],
         "reset": ["MQ", "set-password"],
         "occupation": ["6-31-01-03"],
