@@ -23,14 +23,14 @@ class AuditFilterForm(Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, agencies=None, object_types=(), **kwargs):
+    def __init__(self, *args, agencies=None, actions=(), object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("All object types"))] + sorted(
             ((name, display.object_type_label(name)) for name in object_types),
             key=lambda c: c[1],
         )
         self.fields["action"].choices = [("", _("All actions"))] + sorted(
-            ((name, audit.describe(name)) for name in audit.labelled_actions()),
+            ((name, audit.describe(name)) for name in actions),
             key=lambda c: c[1],
         )
         if agencies is None:

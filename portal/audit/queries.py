@@ -69,11 +69,18 @@ def visible_agencies(user) -> QuerySet[Agency]:
     return access.visible(user, Agency.objects.all())
 
 
+def _distinct(entries: QuerySet[AuditEntry], name: str) -> list[str]:
+    return sorted(v for v in entries.order_by().values_list(name, flat=True).distinct() if v)
+
+
 def object_types(entries: QuerySet[AuditEntry]) -> list[str]:
     """The object types among the entries the user may read (choices of the type filter)."""
-    return sorted(
-        t for t in entries.order_by().values_list("object_type", flat=True).distinct() if t
-    )
+    return _distinct(entries, "object_type")
+
+
+def actions(entries: QuerySet[AuditEntry]) -> list[str]:
+    """The actions among the entries the user may read (choices of the action filter)."""
+    return _distinct(entries, "action")
 
 
 def last_verification() -> PeriodicRun | None:

@@ -40,7 +40,10 @@ def _audit_page(request, entries, *, agencies=None, template="portal/audit_list.
     export = query.pop("export", [""])[-1]
     query.pop("page", None)
     form = AuditFilterForm(
-        query or None, agencies=agencies, object_types=queries.object_types(entries)
+        query or None,
+        agencies=agencies,
+        actions=queries.actions(entries),
+        object_types=queries.object_types(entries),
     )
     if form.is_valid():
         data = form.cleaned_data
