@@ -59,19 +59,17 @@ def _audit_page(request, entries, *, agencies=None, template="portal/audit_list.
         )
     elif form.is_bound:
         entries = entries.none()
-    if export == "csv":
-        return exports.csv_response(entries, show_codes=show_codes)
-    if export == "xlsx":
-        if entries.count() > exports.XLSX_MAX_ROWS:
+    if export in exports.LIMITS:
+        limit = exports.LIMITS[export]
+        if entries.count() > limit:
             messages.error(
                 request,
-                _(
-                    "More than %(n)d entries: narrow the filter to export them as XLSX, "
-                    "or export them as CSV."
-                )
-                % {"n": exports.XLSX_MAX_ROWS},
+                _("More than %(n)d entries: narrow the filter (the dates, say) to export them.")
+                % {"n": limit},
             )
             return redirect(f"{request.path}?{query.urlencode()}")
+        if export == "csv":
+            return exports.csv_response(entries, show_codes=show_codes)
         return exports.xlsx_response(entries, show_codes=show_codes)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = display.present(audit.link_objects(request.user, page.object_list))

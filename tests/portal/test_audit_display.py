@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -83,6 +84,15 @@ def test_an_entry_reads_as_a_sentence_with_names_labels_and_dates(world):
         "演示数据": ("否", "是"),
         "备案部门": ("—", "广东省"),
     }
+
+
+def test_the_template_filter_writes_the_whole_sentence(world):
+    entry = _suspend(world)
+    with translation.override("zh-hans"):
+        text = Template("{% load portal_tags %}{{ entry|audit_text }}").render(
+            Context({"entry": entry})
+        )
+    assert text == f"{GD}暂停了评价机构：已列入目录 → 暂停"
 
 
 def test_scheduled_jobs_and_the_public_are_named_in_chinese(world):
@@ -257,14 +267,15 @@ def test_an_official_exports_only_the_jurisdiction(client, world):
     assert [r[6] for r in rows] == ["黑龙江测试评价中心"]
 
 
-def test_a_large_xlsx_is_refused_with_a_way_out(client, world, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
+def test_a_large_export_is_refused_with_a_way_out(client, world, monkeypatch):
+    monkeypatch.setattr(exports, "LIMITS", {"csv": 2, "xlsx": 1})
     _suspend(world)
     _suspend(world)
     client.force_login(world.gd_official)
     response = client.get(reverse(AUDIT), {"actor": "gd", "export": "xlsx"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(AUDIT) + "?actor=gd"
-    assert "超过 1 条记录" in response.content.decode()
+    assert "超过 1 条记录：请缩小筛选范围" in response.content.decode()
+    assert client.get(reverse(AUDIT), {"export": "csv"})["Content-Type"].startswith("text/csv")
 
 
 # --- Chain verification status ---------------------------------------------------------------
