@@ -164,12 +164,12 @@ def _register_audit_labels() -> None:
         "agencies.change.request": _("asked for a change"),
         "agencies.change.decide": _("decided on a change request"),
         "agencies.change.withdraw": _("withdrew a change request"),
-        "agencies.change.stands": _("scope extension stands after the public notice"),
-        "agencies.change.overturned": _("scope extension overturned by an objection"),
+        "agencies.change.stands": _("confirmed a scope extension after its public notice"),
+        "agencies.change.overturned": _("overturned a scope extension after an upheld objection"),
         "agencies.agency.suspend": _("suspended an agency"),
         "agencies.agency.remove": _("removed an agency from the directory"),
-        "agencies.agency.suspension_ended": _("suspension ended"),
-        "agencies.agency.lapse": _("filing term ended"),
+        "agencies.agency.suspension_ended": _("ended a suspension at its term"),
+        "agencies.agency.lapse": _("recorded the end of a filing term"),
         "agencies.call.create": _("drafted a call for agencies"),
         "agencies.call.change": _("changed a call for agencies"),
         "agencies.call.publish": _("published a call for agencies"),
@@ -191,12 +191,38 @@ def _register_audit_labels() -> None:
         "agencies.application.expert_review": _("submitted an expert review"),
         "agencies.application.site_visit": _("recorded a site visit"),
         "agencies.application.decide": _("decided on an application"),
-        "agencies.application.approval_stands": _("approval stands after the public notice"),
-        "agencies.application.approval_overturned": _("approval overturned by an objection"),
+        "agencies.application.approval_stands": _("confirmed an approval after its public notice"),
+        "agencies.application.approval_overturned": _(
+            "overturned an approval after an upheld objection"
+        ),
         "agencies.agency.list": _("listed an agency in the directory"),
         "agencies.site.serial": _("assigned a site serial"),
     }.items():
-        audit.register_label(action, label)
+        audit.register_label(action, label, summary=SUMMARIES.get(action, ("status",)))
+    audit.display.register_change_labels(
+        {
+            "member": _("member"),
+            "new_account": _("new account"),
+            "until": _("until"),
+            "note": _("note"),
+            "experts": _("experts"),
+            "expert_review": _("expert review"),
+            "site_visit": _("site visit"),
+            "reasons": _("reasons"),
+            "scope": _("Scope"),
+            "sites": _("Sites"),
+        },
+        values={"role": dict(A.choices)},
+    )
+
+
+# Which changes an action's sentence restates (the status unless named here).
+SUMMARIES = {
+    "agencies.staff.add": ("member",),
+    "agencies.staff.change": ("role",),
+    "agencies.staff.remove": ("member",),
+    "agencies.application.uscc": ("uscc_check",),
+}
 
 
 def _register_menus_and_panels() -> None:

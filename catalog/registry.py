@@ -56,6 +56,14 @@ def register() -> None:
         "catalog.spec.withdraw": _("withdrew an evaluation specification"),
     }.items():
         audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "created": _("added"),
+            "updated": _("changed"),
+            "unchanged": _("unchanged"),
+            "levels": _("levels"),
+        }
+    )
 
     navigation.register(
         "catalog",

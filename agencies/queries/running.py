@@ -122,7 +122,9 @@ def change_page(change: ChangeRequest, labels: dict) -> dict:
         "rows": describe_change(change, labels),
         "history": AuditEntry.objects.filter(
             object_type="agencies.changerequest", object_id=str(change.pk)
-        ).order_by("seq", "created_at"),
+        )
+        .select_related("actor")
+        .order_by("seq", "created_at"),
         "withdrawable": change.status == ChangeStatus.PENDING,
     }
 

@@ -71,6 +71,14 @@ def register() -> None:
     )
     for action, label in AUDIT_LABELS.items():
         audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "roles": _("roles"),
+            "two_factor": _("two-factor sign-in"),
+            "must_change_at_next_sign_in": _("must change the password at next sign-in"),
+        },
+        values={"roles": dict(R.choices)},
+    )
     audit.register_object_url("portal.user", _account_url)
     register_ui()
 

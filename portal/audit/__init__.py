@@ -44,23 +44,8 @@ _SECRET_FIELD = re.compile(r"(?i)(password|passwd|token|secret|otp|key$|captcha)
 _ID_NUMBER_FIELD = re.compile(r"(?i)(id_number|resident_id|id_no)")
 _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
-# Chinese sentences for action names, registered by each app (see register_label).
-_LABELS: dict[str, Any] = {}
-
-
-def register_label(action: str, label: str | Promise) -> None:
-    """A human sentence fragment for an action (``创建了账号``), shown on audit pages."""
-    _LABELS[action] = label
-
-
-def labelled_actions() -> list[str]:
-    return list(_LABELS)
-
-
-def describe(action: str) -> str:
-    label = _LABELS.get(action)
-    return str(label) if label is not None else action
-
+# Chinese sentences for action names, registered by each app (decision 0029).
+from portal.audit.display import describe, labelled_actions, register_label  # noqa: E402, F401
 
 # Links from entries to their objects' pages, registered by each app (see register_object_url).
 ObjectUrl = Callable[[Any, str], "str | None"]

@@ -51,6 +51,15 @@ def audit_sentence(action: str) -> str:
 
 
 @register.filter
+def audit_text(entry) -> str:
+    """The whole sentence of an audit entry: 「广东演示官员（省级人社部门官员）暂停了评价机构：
+    已列入目录 → 暂停」 (decision 0029)."""
+    from portal.audit import display
+
+    return display.sentence(entry)
+
+
+@register.filter
 def jurisdiction_name(code: str) -> str:
     from portal.models import jurisdiction_label
 
