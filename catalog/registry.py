@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import access, audit, documents
 from portal.access import agency_role, any_of, in_jurisdiction, national_role, register_action
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation
-from portal.ui.dashboards import Panel, PanelLink, register_panel
+from portal.ui.dashboards import Panel, PanelLink, Todo, register_panel, todo_panel
 
 # Art 8: the ministry makes national standards and files specifications; its
 # skill testing centre does the technical work. Both act nationally.
@@ -115,14 +116,25 @@ def _spec_queue_panel(request) -> Panel | None:
     from catalog import queries
 
     waiting = queries.filing_queue_summary()
-    return Panel(
-        title=_("Specifications awaiting filing"),
+    n, url = waiting["count"], reverse("catalog:spec_queue")
+    todo = Todo(
+        n,
+        ngettext(
+            "%(n)d specification awaits the filing review",
+            "%(n)d specifications await the filing review",
+            n,
+        )
+        % {"n": n},
+        f"{url}?status=submitted",
+        oldest=waiting["oldest"],
+    )
+    return todo_panel(
+        _("Specification filing"),
+        todos=[todo],
         text=_(
             "Agencies' evaluation specifications submitted for filing with the ministry (Art 8)."
         ),
-        links=[PanelLink(_("Open the filing queue"), reverse("catalog:spec_queue"))],
-        count=waiting["count"],
-        oldest=waiting["oldest"],
+        links=[PanelLink(_("Open the filing queue"), url)],
         order=10,
     )
 

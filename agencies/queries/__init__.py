@@ -51,9 +51,12 @@ from agencies.queries.vetting import (  # noqa: F401
     applications_for_official,
     assignment_page,
     assignments_for_expert,
+    expert_queue,
     materials_context,
     queue_page,
     requested_scope,
     unassigned_pool,
     vetting_page,
+    vetting_worklist,
+    with_stage,
 )

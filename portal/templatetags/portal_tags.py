@@ -74,3 +74,22 @@ def slot(context, name: str, obj=None):
     from portal import slots
 
     return slots.render(name, context.get("request"), obj)
+
+
+@register.inclusion_tag("portal/includes/waiting.html")
+def waiting_line(oldest=None, due_on=None, working_days=True) -> dict:
+    """How long an item has waited and its deadline, as the dashboard's to-dos say it
+    (「已等待 4 个工作日 · 6月3日到期」); for the rows of queues."""
+    from portal.ui.dashboards import Todo
+
+    item = Todo(1, "", oldest=oldest, due_on=due_on, working_days=working_days)
+    return {"item": item, "single": True}
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template (a label by its code), or "" when absent."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError):
+        return ""

@@ -49,7 +49,8 @@ def test_a_queue_shows_its_count_waiting_time_and_due_date(client, world, queue_
     client.force_login(world.ministry)
     with clock.frozen(TODAY):
         line = _waiting_line(client)
-    assert line == '<p class="waiting">3 项待办 · 最早已等待 5 天 · 2027年6月3日到期</p>'
+    # Thursday 27 May to Tuesday 1 June: 3 working days (Friday, Monday, Tuesday).
+    assert line == '<p class="waiting">3 项待办 · 最早已等待 3 个工作日 · 2027年6月3日到期</p>'
 
 
 def test_an_overdue_queue_is_highlighted(client, world, queue_panel):
@@ -99,4 +100,6 @@ def test_the_objections_panel_shows_how_long_the_oldest_has_waited(
     client.force_login(world.gd_official)
     with clock.frozen(dt.date(2027, 3, 9)):
         page = client.get(reverse("portal:dashboard")).content.decode()
-    assert '<p class="waiting">1 项待办 · 最早已等待 4 天</p>' in page
+    # Friday 5 March to Tuesday 9 March: 2 working days; each to-do line says it.
+    assert "1 件异议待处理" in page
+    assert '<span class="waiting">（最早已等待 2 个工作日）</span>' in page
