@@ -30,7 +30,7 @@ from agencies.models import (
     SiteVisit,
     UsccCheck,
 )
-from agencies.queries.applications import DECIDED
+from agencies.queries.applications import DECIDED, application_steps
 from agencies.services import vetting
 from catalog import queries as catalog
 from portal import access, clock
@@ -363,6 +363,7 @@ def vetting_page(application: AgencyApplication, labels: dict[str, str]) -> dict
             "decided": status in DECIDED,
             "uscc_flagged": application.uscc_check == UsccCheck.FLAGGED,
             "is_employer": application.kind == AgencyKind.EMPLOYER,
+            "steps": application_steps(application),
         }
     )
     return context

@@ -93,3 +93,17 @@ def lookup(mapping, key):
         return mapping[key]
     except (KeyError, TypeError):
         return ""
+
+
+@register.filter
+def cndate_day(value) -> str:
+    """The day only (2026年11月25日), also of a datetime (in local time)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return cndate(value)
+
+
+@register.inclusion_tag("portal/includes/tracker.html")
+def process_tracker(steps) -> dict:
+    """The process tracker of ``steps`` (``portal.ui.tracker.Step``), for any procedure."""
+    return {"steps": steps}

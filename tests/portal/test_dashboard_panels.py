@@ -65,7 +65,7 @@ def test_an_item_that_arrived_today(client, world, queue_panel):
     queue_panel.update(count=1, oldest=_days_ago(0))
     client.force_login(world.ministry)
     with clock.frozen(TODAY):
-        assert _waiting_line(client) == '<p class="waiting">1 项待办 · 最早一项今天送达</p>'
+        assert _waiting_line(client) == '<p class="waiting">1 项待办 · 今天送达</p>'
 
 
 def test_a_panel_without_a_queue_shows_no_waiting_line(client, world, queue_panel):
@@ -102,4 +102,4 @@ def test_the_objections_panel_shows_how_long_the_oldest_has_waited(
         page = client.get(reverse("portal:dashboard")).content.decode()
     # Friday 5 March to Tuesday 9 March: 2 working days; each to-do line says it.
     assert "1 件异议待处理" in page
-    assert '<span class="waiting">（最早已等待 2 个工作日）</span>' in page
+    assert '<span class="waiting">（已等待 2 个工作日）</span>' in page
