@@ -4,6 +4,7 @@ its pages; one module per stage (calls, applications, vetting, listing, running,
 from agencies.queries.applications import (  # noqa: F401
     DECIDED,
     application_page,
+    application_steps,
     applications_for_agency,
     applications_page,
     next_step,

@@ -33,14 +33,17 @@ def _arrival(moment: dt.datetime | dt.date) -> dt.date:
     return moment
 
 
-def waited(moment: dt.datetime | dt.date | None, *, working_days: bool = True) -> int | None:
+def waited(
+    moment: dt.datetime | dt.date | None, *, working_days: bool = True, counter=None
+) -> int | None:
     """Days an item that arrived at ``moment`` has waited by today: working days after the
-    day it arrived up to today (0 when it arrived today), or calendar days."""
+    day it arrived up to today (0 when it arrived today), or calendar days. ``counter`` is a
+    ``clock.working_days_counter`` shared by the rows of one page."""
     if moment is None:
         return None
     arrived, today = _arrival(moment), clock.today()
     if working_days:
-        return clock.working_days_between(arrived, today)
+        return (counter or clock.working_days_between)(arrived, today)
     return max((today - arrived).days, 0)
 
 
@@ -61,10 +64,11 @@ class Todo:
     oldest: dt.datetime | dt.date | None = None
     due_on: dt.date | None = None
     working_days: bool = True
+    counter: Callable | None = field(default=None, repr=False, compare=False)
 
     @property
     def waiting_days(self) -> int | None:
-        return waited(self.oldest, working_days=self.working_days)
+        return waited(self.oldest, working_days=self.working_days, counter=self.counter)
 
     @property
     def arrived_today(self) -> bool:
