@@ -408,10 +408,10 @@ def _term_panel(request) -> Panel | None:
                 reverse("agencies:change_renewal", args=[agency.pk]),
             )
         )
-    if not soon:
+    if not (soon and links):
+        # Information for the staff, and for the administrator while the end is far.
         return Panel(title=_("Filing term"), text=text, links=links, order=3)
-    renewal = links[0].url if links else ""
-    todo = Todo(1, gettext("Renew the filing term"), renewal, due_on=entry.valid_until)
+    todo = Todo(1, gettext("Renew the filing term"), links[0].url, due_on=entry.valid_until)
     return todo_panel(_("Filing term"), todos=[todo], text=text, links=links, order=3)
 
 
