@@ -20,19 +20,9 @@ from django.urls import reverse
 from agencies import queries, services
 from agencies.models import AgencyApplication, ApplicationStatus
 from agencies.queries.vetting import Stage
-from portal import clock, notices
-from portal.models import PublicNotice
+from portal import clock
 from portal.ui import tracker
-from tests.agencies.builders import (
-    fill,
-    gd_call,
-    more_experts,
-    register,
-    submitted_application,
-    under_review,
-    uscc,
-)
-from tests.catalog.builders import electrician_standard
+from tests.agencies.builders import vetting_pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -46,55 +36,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _apply(call, name: str, body: str, *, kind: str = "S"):
-    user, agency = register(name, uscc(body), kind=kind)
-    application = fill(user, services.start_application(user, agency, call))
-    return user, services.submit_application(user, application, pledge=True)
-
-
-def _accept(world, application, *, experts=False, visit=False):
-    return services.accept_materials(
-        world.gd_official, application, use_expert_review=experts, use_site_visit=visit
-    )
-
-
 @pytest.fixture
 def pipeline(world):
     """One application at each step of the vetting of a 广东 call."""
-    apps = {}
-    with clock.frozen(MON):
-        electrician_standard(world.osta_national)
-        call = gd_call(world, notice_period_days=5)
-        apps["check"] = submitted_application(world, call=call)  # world.gd_agency
-        for key, name, body in [
-            ("assign", "珠江技能评价中心", "91440101MA5QUE0A0"),
-            ("visit", "白云职业评价中心", "91440101MA5QUE0B0"),
-            ("decide", "天河技能评价中心", "91440101MA5QUE0C0"),
-            ("opinions", "越秀技能评价中心", "91440101MA5QUE0D0"),
-            ("notice", "番禺技能评价中心", "91440101MA5QUE0E0"),
-            ("returned", "花都技能评价中心", "91440101MA5QUE0F0"),
-        ]:
-            apps[f"{key}_user"], apps[key] = _apply(call, name, body)
-        apps["employer_user"], apps["employer"] = _apply(
-            call, "广州某制造有限公司", "91440101MA5QUE0G0", kind="Y"
-        )
-    with clock.frozen(TUE):
-        _accept(world, apps["assign"], experts=True)
-        _accept(world, apps["decide"])
-        under_review(world, apps["opinions"], [world.expert, *more_experts(2)])
-        for key in ("notice", "employer"):
-            _accept(world, apps[key])
-            services.decide(world.gd_official, apps[key], approve=True, reasons="符合条件。")
-        services.return_materials(
-            world.gd_official, apps["returned"], comments={}, general_comment="请补充证明。"
-        )
-    with clock.frozen(WED):
-        _accept(world, apps["visit"], visit=True)
-    with clock.frozen(THU):
-        notice = PublicNotice.objects.get(subject=notices.subject_key(apps["notice"]))
-        notices.file_objection(notice, name="张三", contact="13800138000", content="有异议。")
-    apps["notice_ends"] = notice.ends_on
-    return apps
+    return vetting_pipeline(world, MON)
 
 
 def _page(client, user, url=None, **query) -> str:
