@@ -161,6 +161,18 @@ def test_the_agency_clerk_sees_returned_specifications_as_to_dos(client, world):
         catalog.submit_spec(world.members["staff"], spec)
     body = _page(client, world.osta_national)
     assert '1 份评价规范待备案审查</a><span class="waiting">（已等待 2 个工作日）' in body
+    # Its queue opens on the submitted ones, searched by the agency's credit code.
+    queue = reverse("catalog:spec_queue")
+    spec_url = reverse("catalog:spec_review", args=[spec.pk])
+    body = _page(client, world.osta_national, queue)
+    assert spec_url in body and "已等待 2 个工作日" in body
+    assert spec_url in _page(client, world.osta_national, queue, q=world.gd_agency.uscc[-6:])
+    body = _page(client, world.osta_national, queue, q="无此规范")
+    assert spec_url not in body and "没有与“无此规范”匹配的评价规范" in body
+    body = _page(client, world.osta_national, queue, status="filed")
+    assert spec_url not in body
+    body = _page(client, world.osta_national, queue, status="nonsense")
+    assert spec_url in body and "“nonsense”不是“状态”的可选值" in body
 
 
 # --- Queues --------------------------------------------------------------------------------
