@@ -337,3 +337,13 @@ def test_the_tracker_is_on_the_applicants_and_the_officials_page(client, world, 
         assert "2027年3月1日" in tracker_html and "2027年3月2日起" in tracker_html
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_NOTICE
+
+
+def test_the_dashboard_reads_a_bounded_number_of_queries(
+    client, world, pipeline, django_assert_max_num_queries
+):
+    """The panels read one aggregate per queue, not one query per application (18 queries
+    today with eight applications, an objection and the calendar read per to-do line)."""
+    client.force_login(world.gd_official)
+    with clock.frozen(TODAY), django_assert_max_num_queries(20):
+        assert client.get(reverse("portal:dashboard")).status_code == 200
