@@ -87,3 +87,18 @@ class DecisionForm(Form):
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NoticeQueueForm(Form):
+    """The officials' notices: they open on those with objections to decide (ADR 0027)."""
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        initial="pending",
+        choices=[
+            ("pending", _("With pending objections")),
+            ("open", _("Open for objections")),
+            ("closed", _("Closed")),
+        ],
+    )
