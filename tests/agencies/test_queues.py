@@ -22,7 +22,7 @@ from agencies.models import AgencyApplication, ApplicationStatus
 from agencies.queries.vetting import Stage
 from portal import clock
 from portal.ui import tracker
-from tests.agencies.builders import vetting_pipeline
+from tests.agencies.builders import fill, register, uscc, vetting_pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,32 @@ def timezone_date(moment):
     from django.utils import timezone
 
     return timezone.localdate(moment)
+
+
+def test_the_national_officials_dashboard_is_scoped_to_national_calls(client, world, pipeline):
+    panels = {p.links[0].url: p for p in _panels(client, world.ministry) if p.links}
+    vetting = panels[QUEUE]
+    assert vetting.count == 0 and not vetting.todos  # 广东's call is vetted in 广东
+    body = _page(client, world.ministry)
+    assert "目前没有待办事项。" in body
+    # National officials see every notice's objections (Art 24).
+    assert "1 件异议待处理" in body
+    with clock.frozen(TODAY):
+        call = services.create_call(
+            world.ministry,
+            jurisdiction="000000",
+            title="全国评价机构征集公告",
+            body="面向全国征集。",
+            opens_on=TODAY,
+            deadline=TODAY + dt.timedelta(days=30),
+        )
+        call = services.publish_call(world.ministry, call)
+        user, agency = register("全国技能评价中心", uscc("91110000MA5NAT0A0"))
+        application = fill(user, services.start_application(user, agency, call))
+        services.submit_application(user, application, pledge=True)
+    body = _page(client, world.ministry)
+    assert f'<a href="{QUEUE}?stage=check">1 份申请待材料核验</a>' in body
+    assert "今天送达" in body
 
 
 def test_the_testing_centre_reads_the_steps_as_information(client, world, pipeline):
