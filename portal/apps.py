@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         from portal import checks, signals  # noqa: F401  (checks register themselves)
         from portal.accounts import registry as accounts_registry
         from portal.audit import registry as audit_registry
+        from portal.authorities import registry as authorities_registry
         from portal.calendar import registry as calendar_registry
         from portal.documents import registry as documents_registry
         from portal.notices import registry as notices_registry
@@ -22,6 +23,7 @@ class PortalConfig(AppConfig):
         # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()
         calendar_registry.register()
+        authorities_registry.register()
         audit_registry.register()
         documents_registry.register()
         accounts_registry.register()

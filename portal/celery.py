@@ -16,6 +16,7 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()  # <app>.tasks of every installed app
 app.autodiscover_tasks(["portal.jobs"])  # portal's own tasks live in portal.jobs.tasks
+app.autodiscover_tasks(["portal.accounts"], related_name="alerts")  # sign-in burst mail
 
 
 @app.on_after_finalize.connect

@@ -28,7 +28,15 @@ INT_MAX = 2**31 - 1
 #: ``models.EmailField``'s length (RFC 5321's path limit).
 EMAIL_MAX = 254
 
-__all__ = ["INT_MAX", "Form", "ModelForm", "PhoneField", "TextGuardMixin", "guard_field"]
+__all__ = [
+    "INT_MAX",
+    "FilterForm",
+    "Form",
+    "ModelForm",
+    "PhoneField",
+    "TextGuardMixin",
+    "guard_field",
+]
 
 
 def _is_multiline(field: forms.Field) -> bool:
@@ -92,6 +100,32 @@ class Form(TextGuardMixin, forms.Form):
 
 class ModelForm(TextGuardMixin, forms.ModelForm):
     pass
+
+
+class FilterForm(Form):
+    """The filters of a public list, read from the query string. A value that does not
+    validate (a stale link, an edited URL, a province code that does not exist) is dropped
+    and the list is filtered by the others; ``ignored`` names the dropped filters for one
+    note above the list (``portal/includes/filter_note.html``), never raw field errors."""
+
+    def full_clean(self) -> None:
+        self.ignored_fields: list[str] = []
+        super().full_clean()
+        bad = [name for name in self._errors if name in self.fields]
+        if not self.is_bound or not bad:
+            return
+        self.ignored_fields = bad
+        data = self.data.copy()
+        for name in bad:
+            data.pop(self.add_prefix(name), None)
+        self.data = data
+        super().full_clean()  # the remaining values alone, each valid on its own
+
+    @property
+    def ignored(self) -> list[str]:
+        """Labels of the filters whose values were dropped (empty for a valid query)."""
+        self.errors  # noqa: B018 -- validates once, on first use
+        return [str(self.fields[name].label) for name in self.ignored_fields]
 
 
 class PhoneField(forms.CharField):

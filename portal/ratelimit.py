@@ -19,6 +19,11 @@ using atomic ``add`` + ``incr`` on a key that names the window; otherwise the da
 that the ``UPDATE`` takes inside ``transaction.atomic()``). When Redis fails, the limiter
 logs the error and falls back to the database rather than letting every request through.
 
+Besides counting, a key can be blocked for a number of seconds (``block``, ``blocked_for``,
+``unblock``): the sign-in back-off sets one per failure once a count is reached. A block is a
+cache key holding its end time, or a ``RateLimitBucket`` row at a sentinel window start whose
+``expires_at`` is the end (``purge_expired`` removes ended ones).
+
 Settings: ``RATE_LIMITS`` ({name: Limit | (count, seconds)}) overrides or adds limits,
 ``TRUSTED_PROXY_COUNT`` (default 0) is the number of reverse proxies whose
 ``X-Forwarded-For`` entries are trusted, ``RATE_LIMIT_PREFIX`` (default ``"rl"``) namespaces
@@ -64,10 +69,16 @@ class Limit:
 
 #: The named limits; ``settings.RATE_LIMITS`` overrides any of them or adds new names.
 LIMITS: dict[str, Limit] = {
-    # Sign-in failures (MLPS 2.0 login-failure handling), counted by portal.accounts.signin.
-    "signin.user": Limit(5, 15 * 60),
-    "signin.ip": Limit(20, 15 * 60),
-    "signin.subnet": Limit(100, 15 * 60),
+    # Sign-in failures (MLPS 2.0 login-failure handling), counted by portal.accounts.signin
+    # (docs/decisions/0022). From the count on, each further failure of the same scope blocks
+    # it for SIGNIN_BACKOFF_BASE seconds, doubled per failure, at most SIGNIN_BACKOFF_MAX.
+    "signin.user_ip": Limit(5, 24 * 60 * 60),  # one username from one address (IPv6: /64)
+    "signin.user_subnet": Limit(10, 24 * 60 * 60),  # one username from one /24 (IPv6: /48)
+    "signin.ip": Limit(30, 60 * 60),  # one address across usernames (spraying)
+    "signin.subnet": Limit(100, 60 * 60),  # one /24 (/48) across usernames
+    # One username from anywhere: never refuses; the count is the burst that alerts the
+    # owner and SECURITY_ALERT_EMAILS once per window (portal.accounts.alerts).
+    "signin.user": Limit(10, 60 * 60),
     # Submissions of public forms (lookups, objections, complaints) by anonymous visitors.
     "public_form.ip": Limit(30, 60 * 60),
     "public_form.subnet": Limit(150, 60 * 60),
@@ -218,6 +229,42 @@ class _Database:
 
         RateLimitBucket.objects.filter(key=key).delete()
 
+    # Blocks: one row per key at the sentinel window start; ``expires_at`` is the end.
+
+    @staticmethod
+    def _block_rows(key: str):
+        from portal.models import RateLimitBucket
+
+        return RateLimitBucket.objects.filter(key=key, window_start=_BLOCK_ROW_START)
+
+    def set_block(self, key: str, until: float, replace: bool) -> bool:
+        from portal.models import RateLimitBucket
+
+        rows, end = self._block_rows(key), _aware(until)
+        with transaction.atomic():
+            # One UPDATE decides between parallel claims: the row lock serialises them and
+            # only the first still sees an ended block.
+            free = rows if replace else rows.filter(expires_at__lte=_aware(time.time()))
+            if free.update(expires_at=end):
+                return True
+            if rows.exists():
+                return False
+            try:
+                with transaction.atomic():
+                    RateLimitBucket.objects.create(
+                        key=key, window_start=_BLOCK_ROW_START, expires_at=end, hits=0
+                    )
+            except IntegrityError:  # a parallel claim created it first
+                return bool(replace and rows.update(expires_at=end))
+            return True
+
+    def block_end(self, key: str) -> float:
+        end = self._block_rows(key).values_list("expires_at", flat=True).first()
+        return end.timestamp() if end is not None else 0.0
+
+    def clear_block(self, key: str) -> None:
+        self._block_rows(key).delete()
+
 
 class _Cache:
     """A counter per key and window in the cache (Redis), expiring after its window."""
@@ -254,9 +301,55 @@ class _Cache:
     def delete(self, key: str, window: _Window) -> None:
         self._cache().delete(self._name(key, window))
 
+    # Blocks: one cache key holding the end time, expiring with it. The end time decides
+    # (so a frozen or shifted clock in tests agrees with the database backend); the key's
+    # expiry only keeps Redis clean.
+
+    @staticmethod
+    def _timeout(until: float) -> int:
+        return max(1, math.ceil(until - time.time()))
+
+    def set_block(self, key: str, until: float, replace: bool) -> bool:
+        cache, value = self._cache(), round(until * 1000)  # milliseconds: an integer in Redis
+        if replace:
+            cache.set(key, value, timeout=self._timeout(until))
+            return True
+        if cache.add(key, value, timeout=self._timeout(until)):  # atomic SET NX
+            return True
+        if self.block_end(key) > time.time():
+            return False
+        # Ended by the clock but not yet expired in Redis (at most a second in production):
+        # replace it; two claims racing inside that second may both pass.
+        cache.delete(key)
+        return bool(cache.add(key, value, timeout=self._timeout(until)))
+
+    def block_end(self, key: str) -> float:
+        try:
+            return int(self._cache().get(key, 0) or 0) / 1000
+        except (TypeError, ValueError):
+            return 0.0
+
+    def clear_block(self, key: str) -> None:
+        self._cache().delete(key)
+
 
 _DATABASE = _Database()
 _CACHE = _Cache()
+
+
+#: ``window_start`` of the database rows that hold a block (a block has no window).
+_BLOCK_ROW_START = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _call_block(operation: str, name: str, key: str, *args):
+    limit_for(name)  # unknown names are refused here too
+    bucket = _bucket_key(name, key) + ":block"
+    if getattr(settings, "REDIS_URL", ""):
+        try:
+            return getattr(_CACHE, operation)(bucket, *args)
+        except Exception:
+            logger.exception("rate limit %s: the cache failed, using the database", name)
+    return getattr(_DATABASE, operation)(bucket, *args)
 
 
 def _call(operation: str, name: str, key: str):
@@ -277,6 +370,12 @@ def hit(name: str, key: str) -> bool:
     """Record one hit of ``key`` against limit ``name``; False when that hit is over it."""
     limit, _window_, hits = _call("incr", name, key)
     return hits <= limit.count
+
+
+def add(name: str, key: str) -> int:
+    """Record one hit of ``key`` against limit ``name`` and answer the hits in this window
+    (this one included); the caller decides what the count means (e.g. a back-off)."""
+    return _call("incr", name, key)[2]
 
 
 def check(name: str, key: str) -> bool:
@@ -306,6 +405,27 @@ def retry_after(name: str, key: str) -> int:
     if hits < limit.count:
         return 0
     return max(1, math.ceil(window.end - time.time()))
+
+
+def block(name: str, key: str, seconds: int, *, replace: bool = True) -> bool:
+    """Refuse ``key`` under ``name`` for ``seconds`` from now (see ``blocked_for``).
+
+    With ``replace=False`` the block is set only if none is running, atomically: of parallel
+    callers exactly one gets True (a claim, e.g. the one sign-in attempt allowed after a
+    back-off ended). Answers whether this call set the block.
+    """
+    return bool(_call_block("set_block", name, key, time.time() + max(1, seconds), replace))
+
+
+def blocked_for(name: str, key: str) -> int:
+    """Seconds left of the block on ``key`` under ``name``; 0 when there is none."""
+    left = _call_block("block_end", name, key) - time.time()
+    return max(0, math.ceil(left)) if left > 0 else 0
+
+
+def unblock(name: str, key: str) -> None:
+    """Lift the block on ``key`` under ``name`` (its hits stay; see ``reset``)."""
+    _call_block("clear_block", name, key)
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

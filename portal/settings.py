@@ -189,6 +189,12 @@ CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 50_000)
 CAPTCHA_DIFFICULTY_STEP = envint("CAPTCHA_DIFFICULTY_STEP", 3)
 CAPTCHA_MAX_NUMBER_CAP = envint("CAPTCHA_MAX_NUMBER_CAP", 2_000_000)
 SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
+# Sign-in back-off (docs/decisions/0022): from a scope's count on (signin.* in RATE_LIMITS),
+# each failure blocks that username+address, address or network for BASE seconds, doubled per
+# further failure, at most MAX. Bursts for one account are mailed to the owner and these.
+SIGNIN_BACKOFF_BASE = envint("SIGNIN_BACKOFF_BASE", 60)
+SIGNIN_BACKOFF_MAX = envint("SIGNIN_BACKOFF_MAX", 60 * 60)
+SECURITY_ALERT_EMAILS = envlist("SECURITY_ALERT_EMAILS", [])
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.
 REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)

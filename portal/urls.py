@@ -2,7 +2,8 @@
 
 ``portal_patterns`` are the pages of the ``portal:`` namespace, whose views live in the
 concern packages (``portal.ui``, ``portal.accounts``, ``portal.audit``, ``portal.calendar``,
-``portal.documents``); account management, notices and the apps include their own urlconfs.
+``portal.authorities``, ``portal.documents``); account management, notices and the apps include
+their own urlconfs.
 """
 
 from __future__ import annotations
@@ -12,22 +13,14 @@ from django.urls import include, path, reverse_lazy
 from django.views.i18n import set_language
 
 from portal.access import agency_view, per_object, public, requires, signed_in
-from portal.accounts import forms as account_forms
 from portal.accounts import views as account_views
 from portal.audit import views as audit_views
+from portal.authorities import views as authority_views
 from portal.calendar import views as calendar_views
 from portal.documents import views as document_views
 from portal.ratelimit import ratelimited, subnet_key
 from portal.roles import AgencyRole
 from portal.ui import views
-
-_reset = {
-    "template_name": "portal/password_reset.html",
-    "email_template_name": "portal/email/password_reset.txt",
-    "subject_template_name": "portal/email/password_reset_subject.txt",
-    "success_url": reverse_lazy("portal:password_reset_done"),
-    "form_class": account_forms.PasswordResetForm,
-}
 
 portal_patterns = [
     path("", public(views.home), name="home"),
@@ -46,7 +39,7 @@ portal_patterns = [
         public(
             ratelimited("public_form.ip")(
                 ratelimited("public_form.subnet", subnet_key)(
-                    auth_views.PasswordResetView.as_view(**_reset)
+                    account_views.PasswordResetView.as_view()
                 )
             )
         ),
@@ -106,6 +99,16 @@ portal_patterns = [
         "workspace/calendar/<int:pk>/remove/",
         requires("portal.calendar.change")(calendar_views.calendar_remove),
         name="calendar_remove",
+    ),
+    path(
+        "workspace/authorities/",
+        requires("portal.authority.change")(authority_views.authorities),
+        name="authorities",
+    ),
+    path(
+        "workspace/authorities/<text:jurisdiction>/",
+        requires("portal.authority.change")(authority_views.authority_edit),
+        name="authority_edit",
     ),
 ]
 

@@ -88,6 +88,9 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:document_download":        ("gd_doc", (404, 404, 200, 200, 404, 200, 200, 200, 404, 404, 200, 200, 200, 200, 404)),
     "portal:calendar":                 ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "portal:calendar_remove":          ("day", (302, 403, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # The authorities' names and document-number prefixes (national HRSS officials keep them).
+    "portal:authorities":              ("", (302, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "portal:authority_edit":           ("gd_authority", (302, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     # Authority accounts (officials of the jurisdiction) and two-factor sign-in (everyone).
     "accounts:list":                   ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "accounts:create":                 ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
@@ -194,6 +197,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "portal:password_reset_confirm":             ("reset",                 "new_password",         "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "portal:calendar":                           ("",                      "calendar_day",         "L     403   302+  200   200   200   200   403   403   403   403   403   403   403   403"),
     "portal:calendar_remove":                    ("day",                   "nothing",              "L     403   302+  403   403   403   403   403   403   403   403   403   403   403   403"),
+    "portal:authority_edit":                     ("gd_authority",          "authority",            "L     403   302+  403   403   403   403   403   403   403   403   403   403   403   403"),
     # Authority accounts (officials of the jurisdiction) and everyone's own two-factor sign-in.
     "accounts:create":                           ("",                      "account",              "L     403   200+  200+  200+  403   403   403   403   403   403   403   403   403   403"),
     "accounts:edit":                             ("gd_account",            "account_edit",         "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
@@ -283,7 +287,8 @@ ANSWERED_WITHOUT_WRITING = {
 GET_ONLY = {
     "portal:home", "portal:privacy", "portal:healthz", "portal:password_reset_done",
     "portal:password_reset_complete", "portal:dashboard", "portal:agency_home", "portal:audit",
-    "portal:agency_audit", "portal:document_download", "accounts:list", "accounts:detail",
+    "portal:agency_audit", "portal:document_download", "portal:authorities", "accounts:list",
+    "accounts:detail",
     "notices:list", "notices:manage", "notices:agency", "catalog:occupations",
     "catalog:occupation", "catalog:standards", "catalog:standard", "catalog:specs",
     "catalog:spec_public", "catalog:spec_queue", "catalog:agency_specs",
@@ -491,6 +496,7 @@ def build(world) -> dict:
         "hlj_agency": [world.hlj_agency.pk],
         "gd_doc": [doc.pk],
         "day": [day.pk],
+        "gd_authority": ["440000"],
         "reset": ["MQ", "set-password"],
         "occupation": ["6-31-01-03"],
         "other_occupation": ["5-01-02-01"],
@@ -827,6 +833,10 @@ DATA = {
         "new_password2": "Changed#pass2027",
     },  # fmt: skip
     "calendar_day": lambda o, u: {"date": "2027-10-01", "kind": "holiday", "name": "国庆节"},
+    "authority": lambda o, u: {
+        "name": "广东省人力资源和社会保障厅（更正）",
+        "letter_prefix": "粤人社认定",
+    },
     "account": lambda o, u: {
         "username": "new_expert",
         "real_name": "王专家",

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms.applications import PUBLICATION_NOTE, public_contact_fields
 from catalog.models import SkillLevel
-from portal.forms import Form
+from portal.forms import FilterForm, Form
 from portal.models import AgencyKind, Province
 
 
-class DirectorySearchForm(Form):
+class DirectorySearchForm(FilterForm):
     q = forms.CharField(
         label=_("Agency name"),
         required=False,

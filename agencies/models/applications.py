@@ -119,6 +119,9 @@ class AgencyApplication(models.Model):
         related_name="+",
         verbose_name=_("decision letter"),
     )
+    # 文号 of the decision letter, allocated by portal.counters when the decision is made
+    # (decision 0028); a decision overturned after its notice gets a new letter and number.
+    decision_number = models.CharField(_("document number"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

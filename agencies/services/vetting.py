@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import (
@@ -18,7 +19,7 @@ from agencies.models import (
     UsccCheck,
 )
 from agencies.services._refusal import Refusal, refuse
-from portal import access, audit, clock, documents, notices, pdf
+from portal import access, audit, authorities, clock, documents, notices, pdf
 from portal.access import SYSTEM
 from portal.models import AgencyKind, Audience, Document
 from portal.roles import AuthorityRole
@@ -435,16 +436,24 @@ def expert_summary(application: AgencyApplication) -> dict:
 
 
 def decision_letter_pdf(
-    application: AgencyApplication, *, approved: bool, dated: dt.datetime
+    application: AgencyApplication,
+    *,
+    approved: bool,
+    dated: dt.datetime,
+    number: str,
+    authority: str,
 ) -> bytes:
     """The decision letter (决定书, Art 14): approval with the approved scope, or rejection
-    with the reasons, dated ``dated``."""
+    with the reasons, dated ``dated``, numbered ``number`` (文号) and signed by the deciding
+    ``authority``'s name (decision 0028)."""
     return pdf.render_pdf(
         "agencies/pdf/decision_letter.html",
         {
             "application": application,
             "approved": approved,
             "now": dated,
+            "number": number,
+            "authority": authority,
             "scope": application.scope.select_related("occupation", "work_type").prefetch_related(
                 "approved_levels"
             ),
@@ -462,15 +471,28 @@ def render_decision_letter(document: Document) -> bytes:
     application = AgencyApplication.objects.select_related("call", "agency").get(
         pk=params["application"]
     )
+    # Letters queued before numbering (decision 0028) name the authority as it is now.
+    authority = (
+        params.get("authority") or authorities.authority_for(application.call.jurisdiction).name
+    )
     return decision_letter_pdf(
         application,
         approved=params["approved"],
         dated=dt.datetime.fromisoformat(params["dated"]),
+        number=params.get("number", application.decision_number),
+        authority=authority,
     )
 
 
 def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -> None:
-    """A pending decision letter, rendered by a task after the commit (never under the lock)."""
+    """A pending decision letter, rendered by a task after the commit (never under the lock),
+    with its document number (文号) allocated now, in the decision's transaction, from the
+    deciding authority's series of the decision's year (decision 0028). The authority's name
+    and the number are kept in the letter's parameters, so a re-rendered letter reads the
+    same after the authority's name is corrected."""
+    authority = authorities.authority_for(application.call.jurisdiction)
+    year = timezone.localtime(application.decided_at).year
+    application.decision_number = authorities.letter_number(authority, year)
     application.decision_letter = documents.create_pending(
         actor,
         renderer=DECISION_LETTER_RENDERER,
@@ -478,6 +500,8 @@ def _decision_letter(actor, application: AgencyApplication, *, approved: bool) -
             "application": application.pk,
             "approved": approved,
             "dated": application.decided_at.isoformat(),
+            "number": application.decision_number,
+            "authority": authority.name,
         },
         filename=f"decision-{application.pk}.pdf",
         title=_("Decision letter"),
@@ -561,6 +585,7 @@ def decide(
             "decided_at",
             "decided_by",
             "decision_letter",
+            "decision_number",
             "updated_at",
         ]
     )
@@ -586,6 +611,7 @@ def decide(
             "status": [old, application.status],
             "reasons": [None, application.decision_reasons],
             "may_serve_others": [None, application.may_serve_others],
+            "decision_number": [None, application.decision_number],
         },
         audience=Audience.AGENCY,
         province=application.call.jurisdiction,
@@ -646,7 +672,14 @@ def on_notice_overturned(notice, objection) -> None:
     application.decided_at = clock.now()
     _decision_letter(SYSTEM, application, approved=False)
     application.save(
-        update_fields=["status", "decision_reasons", "decided_at", "decision_letter", "updated_at"]
+        update_fields=[
+            "status",
+            "decision_reasons",
+            "decided_at",
+            "decision_letter",
+            "decision_number",
+            "updated_at",
+        ]
     )
     documents.start_retention(application)
     audit.record(
@@ -656,6 +689,7 @@ def on_notice_overturned(notice, objection) -> None:
         {
             "status": [ApplicationStatus.ON_NOTICE, ApplicationStatus.REJECTED],
             "reasons": [None, application.decision_reasons],
+            "decision_number": [None, application.decision_number],
         },
         audience=Audience.AGENCY,
         province=application.call.jurisdiction,

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MajorCategory, Occupation, OccupationSource, OccupationStatus
 from portal import codes
-from portal.forms import Form, ModelForm
+from portal.forms import FilterForm, Form, ModelForm
 
 
-class OccupationSearchForm(Form):
+class OccupationSearchForm(FilterForm):
     q = forms.CharField(
         label=_("Code or name"),
         required=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import codes
 
@@ -30,7 +31,8 @@ class MajorCategory(models.Model):
 
 class OccupationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Withdrawn by the ministry (已撤销); an agency's own withdrawal is 已撤回 (shared/GLOSSARY).
+    WITHDRAWN = "withdrawn", pgettext_lazy("occupation status", "Withdrawn")
 
 
 class OccupationSource(models.TextChoices):

@@ -8,8 +8,10 @@ put that function's errors at the right fields.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -239,4 +241,16 @@ class SignInForm(TextGuardMixin, CaptchaFormMixin, auth_forms.AuthenticationForm
 
 
 class PasswordResetForm(TextGuardMixin, auth_forms.PasswordResetForm):
-    """Django's form asking for the e-mail address, with the text guard of every form."""
+    """Django's form asking for the e-mail address, with the text guard of every form.
+
+    The link in the mail is built from ``settings.SITE_URL`` (scheme and host), never from the
+    request's ``Host`` header: a forged header would otherwise send the owner's reset token to
+    the forger's host (issue 10, docs/decisions/0022). Whatever the caller passes for the
+    domain and scheme is ignored.
+    """
+
+    def save(self, *args, **kwargs):
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        return super().save(*args, **kwargs)

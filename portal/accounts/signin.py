@@ -1,21 +1,35 @@
-"""Login-failure handling for the sign-in form.
+"""Login-failure handling for the sign-in form: throttling that cannot be turned against the
+owner of an account (docs/decisions/0022, superseding the username lock of 0005).
 
 Rules implemented here:
 
-* MLPS 2.0 (GB/T 22239-2019) level 3, 8.1.4.1 b) 登录失败处理: "end the session, limit the
-  number of illegal login attempts, log out automatically when a login connection times
-  out". Failures are counted per username (5 per 15 minutes), per client address (20) and per
-  /24 network (100; /48 for IPv6) through ``portal.ratelimit``; over any of them the form
-  refuses with the minutes left **before** any password hash is computed. After
-  ``SIGNIN_CAPTCHA_AFTER`` (3) failures for the username or the address, the form also asks
-  for the verification code (``portal.captcha``).
-* Cybersecurity Law Art 21(3): network security events are logged; each failure and each
-  refusal is logged (logger ``portal.signin``) with the username and address, never the
-  password.
+* MLPS 2.0 (GB/T 22239-2019) level 3, 8.1.4.1 b) 登录失败处理: "limit the number of illegal
+  login attempts". Failures are counted per *scope*, through ``portal.ratelimit``:
 
-Only failures count. Each attempt reserves its hits before ``authenticate`` runs, so parallel
-requests cannot slip past the limit together; a successful sign-in gives the address hits back
-and clears the username's failures.
+  ========================  ===========================================  ==================
+  ``signin.user_ip``        one username from one address (IPv6: /64)    5 per day
+  ``signin.user_subnet``    one username from one /24 (IPv6: /48)        10 per day
+  ``signin.ip``             one address across usernames (spraying)      30 per hour
+  ``signin.subnet``         one /24 (/48) across usernames               100 per hour
+  ========================  ===========================================  ==================
+
+  From a scope's count on, each failure blocks that scope for ``SIGNIN_BACKOFF_BASE``
+  seconds, doubled per further failure, at most ``SIGNIN_BACKOFF_MAX``. While a scope is
+  blocked the form refuses **before** any password hash is computed and the view answers 429
+  with ``Retry-After`` (never a sleep in the request). Nothing blocks a username everywhere:
+  the owner signing in from another network still gets in (with the second factor where it
+  is on, which the password step never replaces).
+* No enumeration: the scopes do not depend on whether the account exists, and every message
+  (wrong password, refusal) is the same for an unknown username.
+* Cybersecurity Law Art 21(3): each failure and each refusal is logged (logger
+  ``portal.signin``) with the username and address, never the password; a burst of failures
+  for one account (``signin.user`` from any address) alerts the owner and
+  ``SECURITY_ALERT_EMAILS`` once per window (``portal.accounts.alerts``).
+
+An attempt reserves its hits before ``authenticate`` runs, and one that reaches a scope's
+count claims that scope's block atomically first, so parallel requests cannot slip past a
+back-off together. A successful sign-in clears the user's counters and blocks for that
+address and subnet and gives the address-wide hits back: only failures count.
 """
 
 from __future__ import annotations
@@ -33,7 +47,12 @@ from portal import ratelimit
 
 logger = logging.getLogger("portal.signin")
 
-USER, IP, SUBNET = "signin.user", "signin.ip", "signin.subnet"
+USER_IP, USER_SUBNET = "signin.user_ip", "signin.user_subnet"
+IP, SUBNET, USER = "signin.ip", "signin.subnet", "signin.user"
+#: The scopes that refuse, in the order they are checked.
+THROTTLED = (USER_IP, USER_SUBNET, IP, SUBNET)
+#: The scopes a successful sign-in clears (this user from this address and network).
+CLEARED_BY_SUCCESS = (USER_IP, USER_SUBNET)
 _FAILURE_CODES = {"invalid_login", "inactive"}
 
 
@@ -43,11 +62,14 @@ def normalise_username(username: str | None) -> str:
 
 
 def keys_for(request: HttpRequest | None, username: str | None) -> dict[str, str]:
-    """The key of each ``signin.*`` limit for this request and username."""
+    """The key of each ``signin.*`` scope for this request and username."""
     ip = ratelimit.client_ip(request) if request is not None else ""
-    keys = {IP: ratelimit.host_of(ip), SUBNET: ratelimit.subnet_of(ip)}
+    host, network = ratelimit.host_of(ip), ratelimit.subnet_of(ip)
+    keys = {IP: host, SUBNET: network}
     user = normalise_username(username)
     if user:
+        keys[USER_IP] = f"{user}\x00{host}"
+        keys[USER_SUBNET] = f"{user}\x00{network}"
         keys[USER] = user
     return keys
 
@@ -57,28 +79,51 @@ def failures(keys: dict[str, str], name: str) -> int:
 
 
 def captcha_required(request: HttpRequest | None, username: str | None) -> bool:
-    """After ``SIGNIN_CAPTCHA_AFTER`` failures for the username or the address (default 3)."""
+    """After ``SIGNIN_CAPTCHA_AFTER`` failures for the username (from anywhere) or from the
+    address (default 3). Proof of work costs the owner a second, not the account."""
     threshold = getattr(settings, "SIGNIN_CAPTCHA_AFTER", 3)
     keys = keys_for(request, username)
     return failures(keys, USER) >= threshold or failures(keys, IP) >= threshold
 
 
-def locked_for(keys: dict[str, str]) -> int:
-    """Seconds until every limit allows another attempt; 0 when none is exhausted."""
-    return max((ratelimit.retry_after(name, key) for name, key in keys.items()), default=0)
+def backoff_seconds(failure: int, limit: ratelimit.Limit) -> int:
+    """The block after failure number ``failure`` of a scope: 0 below the limit's count, then
+    ``SIGNIN_BACKOFF_BASE`` doubled per further failure, at most ``SIGNIN_BACKOFF_MAX``."""
+    if failure < limit.count:
+        return 0
+    base = max(1, int(getattr(settings, "SIGNIN_BACKOFF_BASE", 60)))
+    cap = max(base, int(getattr(settings, "SIGNIN_BACKOFF_MAX", 3600)))
+    return min(cap, base * 2 ** min(failure - limit.count, 32))
 
 
-def reserve(keys: dict[str, str]) -> int:
-    """Count this attempt as a failure in advance; answers 0, or the seconds to wait when a
-    limit was exhausted meanwhile (then nothing stays counted)."""
+def blocked(keys: dict[str, str]) -> tuple[int, str]:
+    """The longest running block of the scopes and its name; ``(0, "")`` when none runs."""
+    found = [(ratelimit.blocked_for(name, keys[name]), name) for name in THROTTLED if name in keys]
+    return max(found, default=(0, ""))
+
+
+def reserve(keys: dict[str, str]) -> tuple[list[str], int, str]:
+    """Count this attempt as a failure of every scope in advance. A scope whose count it
+    reaches gets its back-off now (claimed atomically: if a parallel attempt holds it, this one
+    is refused and nothing stays counted). Answers the claimed scopes, and the seconds to wait
+    with the scope that refused (0 and "" when the attempt may go on)."""
     taken: list[str] = []
-    for name, key in keys.items():
+    claimed: list[str] = []
+    for name in THROTTLED:
+        if name not in keys:
+            continue
+        failure = ratelimit.add(name, keys[name])
         taken.append(name)
-        if not ratelimit.hit(name, key):
-            for done in taken:
-                ratelimit.refund(done, keys[done])
-            return max(1, ratelimit.retry_after(name, key))
-    return 0
+        seconds = backoff_seconds(failure, ratelimit.limit_for(name))
+        if not seconds:
+            continue
+        if ratelimit.block(name, keys[name], seconds, replace=False):
+            claimed.append(name)
+            continue
+        wait = ratelimit.blocked_for(name, keys[name])
+        _give_back(keys, taken, claimed)
+        return [], max(1, wait), name
+    return claimed, 0, ""
 
 
 def lockout_message(seconds: int) -> str:
@@ -90,59 +135,81 @@ def lockout_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _refuse(form, keys: dict[str, str], username: str, seconds: int) -> ValidationError:
+def _refuse(form, keys: dict[str, str], username: str, seconds: int, scope: str):
     form.locked_seconds = seconds
     logger.warning(
-        "sign-in refused, too many failures: username=%r ip=%s wait=%ds",
+        "sign-in refused, too many failures: username=%r ip=%s scope=%s wait=%ds",
         username,
         keys[IP],
+        scope,
         seconds,
     )
     return ValidationError(lockout_message(seconds), code="locked")
 
 
 def guarded_clean(form, authenticate_clean: Callable[[], dict]) -> dict:
-    """``SignInForm.clean``: the limits first, then the captcha, then the password.
+    """``SignInForm.clean``: the blocks first, then the captcha, then the password.
 
     ``authenticate_clean`` is ``AuthenticationForm.clean`` (it calls ``authenticate`` and so
-    the password hasher); it is not called while a limit is exhausted or the captcha that was
+    the password hasher); it is not called while a scope is blocked or the captcha that was
     asked for is unsolved.
     """
     username = form.cleaned_data.get("username") or ""
     if not username or not form.cleaned_data.get("password"):
         return authenticate_clean()  # field errors already; nothing is authenticated
     keys = keys_for(form.request, username)
-    wait = locked_for(keys)
+    wait, scope = blocked(keys)
     if wait:
-        raise _refuse(form, keys, username, wait)
+        raise _refuse(form, keys, username, wait, scope)
     if form.captcha_failed():
         return form.cleaned_data  # the error is at the captcha field
-    wait = reserve(keys)
+    claimed, wait, scope = reserve(keys)
     if wait:
-        raise _refuse(form, keys, username, wait)
+        raise _refuse(form, keys, username, wait, scope)
     try:
         cleaned = authenticate_clean()
     except ValidationError as error:
         if getattr(error, "code", None) not in _FAILURE_CODES:
-            _give_back(keys)
+            _give_back(keys, THROTTLED, claimed)
             raise
-        logger.warning(
-            "sign-in failed: username=%r ip=%s failures=%d",
-            username,
-            keys[IP],
-            failures(keys, USER),
-        )
-        if captcha_required(form.request, username) and form.request is not None:
-            form.add_captcha(form.request.session)
+        _failed(form, keys, username)
         raise
     except Exception:
-        _give_back(keys)
+        _give_back(keys, THROTTLED, claimed)
         raise
-    ratelimit.reset(USER, keys[USER])
-    _give_back({name: key for name, key in keys.items() if name != USER})
+    _succeeded(keys, claimed)
     return cleaned
 
 
-def _give_back(keys: dict[str, str]) -> None:
-    for name, key in keys.items():
-        ratelimit.refund(name, key)
+def _failed(form, keys: dict[str, str], username: str) -> None:
+    from portal.accounts import alerts
+
+    burst = ratelimit.add(USER, keys[USER])
+    logger.warning(
+        "sign-in failed: username=%r ip=%s failures=%d (this address %d)",
+        username,
+        keys[IP],
+        burst,
+        failures(keys, USER_IP),
+    )
+    if burst == ratelimit.limit_for(USER).count:  # exactly once per window
+        alerts.signin_burst(username, burst, keys[SUBNET])
+    if captcha_required(form.request, username) and form.request is not None:
+        form.add_captcha(form.request)
+
+
+def _succeeded(keys: dict[str, str], claimed: list[str]) -> None:
+    for name in CLEARED_BY_SUCCESS:
+        if name in keys:
+            ratelimit.reset(name, keys[name])
+            ratelimit.unblock(name, keys[name])
+    _give_back(keys, [n for n in THROTTLED if n not in CLEARED_BY_SUCCESS], claimed)
+
+
+def _give_back(keys: dict[str, str], names, claimed: list[str]) -> None:
+    """Refund the reserved hits of ``names`` and lift the blocks this attempt claimed."""
+    for name in names:
+        if name in keys:
+            ratelimit.refund(name, keys[name])
+            if name in claimed:
+                ratelimit.unblock(name, keys[name])

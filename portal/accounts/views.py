@@ -18,7 +18,13 @@ from django_otp import login as otp_login
 
 from portal import access, accounts
 from portal.accounts import twofactor
-from portal.accounts.forms import AccountFilterForm, AccountForm, CodeForm, SignInForm
+from portal.accounts.forms import (
+    AccountFilterForm,
+    AccountForm,
+    CodeForm,
+    PasswordResetForm,
+    SignInForm,
+)
 from portal.audit import describe
 from portal.models import AuditEntry, User, jurisdiction_label
 from portal.roles import NATIONAL
@@ -309,12 +315,30 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView names the site after the request's Host (RequestSite); the
+        # portal's own name (settings.SITE_NAME, context processor) is the one to show.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.locked_seconds:  # too many failures (portal.accounts.signin): 429 with Retry-After
             response.status_code = 429
             response.headers["Retry-After"] = str(form.locked_seconds)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset request; the mail's link comes from ``SITE_URL`` (``PasswordResetForm``)."""
+
+    template_name = "portal/password_reset.html"
+    email_template_name = "portal/email/password_reset.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+    form_class = PasswordResetForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -26,6 +26,7 @@ from portal.models.notices import (
     SubjectRef,
 )
 from portal.models.reference import (
+    Authority,
     CalendarDay,
     CalendarDayKind,
     Province,
@@ -44,6 +45,7 @@ __all__ = [
     "AgencyStatus",
     "Audience",
     "AuditChain",
+    "Authority",
     "AuditEntry",
     "CalendarDay",
     "CalendarDayKind",

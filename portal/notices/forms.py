@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import documents, notices
 from portal.captcha import CaptchaFormMixin
-from portal.forms import Form
+from portal.forms import FilterForm, Form
 
 
 class ObjectionForm(CaptchaFormMixin, Form):
@@ -89,7 +89,7 @@ class DecisionForm(Form):
     )
 
 
-class NoticeQueueForm(Form):
+class NoticeQueueForm(FilterForm):
     """The officials' notices: they open on those with objections to decide (ADR 0027)."""
 
     show = forms.ChoiceField(

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import Form
+from portal.forms import FilterForm
 
 WAITING, RECENT, NAME = "waiting", "recent", "name"
 SORTS = [
@@ -25,8 +25,9 @@ SORTS = [
 ]
 
 
-class QueueForm(Form):
-    """The search box and sort order of a queue; a queue's form adds its own filters."""
+class QueueForm(FilterForm):
+    """The search box and sort order of a queue; a queue's form adds its own filters. A bad
+    value is dropped as in the public lists (``portal.forms.FilterForm``)."""
 
     q = forms.CharField(
         label=_("Name or credit code"),
@@ -65,22 +66,25 @@ def _initial(form: forms.Form, name: str):
 
 
 def read_filters(form_class: type[forms.Form], data) -> Filters:
-    """The filters of ``data`` (request.GET); bad values are dropped with a note each."""
+    """The filters of ``data`` (request.GET): a missing or bad value becomes the field's
+    initial value (what the queue opens on); the bad ones are named in one note, worded as
+    the public lists' (``portal/includes/filter_note.html``)."""
     bound = form_class(data)
     bound.is_valid()
-    values, notes = {}, []
+    values = {}
     for name, bound_field in bound.fields.items():
-        raw = data.get(name, "")
-        if name in bound.errors:
-            values[name] = _initial(bound, name)
-            notes.append(
-                gettext("“%(value)s” is not a value of “%(field)s”; that filter was ignored.")
-                % {"value": raw[:40], "field": bound_field.label}
+        value = bound.cleaned_data.get(name)
+        if value in ("", None) and not isinstance(bound_field, forms.CharField):
+            value = _initial(bound, name)
+        values[name] = value.strip() if isinstance(value, str) else value
+    ignored = getattr(bound, "ignored", [])
+    notes = []
+    if ignored:
+        notes.append(
+            gettext(
+                "Some filter values could not be understood and were ignored: %(filters)s. "
+                "The list uses the other filters."
             )
-        elif raw in ("", None) and not isinstance(bound_field, forms.CharField):
-            values[name] = _initial(bound, name)
-        else:
-            values[name] = bound.cleaned_data.get(name, _initial(bound, name))
-        if isinstance(values[name], str):
-            values[name] = values[name].strip()
+            % {"filters": "、".join(ignored)}
+        )
     return Filters(values=values, form=form_class(initial=values), notes=notes)

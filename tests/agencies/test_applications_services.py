@@ -105,7 +105,7 @@ def test_a_national_call_admits_only_occupations_with_a_standard(world, setup):
             application,
             [ScopeRequest(no_standard, [SkillLevel.objects.get(pk="5")])],
         )
-    assert "第17条" in " ".join(info.value.message_dict["scope"])
+    assert "第十七条" in " ".join(info.value.message_dict["scope"])
 
 
 def test_the_whole_way_to_the_directory(setup, world):

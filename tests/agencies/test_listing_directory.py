@@ -108,3 +108,23 @@ def test_the_directory_paginates_and_keeps_filters(client, world, agencies):
     body = page(client, q="评价", page="1")
     assert "珠江电力" in body
     assert client.get(reverse("agencies:directory"), {"page": "99"}).status_code == 200
+
+
+DIRECTORY_NOTE = "部分筛选条件的取值无法识别，已忽略："
+
+
+def test_an_empty_directory_search_says_what_to_try(client, world):
+    body = page(client, q="没有这个机构")
+    assert "可尝试输入机构名称中的部分文字、职业代码前缀（如 6-31）" in body
+    assert f'href="{reverse("agencies:directory")}"' in body
+    assert f'href="{reverse("agencies:removed_agencies")}"' in body
+
+
+def test_bad_directory_filters_are_ignored_with_a_note(client, agencies):
+    body = page(client, q="珠江", province="999999", level="abc", kind="Q")
+    assert DIRECTORY_NOTE in body and 'class="error"' not in body
+    for label in ("省份", "等级", "类型"):
+        assert label in body.split(DIRECTORY_NOTE, 1)[1].split("</p>", 1)[0]
+    # The valid filter (the name) still applies.
+    assert "珠江电力职业技能评价中心" in body and "岭南技能培训评价有限公司" not in body
+    assert DIRECTORY_NOTE not in page(client, q="珠江")

@@ -198,7 +198,7 @@ def test_the_agency_clerk_sees_returned_specifications_as_to_dos(client, world):
     body = _page(client, world.osta_national, queue, status="filed")
     assert spec_url not in body
     body = _page(client, world.osta_national, queue, status="nonsense")
-    assert spec_url in body and "“nonsense”不是“状态”的可选值" in body
+    assert spec_url in body and "已忽略：状态。" in body
 
 
 # --- Queues --------------------------------------------------------------------------------
@@ -250,8 +250,7 @@ def test_the_vetting_queue_searches_by_name_and_credit_code(client, world, pipel
 
 def test_a_bad_filter_value_is_ignored_with_a_note(client, world, pipeline):
     body = _page(client, world.gd_official, QUEUE, status="bogus", sort="sideways")
-    assert "“bogus”不是“状态”的可选值，已忽略该筛选条件。" in body
-    assert "“sideways”不是“排序”的可选值，已忽略该筛选条件。" in body
+    assert "部分筛选条件的取值无法识别，已忽略：状态、排序。列表按其余条件筛选。" in body
     assert 'class="error"' not in body  # no raw form error
     assert _rows(body, pipeline, KEYS) == ["check", "assign", "decide", "visit"]
 
@@ -293,9 +292,9 @@ def test_the_expert_and_change_queues_open_on_what_is_pending(client, world, pip
     assert mine not in _page(client, world.expert, url, q="无此机构")
     assert mine in _page(client, world.expert, url, q=pipeline["opinions"].uscc)
     body = _page(client, world.expert, url, show="later")
-    assert "“later”不是“显示”的可选值" in body and mine in body
+    assert "已忽略：显示。" in body and mine in body
     body = _page(client, world.gd_official, reverse("agencies:change_requests"), kind="nope")
-    assert "“nope”不是“类型”的可选值" in body or "“nope”不是" in body
+    assert "已忽略：类型。" in body
     assert "暂无待决定的变更申请。" in body
 
 

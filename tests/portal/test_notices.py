@@ -601,7 +601,7 @@ def test_officials_list_their_notices_with_pending_counts_and_decide(client, wor
     with clock.frozen(FRIDAY):
         listing = client.get(reverse("notices:manage"))  # opens on the pending objections
         bad = client.get(reverse("notices:manage"), {"show": "x"}).content.decode()
-    assert "“x”不是“显示”的可选值，已忽略该筛选条件。" in bad
+    assert "部分筛选条件的取值无法识别，已忽略：显示。" in bad
     rows = {n.pk: n for n in listing.context["page"]}
     assert set(rows) == {gd.pk}
     assert rows[gd.pk].pending_count == 2

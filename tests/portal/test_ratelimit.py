@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
+import time
 
 import pytest
 import time_machine
@@ -76,7 +77,8 @@ def test_the_window_expires(stored, settings, frozen):
     assert ratelimit.hit("signin.user", "alice") is True
 
 
-def test_retry_after_counts_to_the_end_of_the_window(stored, frozen):
+def test_retry_after_counts_to_the_end_of_the_window(stored, settings, frozen):
+    settings.RATE_LIMITS = {"signin.user": (5, 15 * 60)}
     for _ in range(5):
         ratelimit.hit("signin.user", "alice")
     assert ratelimit.retry_after("signin.user", "alice") == 15 * 60
@@ -106,6 +108,97 @@ def test_reset_forgets_and_refund_gives_one_back(stored, settings, frozen):
     assert ratelimit.count("signin.user", "alice") == 0
 
 
+def test_add_answers_the_count_with_this_hit(stored, settings, frozen):
+    settings.RATE_LIMITS = {"signin.user": (2, 60)}
+    assert [ratelimit.add("signin.user", "alice") for _ in range(4)] == [1, 2, 3, 4]
+    assert ratelimit.add("signin.user", "bob") == 1
+    frozen.shift(60)
+    assert ratelimit.add("signin.user", "alice") == 1  # a new window
+
+
+# --- Blocks -----------------------------------------------------------------------------------
+
+
+def test_a_block_runs_its_seconds_and_ends(stored, frozen):
+    assert ratelimit.blocked_for("signin.ip", "203.0.113.9") == 0
+    assert ratelimit.block("signin.ip", "203.0.113.9", 120) is True
+    assert ratelimit.blocked_for("signin.ip", "203.0.113.9") == 120
+    assert ratelimit.blocked_for("signin.ip", "203.0.113.10") == 0  # per key
+    assert ratelimit.blocked_for("signin.subnet", "203.0.113.9") == 0  # per name
+    frozen.shift(119.5)
+    assert ratelimit.blocked_for("signin.ip", "203.0.113.9") == 1  # rounded up
+    frozen.shift(0.5)
+    assert ratelimit.blocked_for("signin.ip", "203.0.113.9") == 0
+
+
+def test_a_claim_sets_a_block_only_when_none_runs(stored, frozen):
+    assert ratelimit.block("signin.ip", "a", 60, replace=False) is True
+    assert ratelimit.block("signin.ip", "a", 600, replace=False) is False
+    assert ratelimit.blocked_for("signin.ip", "a") == 60  # the running one stays
+    frozen.shift(60)
+    assert ratelimit.block("signin.ip", "a", 240, replace=False) is True  # ended: claimed again
+    assert ratelimit.blocked_for("signin.ip", "a") == 240
+    assert ratelimit.block("signin.ip", "a", 30) is True  # replace (the default) always sets
+    assert ratelimit.blocked_for("signin.ip", "a") == 30
+
+
+def test_unblock_lifts_the_block_and_keeps_the_hits(stored, frozen):
+    ratelimit.add("signin.ip", "a")
+    ratelimit.block("signin.ip", "a", 600)
+    ratelimit.unblock("signin.ip", "a")
+    assert ratelimit.blocked_for("signin.ip", "a") == 0
+    assert ratelimit.count("signin.ip", "a") == 1
+    ratelimit.unblock("signin.ip", "never-blocked")  # nothing to lift is fine
+    assert ratelimit.block("signin.ip", "a", 60, replace=False) is True
+    with pytest.raises(LookupError):
+        ratelimit.block("no.such.limit", "a", 60)
+
+
+def test_a_block_stores_no_key_in_clear(stored, frozen):
+    ratelimit.block("signin.user_ip", "zhang.san\x00203.0.113.77", 60)
+    (text,) = stored.texts()
+    assert "zhang" not in text and "203.0.113" not in text
+
+
+@pytest.mark.django_db
+def test_ended_database_blocks_are_purged(settings, frozen):
+    use_database(settings)
+    ratelimit.block("signin.ip", "a", 60)
+    ratelimit.block("signin.ip", "b", 600)
+    frozen.shift(61)
+    assert ratelimit.purge_expired() == 1
+    assert ratelimit.blocked_for("signin.ip", "b") == 539
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_database_claims_let_exactly_one_through(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    use_database(settings)
+    ratelimit.block("signin.ip", "a", 1)
+    with time_machine.travel(time.time() + 5, tick=False):  # the first block has ended
+        results: list[bool] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(8)
+
+        def claim():
+            try:
+                barrier.wait()
+                won = ratelimit.block("signin.ip", "a", 60, replace=False)
+                with lock:
+                    results.append(won)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=claim) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) == [False] * 7 + [True]
+    RateLimitBucket.objects.all().delete()
+
+
 def test_no_username_or_address_is_stored(stored, settings, frozen):
     username, ip = "zhang.san@example.org", "203.0.113.77"
     ratelimit.hit("signin.user", username)
@@ -128,9 +221,11 @@ def test_no_username_or_address_is_stored(stored, settings, frozen):
 
 def test_settings_override_a_limit_and_unknown_names_are_refused(settings, db):
     use_database(settings)
-    assert ratelimit.limit_for("signin.user") == ratelimit.Limit(5, 900)
-    assert ratelimit.limit_for("signin.ip") == ratelimit.Limit(20, 900)
-    assert ratelimit.limit_for("signin.subnet") == ratelimit.Limit(100, 900)
+    assert ratelimit.limit_for("signin.user_ip") == ratelimit.Limit(5, 24 * 3600)
+    assert ratelimit.limit_for("signin.user_subnet") == ratelimit.Limit(10, 24 * 3600)
+    assert ratelimit.limit_for("signin.ip") == ratelimit.Limit(30, 3600)
+    assert ratelimit.limit_for("signin.subnet") == ratelimit.Limit(100, 3600)
+    assert ratelimit.limit_for("signin.user") == ratelimit.Limit(10, 3600)
     settings.RATE_LIMITS = {"signin.user": ratelimit.Limit(2, 30), "report.ip": (7, 60)}
     assert ratelimit.limit_for("signin.user") == ratelimit.Limit(2, 30)
     assert ratelimit.limit_for("report.ip") == ratelimit.Limit(7, 60)
@@ -147,6 +242,7 @@ def test_settings_override_a_limit_and_unknown_names_are_refused(settings, db):
 def test_redis_counters_expire_with_their_window(settings, frozen):
     client = use_redis(settings)
     store = Stored("redis", settings, client)
+    settings.RATE_LIMITS = {"signin.user": (5, 15 * 60)}
     try:
         ratelimit.hit("signin.user", "alice")
         (key,) = list(client.scan_iter(match=f"*{settings.RATE_LIMIT_PREFIX}:*"))
