@@ -254,6 +254,7 @@ def queue_page(
         "stage": stage,
         "total": sum(counts.values()),
         "stage_labels": Stage.LABELS,
+        "min_experts": vetting.MIN_EXPERTS,
     }
 
 

@@ -228,6 +228,7 @@ def test_the_vetting_queue_opens_on_what_waits_longest_first(client, world, pipe
     assert set(_rows(body, pipeline, KEYS)) == set(KEYS)
     ends = pipeline["notice_ends"]
     assert f"公示期至{ends.year}年{ends.month}月{ends.day}日" in body  # the deadline in the row
+    assert "专家意见：0/3" in body
     body = _page(client, world.gd_official, QUEUE, stage="decide")
     assert _rows(body, pipeline, KEYS) == ["decide"]
     body = _page(client, world.gd_official, QUEUE, status="on_notice")
