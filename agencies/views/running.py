@@ -24,6 +24,7 @@ from agencies.models import ChangeKind, ChangeRequest, ChangeStatus, RulesKind
 from portal import access
 from portal.models import Agency, AgencyKind, AgencyStatus
 from portal.ui.helpers import apply_errors, button_action, crumbs, form_action, loads
+from portal.ui.queues import read_filters
 
 SANCTION = "agencies.agency.sanction"
 DECIDE = "agencies.change.decide"
@@ -276,12 +277,17 @@ def listed_agency(request, agency: Agency):
 
 
 def change_requests(request):
-    form = forms.ChangeFilterForm(request.GET or None)
-    kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    context = queries.change_queue(request.user, kind=kind, status=status)
+    """Opens on the pending requests, longest waiting first (docs/decisions/0027)."""
+    filters = read_filters(forms.ChangeFilterForm, request.GET)
+    context = queries.change_queue(
+        request.user,
+        kind=filters["kind"],
+        status=filters["status"],
+        q=filters.search,
+        sort=filters["sort"],
+    )
     page = Paginator(context.pop("changes"), 30).get_page(request.GET.get("page"))
-    context.update({"form": form, "page": page})
+    context.update({"form": filters.form, "filters": filters, "page": page})
     context["breadcrumbs"] = crumbs(_("Change requests"))
     return render(request, "agencies/running/change_requests.html", context)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from agencies.forms import vetting as forms
 from agencies.models import AgencyApplication, ExpertAssignment
 from portal import access, clock
 from portal.ui.helpers import apply_errors, crumbs, loads
+from portal.ui.queues import read_filters
 
 VET = "agencies.application.vet"
 
@@ -27,10 +29,24 @@ VET = "agencies.application.vet"
 
 
 def queue(request):
-    form = forms.StatusFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    context = queries.queue_page(request.user, status)
-    context.update({"form": form, "breadcrumbs": crumbs(_("Agency vetting"))})
+    """Opens on what waits for the official, longest waiting first (docs/decisions/0027)."""
+    filters = read_filters(forms.StatusFilterForm, request.GET)
+    context = queries.queue_page(
+        request.user,
+        status=filters["status"],
+        stage=filters["stage"],
+        q=filters.search,
+        sort=filters["sort"],
+    )
+    page = Paginator(context.pop("applications"), 50).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "form": filters.form,
+            "filters": filters,
+            "page": page,
+            "breadcrumbs": crumbs(_("Agency vetting")),
+        }
+    )
     return render(request, "agencies/vetting/queue.html", context)
 
 
@@ -182,8 +198,17 @@ _ACTIONS = {
 
 
 def expert_assignments(request):
-    rows = queries.assignments_for_expert(request.user).select_related("application__agency")
-    context = {"assignments": rows, "breadcrumbs": crumbs(_("My reviews"))}
+    """Opens on the reviews still to do, longest waiting first (docs/decisions/0027)."""
+    filters = read_filters(forms.AssignmentFilterForm, request.GET)
+    rows = queries.expert_queue(
+        request.user, show=filters["show"], q=filters.search, sort=filters["sort"]
+    )
+    context = {
+        "assignments": rows,
+        "form": filters.form,
+        "filters": filters,
+        "breadcrumbs": crumbs(_("My reviews")),
+    }
     return render(request, "agencies/vetting/expert_assignments.html", context)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import audit
 from portal.access import register_action
@@ -97,6 +98,8 @@ def _accounts_panel(request) -> Panel | None:
 
     if not accounts.is_account_manager(request.user):
         return None
+    # Information, not a to-do: no badge (docs/decisions/0027).
+    active = accounts.manageable_accounts(request.user).filter(is_active=True).count()
     return Panel(
         title=_("Authority accounts"),
         text=_(
@@ -107,7 +110,14 @@ def _accounts_panel(request) -> Panel | None:
             PanelLink(_("All accounts"), reverse("accounts:list")),
             PanelLink(_("New account"), reverse("accounts:create")),
         ],
-        count=accounts.manageable_accounts(request.user).filter(is_active=True).count(),
+        facts=[
+            ngettext(
+                "%(n)d active account in your jurisdiction",
+                "%(n)d active accounts in your jurisdiction",
+                active,
+            )
+            % {"n": active}
+        ],
         order=50,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -15,8 +16,9 @@ from django.views.decorators.cache import never_cache
 
 from portal import clock, notices, pagecache
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
-from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
+from portal.notices.forms import DecisionForm, NoticeQueueForm, ObjectionForm, TrackForm
 from portal.ui.helpers import crumbs, form_action
+from portal.ui.queues import read_filters
 
 PAGE_SIZE = 20
 
@@ -127,20 +129,26 @@ def track(request):
 
 
 def manage_list(request):
-    show = request.GET.get("show", "open")
-    items = notices.notices_for_official(request.user)
+    """Opens on the notices with objections to decide, the longest waiting first; a bad
+    ``show`` value is ignored with a note (docs/decisions/0027)."""
+    filters = read_filters(NoticeQueueForm, request.GET)
+    show = filters["show"]
+    items = notices.notices_for_official(request.user).annotate(
+        oldest_pending=Min(
+            "objections__submitted_at", filter=Q(objections__status=ObjectionStatus.PENDING)
+        )
+    )
     if show == "pending":
-        items = items.filter(pending_count__gt=0)
+        items = items.filter(pending_count__gt=0).order_by("oldest_pending", "pk")
     elif show == "closed":
-        items = items.filter(status=NoticeStatus.CLOSED)
+        items = items.filter(status=NoticeStatus.CLOSED).order_by("-published_on", "-pk")
     else:
-        show = "open"
-        items = items.filter(status=NoticeStatus.OPEN)
-    page = Paginator(items.order_by("-published_on", "-pk"), 50).get_page(request.GET.get("page"))
+        items = items.filter(status=NoticeStatus.OPEN).order_by("ends_on", "pk")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/notices/manage_list.html",
-        {"page": page, "show": show, "today": clock.today()},
+        {"page": page, "show": show, "filters": filters, "today": clock.today()},
     )
 
 

@@ -114,3 +114,53 @@ def publiccache(parser, token):
     return _PublicCacheNode(
         parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], nodelist
     )
+
+
+WAITING_WINDOW_DAYS = 400
+
+
+@register.inclusion_tag("portal/includes/waiting.html", takes_context=True)
+def waiting_line(context, oldest=None, due_on=None, working_days=True) -> dict:
+    """How long an item has waited and its deadline, as the dashboard's to-dos say it
+    (「已等待 4 个工作日 · 6月3日到期」); for the rows of queues. The rows of one page share
+    one read of the working-day calendar (no query per row)."""
+    from portal import clock
+    from portal.ui.dashboards import Todo
+
+    cache = context.render_context
+    if "waiting_counter" not in cache:
+        today = clock.today()
+        start = today - dt.timedelta(days=WAITING_WINDOW_DAYS)
+        cache["waiting_counter"] = clock.working_days_counter(start, today)
+    item = Todo(
+        1,
+        "",
+        oldest=oldest,
+        due_on=due_on,
+        working_days=working_days,
+        counter=cache["waiting_counter"],
+    )
+    return {"item": item, "single": True}
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template (a label by its code), or "" when absent."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError):
+        return ""
+
+
+@register.filter
+def cndate_day(value) -> str:
+    """The day only (2026年11月25日), also of a datetime (in local time)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return cndate(value)
+
+
+@register.inclusion_tag("portal/includes/tracker.html")
+def process_tracker(steps) -> dict:
+    """The process tracker of ``steps`` (``portal.ui.tracker.Step``), for any procedure."""
+    return {"steps": steps}

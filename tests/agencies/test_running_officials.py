@@ -57,15 +57,20 @@ def test_the_queue_lists_pending_first_and_filters(client, world, listed):
     services.decide_change(world.gd_official, old, approve=False, reason="材料不全。")
     pending = services.request_serve_others(listed["e_user"], listed["employer"], True)
     client.force_login(world.gd_official)
+    # The queue opens on the pending requests; "all" lists the decided ones after them.
     body = client.get(reverse("agencies:change_requests")).content.decode()
+    assert f"/changes/{pending.pk}/" in body and f"/changes/{old.pk}/" not in body
+    body = client.get(reverse("agencies:change_requests"), {"status": "all"}).content.decode()
     assert body.index(f"/changes/{pending.pk}/") < body.index(f"/changes/{old.pk}/")
-    body = client.get(reverse("agencies:change_requests"), {"kind": "details"}).content.decode()
+    query = {"kind": "details", "status": "all"}
+    body = client.get(reverse("agencies:change_requests"), query).content.decode()
     assert f"/changes/{old.pk}/" in body and f"/changes/{pending.pk}/" not in body
     body = client.get(reverse("agencies:change_requests"), {"status": "pending"}).content.decode()
     assert f"/changes/{pending.pk}/" in body and f"/changes/{old.pk}/" not in body
     # The dashboard counts what awaits the official; other provinces see nothing of it.
     dashboard = client.get(reverse("portal:dashboard")).content.decode()
-    assert reverse("agencies:change_requests") + "?status=pending" in dashboard
+    assert "1 件变更申请待决定" in dashboard
+    assert f'href="{reverse("agencies:change_requests")}"' in dashboard
     client.force_login(world.hlj_official)
     body = client.get(reverse("agencies:change_requests")).content.decode()
     assert f"/changes/{pending.pk}/" not in body

@@ -668,7 +668,7 @@ def test_menus_and_dashboard_panels(client, world, reviewing):
     for url in ("agencies:manage_calls", "agencies:vetting", "agencies:site_serials"):
         assert reverse(url) in body
     assert reverse("agencies:expert_assignments") not in body
-    assert "?status=submitted" in body
+    assert "1 份申请待材料核验" in body and "?stage=check" in body
     login(client, world.osta_gd)
     body = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("agencies:vetting") in body and reverse("agencies:manage_calls") not in body

@@ -599,10 +599,13 @@ def test_officials_list_their_notices_with_pending_counts_and_decide(client, wor
     file(hlj)
     client.force_login(world.gd_official)
     with clock.frozen(FRIDAY):
-        listing = client.get(reverse("notices:manage"))
+        listing = client.get(reverse("notices:manage"))  # opens on the pending objections
+        bad = client.get(reverse("notices:manage"), {"show": "x"}).content.decode()
+    assert "部分筛选条件的取值无法识别，已忽略：显示。" in bad
     rows = {n.pk: n for n in listing.context["page"]}
     assert set(rows) == {gd.pk}
     assert rows[gd.pk].pending_count == 2
+    assert "已等待" in listing.content.decode() or "今天送达" in listing.content.decode()
     dashboard = client.get(reverse("portal:dashboard"))
     panel = next(p for p in dashboard.context["panels"] if p.count == 2)
     assert reverse("notices:manage") in [link.url for link in panel.links]
