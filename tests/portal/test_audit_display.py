@@ -82,7 +82,7 @@ def test_an_entry_reads_as_a_sentence_with_names_labels_and_dates(world):
     assert rows == {
         "截止日期": ("—", "2027年1月17日"),
         "演示数据": ("否", "是"),
-        "备案部门": ("—", "广东省"),
+        "备案机关": ("—", "广东省"),
     }
 
 
