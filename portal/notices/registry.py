@@ -98,6 +98,8 @@ def _objections_panel(request) -> Panel | None:
         ngettext("%(n)d objection to decide", "%(n)d objections to decide", n) % {"n": n},
         url,
         oldest=pending["oldest"],
+        # The longest-waiting objection is the one whose promised answer falls due first.
+        due_on=notices.answer_due_on(pending["oldest"]) if pending["oldest"] else None,
     )
     return todo_panel(
         _("Objections to public notices"),

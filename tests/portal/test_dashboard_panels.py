@@ -100,9 +100,14 @@ def test_the_objections_panel_shows_how_long_the_oldest_has_waited(
     client.force_login(world.gd_official)
     with clock.frozen(dt.date(2027, 3, 9)):
         page = client.get(reverse("portal:dashboard")).content.decode()
-    # Friday 5 March to Tuesday 9 March: 2 working days; each to-do line says it.
+    # Friday 5 March to Tuesday 9 March: 2 working days; each to-do line says it, with the
+    # day the portal promised the objector an answer by (answer_due_on).
     assert "1 件异议待处理" in page
-    assert '<span class="waiting">（已等待 2 个工作日）</span>' in page
+    with clock.frozen(dt.date(2027, 3, 9)):
+        due = notices.answer_due_on(notice.objections.get().submitted_at)
+    assert due > dt.date(2027, 3, 9)
+    due_text = f"{due.year}年{due.month}月{due.day}日到期"
+    assert f'<span class="waiting">（已等待 2 个工作日 · {due_text}）</span>' in page
 
 
 def test_a_panel_of_to_dos_shows_each_line_and_facts_without_a_badge(client, world):
