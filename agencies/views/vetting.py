@@ -208,8 +208,8 @@ def _decision_restatement(application, form, approve: bool) -> dict:
         }
     lines = []
     for item, field in form.scope_rows:
-        labels = dict(form.fields[field].choices)
-        chosen = [str(labels[int(pk)]) for pk in data.get(field) or [] if int(pk) in labels]
+        labels = {str(pk): str(label) for pk, label in form.fields[field].choices}
+        chosen = [labels[str(pk)] for pk in data.get(field) or [] if str(pk) in labels]
         levels = "、".join(chosen) if chosen else _("none approved")
         lines.append(f"{item}：{levels}")
     if application.kind == AgencyKind.SOCIAL_ORG:
