@@ -922,7 +922,8 @@ DATA = {
         "people": "王五",
         "findings": "场地符合要求",
     },  # fmt: skip
-    "decide": decision_data,
+    # The consequential actions post from their confirmation page (decision 0026).
+    "decide": lambda o, u: {**decision_data(o, u), "confirmed": "1"},
     "declare": lambda o, u: {"has_conflict": "no", "note": ""},
     "review": lambda o, u: {
         **{f"score_{c}": "85" for c in range(1, 6)},
@@ -937,14 +938,21 @@ DATA = {
         "suspend-reason": "考务管理不规范。",
         "suspend-legal_basis": "第二十七条",
         "suspend-until": (clock.today() + dt.timedelta(days=90)).isoformat(),
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
     "remove": lambda o, u: {
         "remove-reason": "不履行工作承诺。",
         "remove-legal_basis": "第二十八条",
         "remove-follow_up_plan": "妥善处理已报名人员。",
-        "remove-password": PASSWORD,
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
-    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
+    "change_decision": lambda o, u: {
+        "decision": "approve",
+        "reason": "经审核，同意。",
+        "confirmed": "1",
+    },  # fmt: skip
     "member": lambda o, u: {
         "account": "new",
         "username": "li_new",
