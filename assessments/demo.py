@@ -32,10 +32,24 @@ def resident_id(first17: str) -> str:
 # username, real name, kind, grade, first 17 digits of the ID, days of validity left
 PEOPLE = [
     ("agency_examiner", "演示考评员", "examiner", Grade.EXAMINER, "44010619800101003", 900),
-    ("agency_examiner_senior", "演示高级考评员", "examiner", Grade.SENIOR, "44010419750315002", 1200),
-    ("agency_examiner_ending", "演示考评员（将到期）", "examiner", Grade.EXAMINER, "44030519880720004", 20),
+    (
+        "agency_examiner_senior",
+        "演示高级考评员",
+        "examiner",
+        Grade.SENIOR,
+        "44010419750315002",
+        1200,
+    ),
+    (
+        "agency_examiner_ending",
+        "演示考评员（将到期）",
+        "examiner",
+        Grade.EXAMINER,
+        "44030519880720004",
+        20,
+    ),
     ("agency_supervisor", "演示督导员", "supervisor", "", "44010619820505006", 700),
-]  # fmt: skip
+]
 
 
 def _account(agency: Agency, username: str, real_name: str, kind: str) -> User:
