@@ -91,8 +91,9 @@ def test_rotation_re_encrypts_and_re_indexes(world, settings):
         world.members["admin"], world.gd_agency, "examiner", person_input()
     )
     pk = engagement.examiner_id
-    old_value, old_index = raw("assessments_examiner", "id_number", pk), raw(
-        "assessments_examiner", "id_index", pk
+    old_value, old_index = (
+        raw("assessments_examiner", "id_number", pk),
+        raw("assessments_examiner", "id_index", pk),
     )
     new_enc, new_idx = secrets.token_hex(32), secrets.token_hex(32)
     settings.PII_ENCRYPTION_KEYS = {
@@ -106,8 +107,9 @@ def test_rotation_re_encrypts_and_re_indexes(world, settings):
     # Before the rotation the old index still finds the person.
     assert services.find_person("examiner", "resident_id", number).pk == pk
     call_command("rotate_pii_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    new_value, new_index = raw("assessments_examiner", "id_number", pk), raw(
-        "assessments_examiner", "id_index", pk
+    new_value, new_index = (
+        raw("assessments_examiner", "id_number", pk),
+        raw("assessments_examiner", "id_index", pk),
     )
     assert pii.key_id_of(new_value) == next(iter(settings.PII_ENCRYPTION_KEYS))
     assert pii.key_id_of(old_value) != pii.key_id_of(new_value)
