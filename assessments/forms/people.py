@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Grade
-from assessments.services import OccupationRange, PersonInput
+from assessments.services import OccupationRange, PersonInput, range_refusal
 from catalog.models import Occupation, SkillLevel
 from portal import codes, pii
 from portal.forms import Form
@@ -103,6 +103,10 @@ class PersonForm(Form):
                 self.add_error(f"highest_{i}" if low else f"lowest_{i}", _("Choose both levels."))
                 continue
             levels = SkillLevel.objects.in_bulk([low, high])
+            refusal = range_refusal(data.get("grade", ""), levels[low], levels[high])
+            if refusal:  # at the row's field; the service checks again
+                self.add_error(f"highest_{i}", refusal)
+                continue
             ranges.append(OccupationRange(occupation, levels[low], levels[high]))
         data["occupations"] = ranges
         return data

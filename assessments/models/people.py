@@ -31,7 +31,7 @@ LOWEST_RANK = 1
 
 
 class QualificationStatus(models.TextChoices):
-    ACTIVE = "active", _("In force")
+    ACTIVE = "active", _("Valid qualification")
     SUSPENDED = "suspended", _("Suspended")
 
 

@@ -83,5 +83,5 @@ def test_admin_adds_an_examiner_with_training_and_the_centre_suspends(
     page.get_by_role("button", name="退出登录").click()
     sign_in(page, live_server, "gd_staff")
     page.goto(f"{live_server.url}/workspace/agency/{agency.pk}/people/")
-    assert "已暂停" in page.content()
+    assert page.locator("main .badge", has_text="暂停").count() == 1
     page.screenshot(path=screenshot_dir / f"people-list-{width}.png", full_page=True)
