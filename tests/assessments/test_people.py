@@ -187,3 +187,19 @@ def test_the_add_form_reads_gender_and_birth_date_from_the_id(client, world):
     assert response.status_code == 302
     record = Engagement.objects.get(agency=world.gd_agency).examiner
     assert record.gender == "F" and record.birth_date == dt.date(1985, 6, 6)
+
+
+def test_qualifications_ending_within_30_days_are_a_to_do(client, world):
+    add(world)
+    ending = clock.today() + dt.timedelta(days=12)
+    add(world, id_number=resident_id("44010619900101002"), real_name="刘将到期", valid_until=ending)
+    client.force_login(world.osta_gd)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    assert "资格即将到期" in page and "辖区内 1 人的资格将在 30 天内到期" in page
+    listed = client.get(reverse("assessments:registry") + "?ending=1").content.decode()
+    assert "刘将到期" in listed and "张考评" not in listed
+    client.force_login(world.hlj_official)  # not their jurisdiction: neither panel nor rows
+    assert "刘将到期" not in client.get(reverse("assessments:registry")).content.decode()
+    client.force_login(world.members["admin"])
+    page = client.get(reverse("portal:agency_home", args=[world.gd_agency.pk])).content.decode()
+    assert "本机构 1 人的资格将在 30 天内到期" in page
