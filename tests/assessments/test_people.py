@@ -203,3 +203,26 @@ def test_qualifications_ending_within_30_days_are_a_to_do(client, world):
     client.force_login(world.members["admin"])
     page = client.get(reverse("portal:agency_home", args=[world.gd_agency.pk])).content.decode()
     assert "本机构 1 人的资格将在 30 天内到期" in page
+
+
+def test_a_supervisor_is_added_with_the_account_and_sees_it(client, world):
+    client.force_login(world.members["admin"])
+    url = reverse("assessments:person_add", args=[world.gd_agency.pk, "supervisor"])
+    assert "occupation_1" not in client.get(url).content.decode()
+    data = {
+        "real_name": "周督导",
+        "id_type": "resident_id",
+        "id_number": resident_id("44010619791111003"),
+        "username": "gd_examiner",  # not a quality supervisor here
+        "province": "440000",
+        "qualification_number": "GD-DD-1",
+        "valid_from": "2026-01-01",
+        "valid_until": "2029-01-01",
+    }
+    assert "本机构没有该用户名且角色为" in client.post(url, data).content.decode()
+    assert not Engagement.objects.exists()
+    data["username"] = "gd_quality_supervisor"
+    assert client.post(url, data).status_code == 302
+    client.force_login(world.members["quality_supervisor"])
+    page = client.get(reverse("assessments:my_qualifications")).content.decode()
+    assert "周督导" in page and "GD-DD-1" in page
