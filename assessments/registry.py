@@ -93,12 +93,22 @@ def _register_people() -> None:
 
 
 def _record_url(kind: str):
+    """The registry page for officials who see the record; for the admin or staff of an
+    agency using the person, that agency's page of them."""
+
     def url(user, object_id: str) -> str | None:
         from assessments import queries
+        from assessments.models import Engagement
+        from portal.models import AgencyMembership
 
         if queries.registry_for(user, kind).filter(pk=object_id).exists():
             return reverse("assessments:registry_person", args=[kind, object_id])
-        return None
+        agencies = AgencyMembership.objects.filter(
+            user_id=user.pk, role__in=[A.ADMIN, A.STAFF]
+        ).values("agency")
+        field = "examiner_id" if kind == "examiner" else "supervisor_id"
+        found = Engagement.objects.filter(agency__in=agencies, **{field: object_id}).first()
+        return reverse("assessments:person", args=[found.agency_id, found.pk]) if found else None
 
     return url
 

@@ -226,3 +226,17 @@ def test_a_supervisor_is_added_with_the_account_and_sees_it(client, world):
     client.force_login(world.members["quality_supervisor"])
     page = client.get(reverse("assessments:my_qualifications")).content.decode()
     assert "周督导" in page and "GD-DD-1" in page
+
+
+def test_the_audit_trail_links_the_record_for_who_may_open_it(world):
+    from portal import audit
+
+    engagement = add(world)
+    pk = str(engagement.examiner_id)
+    assert audit.object_url(world.osta_gd, "assessments.examiner", pk).endswith(
+        f"/workspace/people/examiner/{pk}/"
+    )
+    assert audit.object_url(world.members["staff"], "assessments.examiner", pk).endswith(
+        f"/people/{engagement.pk}/"
+    )
+    assert audit.object_url(world.hlj_admin, "assessments.examiner", pk) is None
