@@ -29,6 +29,16 @@ from portal.ui.helpers import button_action, crumbs, form_action, loads, object_
 SOURCE = queries.engagements_for_workspace
 
 
+def _downloadable(request, records) -> set[int]:
+    """The documents of ``records`` (qualification, training certificates) the user may open:
+    another agency's scan of a shared person is named, not linked."""
+    docs = []
+    for record in records:
+        docs.append(record.qualification_document)
+        docs.extend(t.certificate for t in record.trainings.select_related("certificate"))
+    return {d.pk for d in docs if d and access.can(request.user, "portal.document.download", d)}
+
+
 def _kind(kind: str) -> str:
     if kind not in MODELS:
         raise Http404
@@ -94,6 +104,7 @@ def person(request, agency_id: int, engagement: Engagement):
         "edit_refusal": services.edit_refusal(engagement, request.user),
         "retirement_refusal": services.retirement_refusal(engagement, request.user),
         "serving_refusal": services.serving_refusal(record),
+        "downloadable": _downloadable(request, [record]),
         "breadcrumbs": _list_crumbs(agency_id, record.real_name),
     }
     return render(request, "assessments/people/person.html", context)
@@ -190,6 +201,7 @@ def registry_person(request, kind: str, pk: int):
         "suspension_refusal": services.suspension_refusal(record, request.user),
         "reinstatement_refusal": services.reinstatement_refusal(record, request.user),
         "serving_refusal": services.serving_refusal(record),
+        "downloadable": _downloadable(request, [record]),
         "form": SuspendForm(),
         "breadcrumbs": crumbs(
             record.real_name, root=(_("Examiner registry"), reverse("assessments:registry"))
@@ -231,6 +243,7 @@ def registry_reinstate(request, kind: str, pk: int):
 
 
 def my_qualifications(request):
-    context = {"records": queries.own_records(request.user)}
+    records = queries.own_records(request.user)
+    context = {"records": records, "downloadable": _downloadable(request, records)}
     context["breadcrumbs"] = crumbs(_("My qualifications"))
     return render(request, "assessments/people/my_qualifications.html", context)

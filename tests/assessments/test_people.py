@@ -240,3 +240,20 @@ def test_the_audit_trail_links_the_record_for_who_may_open_it(world):
         f"/people/{engagement.pk}/"
     )
     assert audit.object_url(world.hlj_admin, "assessments.examiner", pk) is None
+
+
+def test_another_agencys_scan_is_named_not_linked(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    scan = SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    mine = add(world, document=scan)
+    theirs, _ = services.add_person(world.hlj_admin, world.hlj_agency, "examiner", person_input())
+    doc = mine.examiner.qualification_document
+    link = reverse("portal:document_download", args=[doc.pk])
+    client.force_login(world.members["admin"])
+    page = client.get(reverse("assessments:person", args=[world.gd_agency.pk, mine.pk]))
+    assert link in page.content.decode()
+    client.force_login(world.hlj_admin)
+    page = client.get(reverse("assessments:person", args=[world.hlj_agency.pk, theirs.pk]))
+    assert page.status_code == 200 and link not in page.content.decode()
