@@ -43,6 +43,8 @@ from agencies.models import (
     ExpertAssignment,
     UsccCheck,
 )
+from assessments import services as assessments_services
+from assessments.models import Examiner
 from catalog import services
 from catalog.models import Method, Occupation
 from portal import clock, documents, notices
@@ -59,6 +61,7 @@ from tests.agencies.builders import (
     submitted_application,
     under_review,
 )
+from tests.assessments.builders import person_input, resident_id
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -183,6 +186,19 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:change_scope":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_serve_others":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    # Exam affairs, people: the agency's examiners and supervisors (its admin changes them, staff
+    # read), the registry of the jurisdiction (officials; the testing centre suspends), one's own.
+    "assessments:people":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:person_add":          ("gd_kind", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:person":              ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:person_edit":         ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:training_add":        ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:person_retire":       ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "assessments:registry":            ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:registry_person":     ("gd_record", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "assessments:registry_suspend":    ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "assessments:registry_reinstate":  ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "assessments:my_qualifications":   ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -269,6 +285,13 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:change_scope":                     ("gd_agency",             "scope",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "agencies:change_serve_others":              ("hlj_agency",            "serve_others",         "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    # Exam affairs, people: the agency's admin; the testing centre of the registration.
+    "assessments:person_add":                    ("gd_kind",               "examiner",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:person_edit":                   ("gd_engagement",         "examiner_edit",        "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:training_add":                  ("gd_engagement",         "training",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:person_retire":                 ("gd_engagement",         "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:registry_suspend":              ("gd_record",             "suspension",           "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
+    "assessments:registry_reinstate":            ("gd_record",             "suspended_first",      "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
 }
 # fmt: on
 
@@ -301,7 +324,8 @@ GET_ONLY = {
     "agencies:application", "agencies:manage_calls", "agencies:vetting",
     "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests",
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
-    "agencies:change",
+    "agencies:change", "assessments:people", "assessments:person", "assessments:registry",
+    "assessments:registry_person", "assessments:my_qualifications",
 }  # fmt: skip
 
 
@@ -490,6 +514,12 @@ def build(world) -> dict:
         requested_at=clock.now(),
     )
     examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
+    engagement, _created = assessments_services.add_person(
+        admin,
+        world.gd_agency,
+        "examiner",
+        person_input(username=world.members["examiner"].username),
+    )
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -527,6 +557,9 @@ def build(world) -> dict:
         "gd_own_approved": [world.gd_agency.pk, own_approved.pk],
         "gd_membership": [world.gd_agency.pk, examiner.pk],
         "gd_own_change": [world.gd_agency.pk, officials_change.pk],
+        "gd_kind": [world.gd_agency.pk, "examiner"],
+        "gd_engagement": [world.gd_agency.pk, engagement.pk],
+        "gd_record": ["examiner", engagement.examiner_id],
         "officials_change": [officials_change.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
@@ -823,6 +856,13 @@ def decision_data(objects, user) -> dict:
     }
 
 
+def suspended_first(objects, user) -> dict:
+    Examiner.objects.filter(pk=objects["gd_record"][1]).update(
+        status="suspended", suspension_reason="违规评分"
+    )
+    return {}
+
+
 DATA = {
     "nothing": nothing,
     "language": lambda o, u: {"language": "en", "next": "/"},
@@ -971,4 +1011,35 @@ DATA = {
     "scope": scope_data,
     "serve_others": lambda o, u: {"value": "1", "explanation": "申请面向社会"},
     "renewal": lambda o, u: {"explanation": "申请延续"},
+    "examiner": lambda o, u: {
+        "real_name": "赵考评",
+        "id_type": "resident_id",
+        "id_number": resident_id("44010619860203001"),
+        "grade": "examiner",
+        "province": "440000",
+        "qualification_number": "GD-9",
+        "valid_from": "2026-01-01",
+        "valid_until": "2030-01-01",
+        "occupation_1": "6-31-01-03",
+        "lowest_1": "5",
+        "highest_1": "3",
+    },  # fmt: skip
+    "examiner_edit": lambda o, u: {
+        "real_name": "张考评",
+        "grade": "senior",
+        "qualification_number": "GD-KPY-0002",
+        "valid_from": "2026-01-01",
+        "valid_until": "2031-01-01",
+        "occupation_1": "6-31-01-03",
+        "lowest_1": "5",
+        "highest_1": "1",
+    },  # fmt: skip
+    "training": lambda o, u: {
+        "held_on": "2026-11-01",
+        "hours": "8",
+        "organiser": "广东省鉴定中心",
+        "topic": "评分规范",
+    },  # fmt: skip
+    "suspension": lambda o, u: {"reason": "违规评分"},
+    "suspended_first": suspended_first,
 }
