@@ -58,6 +58,7 @@ from tests.agencies.builders import (
     submitted_application,
     under_review,
 )
+from tests.assessments.builders import declared_venue
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -180,6 +181,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:change_scope":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_serve_others":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    # Venues (Art 12, 19): the agency's admin and staff manage them; officials of the site's
+    # province (national: all) read and verify them; another province's official gets 404.
+    "assessments:venues":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_new":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue":               ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -266,6 +275,11 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:change_scope":                     ("gd_agency",             "scope",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "agencies:change_serve_others":              ("hlj_agency",            "serve_others",         "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    # Venues: the agency's admin and staff; verification by officials of the site's province.
+    "assessments:venue_new":                     ("gd_agency",             "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -298,6 +312,7 @@ GET_ONLY = {
     "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests",
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
     "agencies:change",
+    "assessments:venues", "assessments:venue", "assessments:venue_queue",
 }  # fmt: skip
 
 
@@ -486,6 +501,7 @@ def build(world) -> dict:
         requested_at=clock.now(),
     )
     examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
+    venue = declared_venue(world)  # waiting for verification
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -523,6 +539,9 @@ def build(world) -> dict:
         "gd_membership": [world.gd_agency.pk, examiner.pk],
         "gd_own_change": [world.gd_agency.pk, officials_change.pk],
         "officials_change": [officials_change.pk],
+        "gd_venue": [world.gd_agency.pk, venue.pk],
+        "waiting_venue": [venue.pk],
+        "gd_venue_site": venue.site_id,
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -667,6 +686,7 @@ UNKNOWN_ACTION = {
     "agencies:vetting_detail": ("gd_application", "gd_off", 404),
     "agencies:expert_assignment": ("gd_assignment", "exp_asg", 404),
     "agencies:listed_agency": ("gd_agency", "gd_off", 403),
+    "assessments:venue_review": ("waiting_venue", "gd_off", 404),
 }
 
 
@@ -818,8 +838,25 @@ def decision_data(objects, user) -> dict:
     }
 
 
+def venue_data(objects, user) -> dict:
+    rooms = {"rooms-TOTAL_FORMS": "1", "rooms-INITIAL_FORMS": "0", "rooms-MIN_NUM_FORMS": "0",
+             "rooms-MAX_NUM_FORMS": "60", "rooms-0-name": "理论考场 9", "rooms-0-kind": "theory",
+             "rooms-0-places": "30", "rooms-0-cameras": "2"}  # fmt: skip
+    return {
+        "site": objects["gd_venue_site"],
+        "name": "矩阵测试考点",
+        "address": "深圳市测试路9号",
+        "tenure": "owned",
+        "recordings_kept_days": "30",
+        "recordings_stored_at": "监控服务器",
+        **rooms,
+    }
+
+
 DATA = {
     "nothing": nothing,
+    "venue": venue_data,
+    "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},
     "sign_in": lambda o, u: {"username": "nobody", "password": PASSWORD},
     "password_change": lambda o, u: {
