@@ -246,3 +246,18 @@ def test_the_officials_panel_counts_the_waiting_venues(client, world):
     client.force_login(world.gd_official)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert "待核验的考核场地" in page and reverse("assessments:venue_queue") in page
+
+
+def test_the_audit_trail_links_a_venue_for_whom_may_open_it(world):
+    from portal import audit
+
+    venue = declared_venue(world)
+    pk = str(venue.pk)
+    assert audit.object_url(world.gd_official, "assessments.venue", pk) == reverse(
+        "assessments:venue_review", args=[venue.pk]
+    )
+    assert audit.object_url(world.members["staff"], "assessments.venue", pk) == reverse(
+        "assessments:venue", args=[world.gd_agency.pk, venue.pk]
+    )
+    assert audit.object_url(world.hlj_official, "assessments.venue", pk) is None
+    assert audit.object_url(world.hlj_admin, "assessments.venue", pk) is None
