@@ -36,6 +36,11 @@ from tests.portal.builders import make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # lease contracts and verification records
+
+
 def _entries(venue, action):
     return AuditEntry.objects.filter(
         object_type="assessments.venue", object_id=str(venue.pk), action=action
@@ -214,7 +219,7 @@ def test_officials_of_the_sites_province_and_national_ones_read_others_do_not(cl
     assert venue.name in client.get(queue).content.decode()
 
 
-def test_a_nationwide_agencys_site_documents_reach_the_sites_province_only(world):
+def test_a_nationwide_agencys_site_documents_reach_the_sites_province_only(client, world):
     nationwide = Agency.objects.create(
         name="全国测试评价机构",
         uscc="91110108MA01RT7Y5G",
@@ -239,6 +244,9 @@ def test_a_nationwide_agencys_site_documents_reach_the_sites_province_only(world
         assert not access.can(world.hlj_official, "portal.document.download", doc)
         assert not access.can(world.members["admin"], "portal.document.download", doc)
         assert access.visible(world.gd_official, Document.objects.filter(pk=doc.pk)).exists()
+        url = reverse("portal:document_download", args=[doc.pk])
+        assert _get(client, world.gd_official, url) == 200
+        assert _get(client, world.hlj_official, url) == 404
 
 
 def test_the_officials_panel_counts_the_waiting_venues(client, world):
