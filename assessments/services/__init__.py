@@ -3,6 +3,7 @@
 from assessments.services.venues import (
     RoomData,
     create_venue,
+    decision_refusal,
     refuse_venue,
     reset_ended_leases,
     update_venue,
@@ -13,6 +14,7 @@ from assessments.services.venues import (
 __all__ = [
     "RoomData",
     "create_venue",
+    "decision_refusal",
     "refuse_venue",
     "reset_ended_leases",
     "update_venue",

@@ -282,21 +282,34 @@ def update_venue(
     return venue
 
 
-def verification_refusal(venue: Venue, actor=None) -> str | None:
-    """Only a venue waiting for verification is verified or refused; the lease must still run."""
+def decision_refusal(venue: Venue, actor=None) -> str | None:
+    """Only a venue waiting for verification is verified or refused."""
     if venue.status != VenueStatus.TO_VERIFY:
         return Refusal(_("This venue is not waiting for verification."))
     return None
 
 
-def _locked_for_decision(actor, venue: Venue) -> Venue:
+def verification_refusal(venue: Venue, actor=None) -> str | None:
+    """A venue is verified while it waits and while its lease still runs."""
+    if refusal := decision_refusal(venue, actor):
+        return refusal
+    if venue.tenure == Tenure.LEASED and venue.lease_ends < clock.today():
+        return Refusal(
+            _("The lease ended on %(date)s: the agency must upload the current lease first.")
+            % {"date": venue.lease_ends.isoformat()},
+            "lease_ended",
+        )
+    return None
+
+
+def _locked_for_decision(actor, venue: Venue, refusal) -> Venue:
     venue = (
         Venue.objects.select_for_update(of=("self",))
         .select_related("site__agency")
         .get(pk=venue.pk)
     )
     access.require(actor, "assessments.venue.verify", venue)
-    refuse(verification_refusal(venue, actor))
+    refuse(refusal(venue, actor))
     return venue
 
 
@@ -304,13 +317,7 @@ def _locked_for_decision(actor, venue: Venue) -> Venue:
 def verify_venue(actor, venue: Venue, *, remarks: str = "", record_upload=None) -> Venue:
     """The authority of the site's province verifies the venue (Art 12 (3), Art 24): who, when,
     remarks and, if any, the record of the visit (a document of the site's province)."""
-    venue = _locked_for_decision(actor, venue)
-    if venue.tenure == Tenure.LEASED and venue.lease_ends < clock.today():
-        raise ValidationError(
-            _("The lease ended on %(date)s: the agency must upload the current lease first.")
-            % {"date": venue.lease_ends.isoformat()},
-            code="lease_ended",
-        )
+    venue = _locked_for_decision(actor, venue, verification_refusal)
     if record_upload is not None:
         try:
             documents.validate_upload(record_upload, allowed=DOCUMENT_TYPES)
@@ -350,7 +357,7 @@ def verify_venue(actor, venue: Venue, *, remarks: str = "", record_upload=None) 
 def refuse_venue(actor, venue: Venue, *, reason: str) -> Venue:
     """The authority of the site's province refuses the venue with a reason; the agency corrects
     it and it waits again."""
-    venue = _locked_for_decision(actor, venue)
+    venue = _locked_for_decision(actor, venue, decision_refusal)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the venue is refused.")})
     venue.status, venue.refusal_reason = VenueStatus.REFUSED, reason.strip()

@@ -155,7 +155,8 @@ def venue_review(request, venue: Venue):
         "rooms": queries.rooms_of(venue),
         "verify_form": verify,
         "refuse_form": refuse,
-        "refusal": services.verification_refusal(venue, request.user),
+        "refusal": services.decision_refusal(venue, request.user),
+        "verify_refusal": services.verification_refusal(venue, request.user),
         "breadcrumbs": crumbs(
             (_("Venues to verify"), reverse("assessments:venue_queue")), venue.name
         ),

@@ -183,6 +183,12 @@ def test_a_verified_venue_whose_lease_ends_returns_to_verification(world):
     assert venue.status == VenueStatus.TO_VERIFY
     entry = _entries(venue, "assessments.venue.lease_ended").get()
     assert entry.actor_id is None and ends.isoformat() in entry.changes["reason"][1]
+    with clock.frozen(ends + dt.timedelta(days=1)):
+        # Not verified again on an ended lease; refused, the agency uploads the new one.
+        assert services.verification_refusal(venue).code == "lease_ended"
+        with pytest.raises(ValidationError):
+            services.verify_venue(world.gd_official, venue)
+        services.refuse_venue(world.gd_official, venue, reason="租约已到期，请上传新租约。")
 
 
 # --- Access ------------------------------------------------------------------------------------
