@@ -9,6 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import access, audit, clock
@@ -75,6 +76,7 @@ def _register_venues() -> None:
         roles=set(OFFICIALS),
     )
     register_panel("assessments.venue_queue", set(OFFICIALS), _venue_queue_panel)
+    register_panel("assessments.venues", {"agency:admin", "agency:staff"}, _agency_venues_panel)
     from assessments.services import venues
 
     periodic.register(
@@ -107,6 +109,35 @@ def _venue_queue_panel(request) -> Panel | None:
         oldest=oldest,
         due_on=due_on,
         order=30,
+    )
+
+
+def _agency_venues_panel(request) -> Panel | None:
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    from assessments import queries
+    from assessments.models import VenueStatus
+
+    counts = dict.fromkeys(VenueStatus.values, 0)
+    for status in queries.venues_of_agency(agency).values_list("status", flat=True):
+        counts[status] += 1
+    if not any(counts.values()):
+        text = gettext("No venue declared yet: only verified venues take sessions (Art 12).")
+    else:
+        text = gettext(
+            "%(verified)d verified, %(waiting)d waiting for verification, %(refused)d refused."
+        ) % {
+            "verified": counts[VenueStatus.VERIFIED],
+            "waiting": counts[VenueStatus.TO_VERIFY],
+            "refused": counts[VenueStatus.REFUSED],
+        }
+    return Panel(
+        title=_("Venues"),
+        text=text,
+        links=[PanelLink(_("Open the venues"), reverse("assessments:venues", args=[agency.pk]))],
+        count=counts[VenueStatus.REFUSED] or None,  # refused venues need the agency's correction
+        order=40,
     )
 
 

@@ -275,3 +275,12 @@ def test_the_audit_trail_links_a_venue_for_whom_may_open_it(world):
     )
     assert audit.object_url(world.hlj_official, "assessments.venue", pk) is None
     assert audit.object_url(world.hlj_admin, "assessments.venue", pk) is None
+
+
+def test_the_agencys_panel_counts_its_venues_by_status(client, world):
+    venue = declared_venue(world)
+    services.refuse_venue(world.gd_official, venue, reason="工位不足")
+    declared_venue(world, name="第二考点")
+    client.force_login(world.members["staff"])
+    page = client.get(reverse("portal:agency_home", args=[world.gd_agency.pk])).content.decode()
+    assert "已核验 0 个，待核验 1 个，未通过 1 个。" in page
