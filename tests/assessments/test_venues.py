@@ -284,3 +284,40 @@ def test_the_agencys_panel_counts_its_venues_by_status(client, world):
     client.force_login(world.members["staff"])
     page = client.get(reverse("portal:agency_home", args=[world.gd_agency.pk])).content.decode()
     assert "已核验 0 个，待核验 1 个，未通过 1 个。" in page
+
+
+def _form_data(venue, rooms_rows) -> dict:
+    data = {
+        "name": venue.name,
+        "address": venue.address,
+        "tenure": venue.tenure,
+        "recordings_kept_days": str(venue.recordings_kept_days),
+        "recordings_stored_at": venue.recordings_stored_at,
+        "rooms-TOTAL_FORMS": str(len(rooms_rows)),
+        "rooms-INITIAL_FORMS": "0",
+        "rooms-MIN_NUM_FORMS": "0",
+        "rooms-MAX_NUM_FORMS": "60",
+    }
+    for n, row in enumerate(rooms_rows):
+        data.update({f"rooms-{n}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_the_edit_page_shows_the_rooms_and_a_change_sends_the_venue_back(client, world):
+    venue = verified_venue(world)
+    url = reverse("assessments:venue_edit", args=[world.gd_agency.pk, venue.pk])
+    client.force_login(world.members["admin"])
+    page = client.get(url).content.decode()
+    assert 'value="技能考场 1"' in page and 'value="6-31-01-03"' in page
+    theory = {"name": "理论考场 1", "kind": "theory", "places": "40", "cameras": "2"}
+    skill = {"name": "技能考场 1", "kind": "skill", "places": "16", "cameras": "3"}
+    # A skill room without occupations, and an unknown code: refused at the row, nothing saved.
+    response = client.post(url, _form_data(venue, [theory, {**skill, "occupations": "9-99-99-99"}]))
+    assert response.status_code == 200
+    assert "没有编码为 9-99-99-99 的职业" in response.content.decode()
+    assert Venue.objects.get(pk=venue.pk).status == VenueStatus.VERIFIED
+    response = client.post(url, _form_data(venue, [theory, {**skill, "occupations": "6-31-01-03"}]))
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.status == VenueStatus.TO_VERIFY
+    assert venue.rooms.get(kind=RoomKind.SKILL).places == 16
