@@ -77,6 +77,10 @@ def test_admin_declares_a_venue_and_the_official_verifies_it(
     page.screenshot(path=screenshot_dir / f"venue-declared-{width}.png", full_page=True)
     _fits(page, width)
 
+    page.goto(f"{base}/venues/")
+    page.screenshot(path=screenshot_dir / f"venue-list-{width}.png", full_page=True)
+    _fits(page, width)
+
     # The official of 广东: the dashboard panel, the queue, the venue, verified.
     page.context.clear_cookies()
     sign_in(page, live_server, "gd_official")
@@ -85,6 +89,8 @@ def test_admin_declares_a_venue_and_the_official_verifies_it(
     assert "1" in panel.inner_text()
     page.screenshot(path=screenshot_dir / f"venue-official-dashboard-{width}.png", full_page=True)
     panel.locator("a[href='/workspace/venues/']").click()
+    page.screenshot(path=screenshot_dir / f"venue-queue-{width}.png", full_page=True)
+    _fits(page, width)
     page.locator(f"main a[href='/workspace/venues/{venue.pk}/']").click()
     assert "租赁合同" in page.content()
     page.locator("[name=v-remarks]").fill("现场核验：考场与视频监控符合要求。")
