@@ -42,8 +42,8 @@ RUN python -m portal.keys /tmp/build-keys >/dev/null \
     && rm -rf /tmp/build-keys
 
 # Writable state lives only under /data (named volumes: media shared by web and worker, beat's
-# schedule). Created here so that new named volumes inherit the portal user's ownership.
-RUN mkdir -p /data/media /data/beat && chown -R portal:portal /data
+# schedule, the signed audit checkpoints). Created here so that new named volumes inherit the portal user's ownership.
+RUN mkdir -p /data/media /data/beat /data/audit-checkpoints && chown -R portal:portal /data
 
 USER portal
 

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies import queries
-from agencies.models import ApplicationStatus, ChangeRequest, ChangeStatus, ExpertAssignment
+from agencies.models import (
+    ApplicationStatus,
+    ChangeRequest,
+    ChangeStatus,
+    ExpertAssignment,
+    MaterialReview,
+)
+from agencies.queries.vetting import Stage
 from agencies.services import assessment_refusal
 from portal import access, clock, notices
 from portal.models import AgencyStatus
@@ -21,7 +29,7 @@ from portal.roles import AgencyRole
 from portal.roles import AuthorityRole as R
 from portal.templatetags.portal_tags import cndate
 from portal.ui import navigation
-from portal.ui.dashboards import Panel, PanelLink, register_panel
+from portal.ui.dashboards import Panel, PanelLink, Todo, register_panel, todo_panel
 
 CALL_KEEPERS = {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL}
 QUEUE_READERS = {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF}
@@ -192,68 +200,175 @@ def _applications_panel(request) -> Panel | None:
     current = applications[0]
     status_url = reverse("agencies:application", args=[agency.pk, current.pk])
     links.insert(0, PanelLink(_("Status of the application"), status_url))
+    todos = []
     if current.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
-        links.insert(
-            0,
-            PanelLink(
-                _("Edit the application"),
-                reverse("agencies:application_edit", args=[agency.pk, current.pk]),
-            ),
-        )
+        edit_url = reverse("agencies:application_edit", args=[agency.pk, current.pk])
+        links.insert(0, PanelLink(_("Edit the application"), edit_url))
+        if current.status == ApplicationStatus.DRAFT:
+            todo = Todo(1, gettext("Complete and submit the application"), edit_url)
+            todo.due_on = current.call.deadline
+        else:
+            returned = (
+                current.material_reviews.filter(decision=MaterialReview.Decision.RETURNED)
+                .order_by("-round")
+                .values_list("decided_at", flat=True)
+                .first()
+            )
+            todo = Todo(1, gettext("Correct the returned materials and submit again"), edit_url)
+            todo.oldest = returned
+            todo.due_on = current.call.deadline
+        todo.working_days = False
+        todos.append(todo)
     if current.status == ApplicationStatus.APPROVED:
-        links.insert(
-            0,
-            PanelLink(
-                _("Sign the commitment letter"),
-                reverse("agencies:application_sign", args=[agency.pk, current.pk]),
-            ),
+        sign_url = reverse("agencies:application_sign", args=[agency.pk, current.pk])
+        links.insert(0, PanelLink(_("Sign the commitment letter"), sign_url))
+        todos.append(
+            Todo(
+                1,
+                gettext("Sign the commitment letter"),
+                sign_url,
+                oldest=current.decided_at,
+                working_days=False,
+            )
         )
     text = f"{current.call.title}：{current.get_status_display()}。{queries.next_step(current)}"
-    return Panel(title=_("Selection application"), text=text, links=links, order=5)
+    return todo_panel(_("Selection application"), todos=todos, text=text, links=links, order=5)
 
 
 # --- Vetting -----------------------------------------------------------------------------
 
 
+def _stage_texts() -> dict[str, object]:
+    """The sentence of each stage with its number of applications (in the active language)."""
+    return {
+        Stage.CHECK: lambda n: ngettext(
+            "%(n)d application awaits the material check",
+            "%(n)d applications await the material check",
+            n,
+        ),
+        Stage.ASSIGN: lambda n: ngettext(
+            "%(n)d application needs experts assigned",
+            "%(n)d applications need experts assigned",
+            n,
+        ),
+        Stage.VISIT: lambda n: ngettext(
+            "%(n)d site visit to record", "%(n)d site visits to record", n
+        ),
+        Stage.DECIDE: lambda n: ngettext(
+            "%(n)d application ready for decision",
+            "%(n)d applications ready for decision",
+            n,
+        ),
+        Stage.OPINIONS: lambda n: ngettext(
+            "%(n)d application waits for the experts' opinions",
+            "%(n)d applications wait for the experts' opinions",
+            n,
+        ),
+        Stage.RETURNED: lambda n: ngettext(
+            "%(n)d application returned, waiting for the applicant's correction",
+            "%(n)d applications returned, waiting for the applicants' corrections",
+            n,
+        ),
+        Stage.NOTICE: lambda n: ngettext(
+            "%(n)d approval on public notice", "%(n)d approvals on public notice", n
+        ),
+        Stage.COMMITMENT: lambda n: ngettext(
+            "%(n)d approved applicant has yet to sign the commitment letter",
+            "%(n)d approved applicants have yet to sign the commitment letter",
+            n,
+        ),
+    }
+
+
 def _vetting_panel(request) -> Panel | None:
+    """The vetting official's to-dos by step; what waits for others is information. The
+    testing centre reads the queue without vetting: every line is information for it."""
     user = request.user
     if not user.jurisdiction:
         return None
-    mine = queries.applications_for_official(user).filter(call__jurisdiction=user.jurisdiction)
-    waiting = mine.filter(status=ApplicationStatus.SUBMITTED).count()
-    reviewing = mine.filter(status=ApplicationStatus.UNDER_REVIEW).count()
+    work = queries.vetting_worklist(user)
+    texts = _stage_texts()
     url = reverse("agencies:vetting")
-    return Panel(
-        title=_("Applications awaiting the material check"),
-        text=_(
-            "Applications to the calls of your jurisdiction (Art 14); %(n)d more are in "
-            "technical evaluation."
-        )
-        % {"n": reviewing},
-        links=[PanelLink(_("Open the vetting queue"), f"{url}?status=submitted")],
-        count=waiting,
-        order=20,
+    vets = access.can(user, "agencies.application.vet")
+    todos, facts = [], []
+    for stage in Stage.OFFICIAL:
+        found = work.get(stage)
+        if not found:
+            continue
+        sentence = texts[stage](found["count"]) % {"n": found["count"]}
+        if vets:
+            todos.append(
+                Todo(found["count"], sentence, f"{url}?stage={stage}", oldest=found["oldest"])
+            )
+        else:
+            facts.append(sentence)
+    for stage in (Stage.OPINIONS, Stage.RETURNED, Stage.NOTICE, Stage.COMMITMENT):
+        found = work.get(stage)
+        if not found:
+            continue
+        sentence = texts[stage](found["count"]) % {"n": found["count"]}
+        if found["due_on"]:
+            sentence = gettext("%(text)s (the first period ends on %(date)s)") % {
+                "text": sentence,
+                "date": cndate(found["due_on"]),
+            }
+        facts.append(sentence)
+    text = _("Applications to the calls of your jurisdiction (Art 14).")
+    links = [PanelLink(_("Open the vetting queue"), url)]
+    if not vets:
+        return Panel(title=_("Agency vetting"), text=text, links=links, facts=facts, order=20)
+    return todo_panel(
+        _("Agency vetting"), todos=todos, facts=facts, text=text, links=links, order=20
     )
 
 
 def _expert_panel(request) -> Panel | None:
-    pending = (
+    """An expert's to-dos: conflicts of interest to declare, then reviews to submit."""
+    open_ones = (
         queries.assignments_for_expert(request.user)
-        .filter(
-            application__status=ApplicationStatus.UNDER_REVIEW,
-            submitted_at__isnull=True,
-        )
-        .exclude(conflict=ExpertAssignment.Conflict.WITHDRAWN)
-        .count()
+        .filter(application__status=ApplicationStatus.UNDER_REVIEW, submitted_at__isnull=True)
+        .order_by()
     )
-    return Panel(
-        title=_("Reviews to do"),
+    figures = {
+        row["conflict"]: row
+        for row in open_ones.filter(
+            conflict__in=[ExpertAssignment.Conflict.UNDECLARED, ExpertAssignment.Conflict.NONE]
+        )
+        .values("conflict")
+        .annotate(n=Count("pk"), assigned=Min("assigned_at"), declared=Min("declared_at"))
+    }
+    url = reverse("agencies:expert_assignments")
+    declare = figures.get(ExpertAssignment.Conflict.UNDECLARED, {})
+    review = figures.get(ExpertAssignment.Conflict.NONE, {})
+    n_declare, n_review = declare.get("n", 0), review.get("n", 0)
+    todos = [
+        Todo(
+            n_declare,
+            ngettext(
+                "%(n)d conflict-of-interest declaration to make",
+                "%(n)d conflict-of-interest declarations to make",
+                n_declare,
+            )
+            % {"n": n_declare},
+            url,
+            oldest=declare.get("assigned"),
+        ),
+        Todo(
+            n_review,
+            ngettext("%(n)d review to submit", "%(n)d reviews to submit", n_review)
+            % {"n": n_review},
+            url,
+            oldest=review.get("declared"),
+        ),
+    ]
+    return todo_panel(
+        _("Reviews to do"),
+        todos=todos,
         text=_(
             "Applications assigned to you for expert review: declare conflicts of interest, "
             "then score the five conditions."
         ),
-        links=[PanelLink(_("Open my reviews"), reverse("agencies:expert_assignments"))],
-        count=pending,
+        links=[PanelLink(_("Open my reviews"), url)],
         order=20,
     )
 
@@ -293,13 +408,11 @@ def _term_panel(request) -> Panel | None:
                 reverse("agencies:change_renewal", args=[agency.pk]),
             )
         )
-    return Panel(
-        title=_("Filing term"),
-        text=text,
-        links=links,
-        count=max(days, 0) if soon else None,  # the badge highlights a term ending soon
-        order=3,
-    )
+    if not (soon and links):
+        # Information for the staff, and for the administrator while the end is far.
+        return Panel(title=_("Filing term"), text=text, links=links, order=3)
+    todo = Todo(1, gettext("Renew the filing term"), links[0].url, due_on=entry.valid_until)
+    return todo_panel(_("Filing term"), todos=[todo], text=text, links=links, order=3)
 
 
 def _refusal_panel(request) -> Panel | None:
@@ -321,22 +434,54 @@ def _changes_panel(request) -> Panel | None:
     if not user.jurisdiction or not access.can(user, "agencies.change.queue"):
         return None
     # The requests this official decides: those of agencies filed with their authority.
-    pending = (
-        access.visible(user, ChangeRequest.objects.filter(status=ChangeStatus.PENDING))
-        .filter(agency__filing_jurisdiction=user.jurisdiction)
-        .count()
+    mine = access.visible(
+        user,
+        ChangeRequest.objects.filter(
+            status__in=[ChangeStatus.PENDING, ChangeStatus.ON_NOTICE],
+            agency__filing_jurisdiction=user.jurisdiction,
+        ),
     )
+    figures = {
+        row["status"]: row
+        for row in mine.order_by()
+        .values("status")
+        .annotate(n=Count("pk"), oldest=Min("requested_at"))
+    }
+    pending = figures.get(ChangeStatus.PENDING, {})
+    n, on_notice = pending.get("n", 0), figures.get(ChangeStatus.ON_NOTICE, {}).get("n", 0)
     url = reverse("agencies:change_requests")
-    return Panel(
-        title=_("Change requests awaiting your decision"),
+    todo = Todo(
+        n,
+        ngettext(
+            "%(n)d change request awaits your decision",
+            "%(n)d change requests await your decision",
+            n,
+        )
+        % {"n": n},
+        url,
+        oldest=pending.get("oldest"),
+    )
+    facts = []
+    if on_notice:
+        facts.append(
+            ngettext(
+                "%(n)d scope extension on public notice",
+                "%(n)d scope extensions on public notice",
+                on_notice,
+            )
+            % {"n": on_notice}
+        )
+    return todo_panel(
+        _("Change requests"),
+        todos=[todo],
+        facts=facts,
         text=_(
             "Listed agencies filed with your authority ask to change their details or scope, "
             "to serve others (Art 16) or to renew their filing term."
         ),
         links=[
-            PanelLink(_("Open the change requests"), f"{url}?status=pending"),
+            PanelLink(_("Open the change requests"), url),
             PanelLink(_("Listed agencies"), reverse("agencies:listed_agencies")),
         ],
-        count=pending,
         order=25,
     )

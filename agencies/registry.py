@@ -9,7 +9,7 @@ import datetime as dt
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit, documents, notices
+from portal import audit, documents, notices, pagecache, slots
 from portal.access import (
     agency_role,
     all_of,
@@ -63,6 +63,8 @@ def _filing_authority(user, agency=None) -> bool:
 
 
 def register() -> None:
+    # The directory, the calls and the occupation page's slot show agencies tables.
+    pagecache.watch("agencies")
     _register_actions()
     _register_notice_kinds()
     _register_audit_labels()
@@ -162,12 +164,12 @@ def _register_audit_labels() -> None:
         "agencies.change.request": _("asked for a change"),
         "agencies.change.decide": _("decided on a change request"),
         "agencies.change.withdraw": _("withdrew a change request"),
-        "agencies.change.stands": _("scope extension stands after the public notice"),
-        "agencies.change.overturned": _("scope extension overturned by an objection"),
+        "agencies.change.stands": _("confirmed a scope extension after its public notice"),
+        "agencies.change.overturned": _("overturned a scope extension after an upheld objection"),
         "agencies.agency.suspend": _("suspended an agency"),
         "agencies.agency.remove": _("removed an agency from the directory"),
-        "agencies.agency.suspension_ended": _("suspension ended"),
-        "agencies.agency.lapse": _("filing term ended"),
+        "agencies.agency.suspension_ended": _("ended a suspension at its term"),
+        "agencies.agency.lapse": _("recorded the end of a filing term"),
         "agencies.call.create": _("drafted a call for agencies"),
         "agencies.call.change": _("changed a call for agencies"),
         "agencies.call.publish": _("published a call for agencies"),
@@ -189,18 +191,57 @@ def _register_audit_labels() -> None:
         "agencies.application.expert_review": _("submitted an expert review"),
         "agencies.application.site_visit": _("recorded a site visit"),
         "agencies.application.decide": _("decided on an application"),
-        "agencies.application.approval_stands": _("approval stands after the public notice"),
-        "agencies.application.approval_overturned": _("approval overturned by an objection"),
+        "agencies.application.approval_stands": _("confirmed an approval after its public notice"),
+        "agencies.application.approval_overturned": _(
+            "overturned an approval after an upheld objection"
+        ),
         "agencies.agency.list": _("listed an agency in the directory"),
         "agencies.site.serial": _("assigned a site serial"),
     }.items():
-        audit.register_label(action, label)
+        audit.register_label(action, label, summary=SUMMARIES.get(action, ("status",)))
+    audit.display.register_change_labels(
+        {
+            "member": _("member"),
+            "new_account": _("new account"),
+            "until": _("until"),
+            "note": _("note"),
+            "experts": _("experts"),
+            "expert_review": _("expert review"),
+            "site_visit": _("site visit"),
+            "reasons": _("reasons"),
+            "scope": _("Scope"),
+            "sites": _("Sites"),
+        },
+        values={"role": dict(A.choices)},
+    )
+
+
+# Which changes an action's sentence restates (the status unless named here).
+SUMMARIES = {
+    "agencies.staff.add": ("member",),
+    "agencies.staff.change": ("role",),
+    "agencies.staff.remove": ("member",),
+    "agencies.application.uscc": ("uscc_check",),
+}
 
 
 def _register_menus_and_panels() -> None:
     from agencies import navigation
 
     navigation.register()
+    slots.register(
+        "catalog.occupation",
+        _occupation_agencies,
+        template="agencies/listing/occupation_agencies.html",
+        order=10,
+    )
+
+
+def _occupation_agencies(request, occupation) -> dict:
+    """The catalogue's occupation page lists the listed agencies that may assess it."""
+    from agencies import queries
+
+    return {"groups": queries.agencies_for_occupation(occupation)}
 
 
 def _register_periodic_jobs() -> None:

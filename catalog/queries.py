@@ -331,10 +331,6 @@ def level_bases(owner: NationalStandard | EvaluationSpec) -> list[Basis]:
     ]
 
 
-def public_occupations() -> QuerySet[Occupation]:
-    return Occupation.objects.select_related("major_category").prefetch_related("work_types")
-
-
 def occupation_page(occupation: Occupation) -> dict:
     """The public page of an occupation: each of the five levels with the standard governing
     it (Art 17), every edition of its standards, and the specifications filed for it."""
@@ -408,12 +404,40 @@ def agency_specs(agency) -> QuerySet[EvaluationSpec]:
     return EvaluationSpec.objects.filter(agency=agency).select_related("occupation", "work_type")
 
 
-def spec_queue(user, status: str) -> QuerySet[EvaluationSpec]:
-    """The filing queue: the specifications the user may see, in one state, oldest first."""
+def spec_queue(
+    user, status: str = SpecStatus.SUBMITTED, *, q: str = "", sort: str = ""
+) -> QuerySet[EvaluationSpec]:
+    """The filing queue: the specifications the user may see, in one state (or all), each
+    with ``waiting_since`` (its pending round's submission, else its last change), the
+    longest waiting first; searched by title, agency name or credit code."""
+    from django.db.models import DateTimeField, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from portal.ui import queues
+
     items = specs_visible_to(user)
     if status in SpecStatus.values:
         items = items.filter(status=status)
-    return items.order_by("updated_at")
+    if q:
+        items = items.filter(
+            Q(title__icontains=q)
+            | Q(agency__name__icontains=q)
+            | Q(agency__uscc__icontains=q.upper())
+        )
+    pending = SpecReview.objects.filter(
+        spec=OuterRef("pk"), decision=SpecReview.Decision.PENDING
+    ).order_by("-submitted_at")
+    items = items.annotate(
+        waiting_since=Coalesce(
+            Subquery(pending.values("submitted_at")[:1], output_field=DateTimeField()),
+            "updated_at",
+        )
+    )
+    order = {
+        queues.RECENT: ["-waiting_since", "-pk"],
+        queues.NAME: ["title", "pk"],
+    }.get(sort, ["waiting_since", "pk"])
+    return items.order_by(*order)
 
 
 def filing_queue_summary() -> dict:

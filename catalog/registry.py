@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal import access, audit, documents
+from portal import access, audit, documents, pagecache
 from portal.access import agency_role, any_of, in_jurisdiction, national_role, register_action
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation
-from portal.ui.dashboards import Panel, PanelLink, register_panel
+from portal.ui.dashboards import Panel, PanelLink, Todo, register_panel, todo_panel
 
 # Art 8: the ministry makes national standards and files specifications; its
 # skill testing centre does the technical work. Both act nationally.
@@ -21,6 +22,8 @@ OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
 
 
 def register() -> None:
+    # The catalogue's public pages show every catalog table (their cached content).
+    pagecache.watch("catalog")
     keepers = national_role(*CATALOG_KEEPERS)
     register_action("catalog.occupation.manage", keepers, "Keep the occupation catalogue")
     register_action("catalog.standard.manage", keepers, "Record national standards")
@@ -54,6 +57,14 @@ def register() -> None:
         "catalog.spec.withdraw": _("withdrew an evaluation specification"),
     }.items():
         audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "created": _("added"),
+            "updated": _("changed"),
+            "unchanged": _("unchanged"),
+            "levels": _("levels"),
+        }
+    )
 
     navigation.register(
         "catalog",
@@ -95,6 +106,7 @@ def register() -> None:
         roles={"agency:admin", "agency:staff"},
     )
     register_panel("catalog.spec_queue", set(CATALOG_KEEPERS), _spec_queue_panel)
+    register_panel("catalog.agency_specs", {"agency:admin", "agency:staff"}, _agency_specs_panel)
 
     for label, url in {
         "catalog.occupation": _occupation_url,
@@ -115,15 +127,95 @@ def _spec_queue_panel(request) -> Panel | None:
     from catalog import queries
 
     waiting = queries.filing_queue_summary()
-    return Panel(
-        title=_("Specifications awaiting filing"),
+    n, url = waiting["count"], reverse("catalog:spec_queue")
+    todo = Todo(
+        n,
+        ngettext(
+            "%(n)d specification awaits the filing review",
+            "%(n)d specifications await the filing review",
+            n,
+        )
+        % {"n": n},
+        f"{url}?status=submitted",
+        oldest=waiting["oldest"],
+    )
+    return todo_panel(
+        _("Specification filing"),
+        todos=[todo],
         text=_(
             "Agencies' evaluation specifications submitted for filing with the ministry (Art 8)."
         ),
-        links=[PanelLink(_("Open the filing queue"), reverse("catalog:spec_queue"))],
-        count=waiting["count"],
-        oldest=waiting["oldest"],
+        links=[PanelLink(_("Open the filing queue"), url)],
         order=10,
+    )
+
+
+def _agency_specs_panel(request) -> Panel | None:
+    """The agency's specifications: those returned for revision are its to-dos (Art 8);
+    those with the ministry are information. None while the agency has no specification."""
+    from django.db.models import Count, Max
+
+    from catalog.models import EvaluationSpec, SpecReview, SpecStatus
+
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    figures = {
+        row["status"]: row
+        for row in EvaluationSpec.objects.filter(
+            agency=agency, status__in=[SpecStatus.RETURNED, SpecStatus.SUBMITTED]
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    }
+    if not figures:
+        return None
+    returned = figures.get(SpecStatus.RETURNED, {}).get("n", 0)
+    submitted = figures.get(SpecStatus.SUBMITTED, {}).get("n", 0)
+    oldest = None
+    if returned:
+        # The return of each returned specification is its latest round's decision.
+        oldest = min(
+            SpecReview.objects.filter(
+                spec__agency=agency,
+                spec__status=SpecStatus.RETURNED,
+                decision=SpecReview.Decision.RETURNED,
+            )
+            .values("spec")
+            .annotate(at=Max("decided_at"))
+            .values_list("at", flat=True),
+            default=None,
+        )
+    url = reverse("catalog:agency_specs", args=[agency.pk])
+    todo = Todo(
+        returned,
+        ngettext(
+            "%(n)d specification returned for revision",
+            "%(n)d specifications returned for revision",
+            returned,
+        )
+        % {"n": returned},
+        url,
+        oldest=oldest,
+        working_days=False,
+    )
+    facts = []
+    if submitted:
+        facts.append(
+            ngettext(
+                "%(n)d specification with the ministry for filing",
+                "%(n)d specifications with the ministry for filing",
+                submitted,
+            )
+            % {"n": submitted}
+        )
+    return todo_panel(
+        _("Evaluation specifications"),
+        todos=[todo],
+        facts=facts,
+        links=[PanelLink(_("Evaluation specifications"), url)],
+        order=30,
     )
 
 

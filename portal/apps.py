@@ -19,7 +19,9 @@ class PortalConfig(AppConfig):
         from portal.ui import converters, navigation, panels
 
         converters.register()
+        _watch_public_data()
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal.sync_role_groups")
+        post_migrate.connect(signals.grant_app_role, dispatch_uid="portal.grant_app_role")
         # The order is the menus' and dashboards' order where two entries share a position.
         navigation.register_portal_entries()
         calendar_registry.register()
@@ -32,6 +34,21 @@ class PortalConfig(AppConfig):
         _register_periodic_jobs()
 
 
+def _watch_public_data() -> None:
+    """What portal's rows the public pages show (their cached content, portal.pagecache)."""
+    from portal import pagecache
+
+    pagecache.connect()
+    pagecache.watch(
+        "portal.agency",
+        "portal.agencysite",
+        "portal.publicnotice",
+        "portal.calendarday",
+        "portal.province",
+        "portal.document",
+    )
+
+
 def _register_periodic_jobs() -> None:
     import datetime as dt
 
@@ -39,8 +56,16 @@ def _register_periodic_jobs() -> None:
 
     from portal import audit, captcha, documents, ratelimit
     from portal import sessions as portal_sessions
+    from portal.audit import checkpoints
     from portal.jobs import periodic
 
+    periodic.register(
+        "portal.checkpoint_audit",
+        checkpoints.periodic_checkpoint,
+        schedule=crontab(minute=10, hour=2),
+        every=dt.timedelta(days=1),
+        description="Sign every audit chain head into a checkpoint outside the database",
+    )
     periodic.register(
         "portal.verify_audit",
         audit.nightly_verification,

@@ -98,3 +98,21 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += _working(day, exceptions)
     return count
+
+
+def working_days_counter(start: dt.date, end: dt.date):
+    """``working_days_between`` for many dates within [start, end] with one query: a page
+    listing many waiting items reads the calendar once (docs/decisions/0027). Dates outside
+    the window are counted with their own query."""
+    exceptions = _exceptions(start, end)
+
+    def count(since: dt.date, until: dt.date) -> int:
+        if since < start or until > end:
+            return working_days_between(since, until)
+        total, day = 0, since
+        while day < until:
+            day += dt.timedelta(days=1)
+            total += _working(day, exceptions)
+        return total
+
+    return count

@@ -39,6 +39,9 @@ SECRET_VALUES = {
 AUDIT_MAC_KEYS = _keys.symmetric_keys(SECRET_VALUES["AUDIT_MAC_KEY"], "AUDIT_MAC_KEY")
 AUDIT_CHECKPOINT_KEY = SECRET_VALUES["AUDIT_CHECKPOINT_KEY"]
 AUDIT_CHECKPOINT_DIR = Path(_keys.strip_marker(SECRET_VALUES["AUDIT_CHECKPOINT_DIR"]))
+# Public keys (base64 of the 32 raw bytes, as /audit/checkpoints/ shows them) of signing keys
+# replaced since: checkpoints they signed still verify.
+AUDIT_CHECKPOINT_RETIRED_KEYS = envlist("AUDIT_CHECKPOINT_RETIRED_KEYS", [])
 PII_ENCRYPTION_KEYS = _keys.symmetric_keys(
     SECRET_VALUES["PII_ENCRYPTION_KEY"], "PII_ENCRYPTION_KEY"
 )
@@ -122,6 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Two roles (docs/decisions/0020-database-roles.md): DATABASE_URL connects as a role that owns
+# nothing (DATABASE_APP_ROLE); `manage.py migrate` connects as the tables' owner through
+# DATABASE_OWNER_URL when it is set, and grants the app role what it may do after migrating.
+DATABASE_OWNER_URL = envsecret("DATABASE_OWNER_URL", "")
+DATABASE_APP_ROLE = envstr("DATABASE_APP_ROLE", "portal_app")
 
 # --- Redis, cache, Celery ------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "")
@@ -195,6 +203,15 @@ SIGNIN_CAPTCHA_AFTER = envint("SIGNIN_CAPTCHA_AFTER", 3)
 SIGNIN_BACKOFF_BASE = envint("SIGNIN_BACKOFF_BASE", 60)
 SIGNIN_BACKOFF_MAX = envint("SIGNIN_BACKOFF_MAX", 60 * 60)
 SECURITY_ALERT_EMAILS = envlist("SECURITY_ALERT_EMAILS", [])
+# Working days within which the authority answers an objection to a public notice; the rules
+# set no period, the portal promises this one (docs/decisions/0030).
+OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
+# Seconds a public page's content stays cached for anonymous visitors (portal.pagecache,
+# docs/decisions/0030); any change of the data it shows abandons it at once. 0: off, the
+# default in tests and without Redis (a per-process cache misses other processes' changes).
+PUBLIC_PAGE_CACHE_SECONDS = envint(
+    "PUBLIC_PAGE_CACHE_SECONDS", 0 if DJANGO_ENV == "test" or not REDIS_URL else 300
+)
 
 # Two-factor sign-in (TOTP): available to everyone; required for officials when on.
 REQUIRE_2FA_FOR_OFFICIALS = envbool("REQUIRE_2FA_FOR_OFFICIALS", default=PRODUCTION)

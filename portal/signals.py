@@ -33,3 +33,16 @@ def sync_role_groups(sender: Any, using: str = "default", **kwargs: Any) -> None
             if perm is not None:
                 perms.append(perm)
         group.permissions.set(perms)
+
+
+def grant_app_role(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After migrating (as the owner), give the application's role its privileges (0020)."""
+    from django.apps import apps as global_apps
+    from django.db import connections
+
+    from portal import dbroles
+
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if sender.label != with_models[-1].label:
+        return
+    dbroles.grant(connection=connections[using])

@@ -14,6 +14,7 @@ from django.views.i18n import set_language
 
 from portal.access import agency_view, per_object, public, requires, signed_in
 from portal.accounts import views as account_views
+from portal.audit import public as audit_public
 from portal.audit import views as audit_views
 from portal.authorities import views as authority_views
 from portal.calendar import views as calendar_views
@@ -26,6 +27,16 @@ portal_patterns = [
     path("", public(views.home), name="home"),
     path("privacy/", public(views.privacy), name="privacy"),
     path("healthz/", public(views.healthz), name="healthz"),
+    path(
+        "audit/checkpoints/",
+        public(audit_public.checkpoint_list),
+        name="audit_checkpoints",
+    ),
+    path(
+        "audit/checkpoints/<text:name>",
+        public(audit_public.checkpoint_download),
+        name="audit_checkpoint",
+    ),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/login/", public(account_views.SignInView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -53,6 +53,16 @@ def _isolated_rate_limits(settings):
     settings.RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _audit_checkpoints_apart(tmp_path_factory):
+    """Each test module writes its audit checkpoints into a directory of its own, never into
+    var/ (a checkpoint of another module's database state would not match this one's)."""
+    from django.test import override_settings
+
+    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("audit-checkpoints")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _english_free_defaults(settings):
     settings.LANGUAGE_CODE = "zh-hans"
@@ -122,7 +132,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush of every table: seed the world again at once,
     so whatever runs next (in any order, on any xdist worker) finds the database as before."""
     result = yield
-    if _Seeded.pks is not None and _is_transactional(item):
+    # After the last test the session's fixtures (the test database too) are already gone.
+    if nextitem is not None and _Seeded.pks is not None and _is_transactional(item):
         with _Seeded.blocker.unblock():
             if not _world_is_there():
                 _Seeded.pks.update(seed_world())

@@ -471,6 +471,7 @@ PUBLIC_PATHS = [
     "/accounts/password/reset/MQ/{}/",
     "/{}/",
     "/catalog/{}/",
+    "/audit/checkpoints/{}",
 ]
 
 

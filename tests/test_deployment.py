@@ -7,6 +7,7 @@ the settings afresh under its own environment.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -65,13 +66,22 @@ def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return _run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
 
+COMPOSE_SECRETS = (
+    "POSTGRES_PASSWORD",
+    "POSTGRES_OWNER_PASSWORD",
+    "POSTGRES_APP_PASSWORD",
+    "SECRET_KEY",
+)
+DJANGO_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+def _compose_env() -> dict[str, str]:
+    return {**os.environ, **{name: secrets.token_urlsafe(24) for name in COMPOSE_SECRETS}}
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
 def test_compose_file_is_valid() -> None:
-    env = {
-        **os.environ,
-        "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
-        "SECRET_KEY": secrets.token_urlsafe(48),
-    }
+    env = _compose_env()
     compose = ["docker-compose", "-f", "docker-compose.yml", "config"]
 
     lint = _run([*compose, "-q"], env)
@@ -89,6 +99,72 @@ def test_compose_file_requires_its_secrets() -> None:
     proc = _run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"], env)
     assert proc.returncode != 0, _report(proc)
     assert "POSTGRES_PASSWORD" in proc.stderr or "SECRET_KEY" in proc.stderr, _report(proc)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+@pytest.mark.parametrize("name", COMPOSE_SECRETS)
+def test_compose_file_requires_each_password(name: str) -> None:
+    env = _compose_env()
+    del env[name]
+    proc = _run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"], env)
+    assert proc.returncode != 0 and name in proc.stderr, _report(proc)
+
+
+def _parse_yaml(text: str) -> dict:
+    """With the YAML parser docker-compose itself runs on (PyYAML is not a dependency here)."""
+    launcher = Path(shutil.which("docker-compose")).read_text(errors="replace").splitlines()[0]
+    python = launcher[2:].strip() if launcher.startswith("#!") else sys.executable
+    code = "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"
+    proc = subprocess.run(
+        [*python.split(), "-c", code],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+def test_compose_runs_the_portal_as_the_app_role_and_migrates_as_the_owner() -> None:
+    """Two roles (docs/decisions/0020): the app role everywhere, the owner for migrate only;
+    the init script creates both; keys from ./secrets; checkpoints on a volume of their own."""
+    env = _compose_env()
+    proc = _run(["docker-compose", "-f", "docker-compose.yml", "config"], env)
+    assert proc.returncode == 0, _report(proc)
+    services = _parse_yaml(proc.stdout)["services"]
+    app, owner = env["POSTGRES_APP_PASSWORD"], env["POSTGRES_OWNER_PASSWORD"]
+    for name in DJANGO_SERVICES:
+        service_env = services[name]["environment"]
+        assert service_env["DATABASE_URL"].startswith(f"postgres://portal_app:{app}@"), name
+        assert service_env["DATABASE_APP_ROLE"] == "portal_app"
+        assert service_env["SECRETS_DIR"] == "/run/secrets/portal"
+        assert any(v.endswith(":/run/secrets/portal:ro") for v in services[name]["volumes"])
+        assert ("DATABASE_OWNER_URL" in service_env) == (name == "migrate"), name
+    assert services["migrate"]["environment"]["DATABASE_OWNER_URL"].startswith(
+        f"postgres://portal_owner:{owner}@"
+    )
+    for name in ("web", "worker"):
+        assert "audit-checkpoints:/data/audit-checkpoints:rw" in services[name]["volumes"]
+    postgres = services["postgres"]
+    assert any(v.endswith(":/docker-entrypoint-initdb.d:ro") for v in postgres["volumes"]), (
+        postgres["volumes"]
+    )
+    assert postgres["environment"]["POSTGRES_APP_PASSWORD"] == app
+    assert postgres["environment"]["POSTGRES_OWNER_PASSWORD"] == owner
+    script = (ROOT / "docker" / "postgres" / "10-roles.sh").read_text(encoding="utf-8")
+    assert os.access(ROOT / "docker" / "postgres" / "10-roles.sh", os.X_OK)
+    for needed in ("POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD", "NOSUPERUSER"):
+        assert needed in script
+    assert "ALTER DATABASE" in script and "OWNER TO" in script
+    lint = _run(["sh", "-n", str(ROOT / "docker" / "postgres" / "10-roles.sh")], env)
+    assert lint.returncode == 0, _report(lint)
+
+
+def test_the_secrets_directory_is_never_committed_or_built() -> None:
+    assert "/secrets/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "secrets" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
 
 
 def test_dockerfile_builds_with_throwaway_keys_only() -> None:

@@ -47,6 +47,7 @@ from catalog import services
 from catalog.models import Method, Occupation
 from portal import clock, documents, notices
 from portal.accounts import twofactor
+from portal.audit import checkpoints
 from portal.models import AgencySite, CalendarDay
 from tests.agencies.builders import (
     call_data,
@@ -74,6 +75,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:home":                     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:privacy":                  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:healthz":                  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:audit_checkpoints":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "portal:audit_checkpoint":         ("checkpoint", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "portal:set_language":             ("", (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "portal:login":                    ("", (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "portal:logout":                   ("", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
@@ -300,6 +303,7 @@ ANSWERED_WITHOUT_WRITING = {
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
 GET_ONLY = {
     "portal:home", "portal:privacy", "portal:healthz", "portal:password_reset_done",
+    "portal:audit_checkpoints", "portal:audit_checkpoint",
     "portal:password_reset_complete", "portal:dashboard", "portal:agency_home", "portal:audit",
     "portal:agency_audit", "portal:document_download", "portal:authorities", "accounts:list",
     "accounts:detail",
@@ -512,6 +516,7 @@ def build(world) -> dict:
         "hlj_agency": [world.hlj_agency.pk],
         "gd_doc": [doc.pk],
         "day": [day.pk],
+        "checkpoint": [checkpoints.write().name],
         "gd_authority": ["440000"],
         "reset": ["MQ", "set-password"],
         "occupation": ["6-31-01-03"],
@@ -954,7 +959,8 @@ DATA = {
         "people": "王五",
         "findings": "场地符合要求",
     },  # fmt: skip
-    "decide": decision_data,
+    # The consequential actions post from their confirmation page (decision 0026).
+    "decide": lambda o, u: {**decision_data(o, u), "confirmed": "1"},
     "declare": lambda o, u: {"has_conflict": "no", "note": ""},
     "review": lambda o, u: {
         **{f"score_{c}": "85" for c in range(1, 6)},
@@ -969,14 +975,21 @@ DATA = {
         "suspend-reason": "考务管理不规范。",
         "suspend-legal_basis": "第二十七条",
         "suspend-until": (clock.today() + dt.timedelta(days=90)).isoformat(),
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
     "remove": lambda o, u: {
         "remove-reason": "不履行工作承诺。",
         "remove-legal_basis": "第二十八条",
         "remove-follow_up_plan": "妥善处理已报名人员。",
-        "remove-password": PASSWORD,
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
-    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
+    "change_decision": lambda o, u: {
+        "decision": "approve",
+        "reason": "经审核，同意。",
+        "confirmed": "1",
+    },  # fmt: skip
     "member": lambda o, u: {
         "account": "new",
         "username": "li_new",

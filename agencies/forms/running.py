@@ -18,6 +18,7 @@ from agencies.models import ChangeKind, ChangeStatus, RulesKind
 from agencies.queries.running import SUPERVISED_STATUSES
 from portal.forms import Form
 from portal.models import AgencyStatus
+from portal.ui.queues import QueueForm
 
 EXPLANATION = forms.CharField(
     label=_("Explanation for the filing authority (optional)"),
@@ -149,13 +150,19 @@ class ListedFilterForm(Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=40)
 
 
-class ChangeFilterForm(Form):
+class ChangeFilterForm(QueueForm):
+    """The change requests' filters: the queue opens on the pending ones (docs/decisions/0027)."""
+
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All"))] + ChangeKind.choices
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + ChangeStatus.choices
+        label=_("Status"),
+        required=False,
+        initial=ChangeStatus.PENDING,
+        choices=[("all", _("All"))] + ChangeStatus.choices,
     )
+    field_order = ["q", "status", "kind", "sort"]
 
 
 class DecisionForm(Form):
@@ -197,9 +204,4 @@ class RemoveForm(Form):
             "already issued stay valid. Published on the list of removed agencies."
         ),
     )
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Removal is a grave act: confirm it with your password."),
-    )
+    # The password is asked on the confirmation page (portal.ui.confirm, decision 0026).

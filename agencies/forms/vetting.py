@@ -9,17 +9,40 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DATE
 from agencies.models import ApplicationStatus, Condition, ExpertAssignment
+from agencies.queries.vetting import Stage
 from portal.forms import Form
 from portal.models import AgencyKind
+from portal.ui.queues import QueueForm
 
 
-class StatusFilterForm(Form):
+class StatusFilterForm(QueueForm):
+    """The vetting queue's filters: it opens on what waits for the official (``pending``)."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All"))]
+        initial="pending",
+        choices=[("pending", _("Waiting for me")), ("all", _("All"))]
         + [c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.DRAFT],
     )
+    stage = forms.ChoiceField(
+        label=_("Step"),
+        required=False,
+        choices=[("", _("Any step"))] + [(s, Stage.LABELS[s]) for s in Stage.OFFICIAL],
+    )
+    field_order = ["q", "status", "stage", "sort"]
+
+
+class AssignmentFilterForm(QueueForm):
+    """The expert's reviews: they open on those still to do (docs/decisions/0027)."""
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        initial="pending",
+        choices=[("pending", _("To do")), ("all", _("All"))],
+    )
+    field_order = ["q", "show", "sort"]
 
 
 class UsccForm(Form):

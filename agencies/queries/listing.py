@@ -124,6 +124,40 @@ def directory_entry_page(entry: DirectoryEntry) -> dict:
     }
 
 
+# --- Who may assess an occupation (the catalogue's occupation page) ---------------------------
+
+
+def agencies_for_occupation(occupation: Occupation) -> list[dict]:
+    """Listed agencies whose approved scope covers ``occupation``, grouped by the region of the
+    filing authority (nationwide first, then provinces by code), each with its levels.
+
+    Two queries: the scope items with their agency, and their levels. Suspended, lapsed and
+    removed agencies are left out: they may not assess now (Art 27, 28)."""
+    items = list(
+        ScopeItem.objects.filter(occupation=occupation, entry__agency__status=AgencyStatus.LISTED)
+        .select_related("entry__agency", "work_type")
+        .prefetch_related("levels")
+        .order_by("entry__filing_jurisdiction", "entry__agency__name", "work_type__name")
+    )
+    groups: dict[str, dict] = {}
+    for item in items:
+        entry = item.entry
+        group = groups.setdefault(
+            entry.filing_jurisdiction,
+            {"region": jurisdiction_label(entry.filing_jurisdiction), "rows": []},
+        )
+        group["rows"].append(
+            {
+                "agency": entry.agency,
+                "work_type": item.work_type.name if item.work_type_id else "",
+                "levels": levels_text(item.levels.all()),
+                "level_codes": sorted(lv.code for lv in item.levels.all()),
+                "valid_until": entry.valid_until,
+            }
+        )
+    return list(groups.values())
+
+
 # --- Site serials (Art 20) -------------------------------------------------------------------
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from agencies.models import (
@@ -122,7 +134,9 @@ def change_page(change: ChangeRequest, labels: dict) -> dict:
         "rows": describe_change(change, labels),
         "history": AuditEntry.objects.filter(
             object_type="agencies.changerequest", object_id=str(change.pk)
-        ).order_by("seq", "created_at"),
+        )
+        .select_related("actor")
+        .order_by("seq", "created_at"),
         "withdrawable": change.status == ChangeStatus.PENDING,
     }
 
@@ -186,29 +200,53 @@ def listed_agency_page(agency: Agency) -> dict:
     }
 
 
+def pending_changes_of(agency: Agency) -> int:
+    """How many change requests of ``agency`` wait for a decision (a removal closes them)."""
+    return agency.change_requests.filter(status=ChangeStatus.PENDING).count()
+
+
 def changes_for_official(user) -> QuerySet[ChangeRequest]:
     return access.visible(user, ChangeRequest.objects.all()).select_related(
         "agency", "requested_by", "decided_by"
     )
 
 
-def change_queue(user, *, kind: str, status: str) -> dict:
-    """The official's change requests, filtered, the waiting ones first."""
+def change_queue(
+    user, *, kind: str = "", status: str = ChangeStatus.PENDING, q: str = "", sort: str = ""
+) -> dict:
+    """The official's change requests: by default the pending ones, longest waiting first;
+    ``status`` "all" lists every one (pending first); searched by name or credit code; each
+    row with the end of its open public notice (``notice_ends``)."""
+    from portal.models import NoticeStatus, PublicNotice
+    from portal.ui import queues
+
     changes = changes_for_official(user)
     pending = changes.filter(status=ChangeStatus.PENDING).count()
     if kind:
         changes = changes.filter(kind=kind)
-    if status:
+    if status and status != "all":
         changes = changes.filter(status=status)
+    if q:
+        changes = changes.filter(
+            Q(agency__name__icontains=q) | Q(agency__uscc__icontains=q.upper())
+        )
+    label = ChangeRequest._meta.label_lower
+    subject = Concat(Value(f"{label}:"), Cast(OuterRef("pk"), CharField()))
+    notice = PublicNotice.objects.filter(status=NoticeStatus.OPEN, subject=subject)
     changes = changes.annotate(
         waiting=Case(
             When(status=ChangeStatus.PENDING, then=Value(0)),
             When(status=ChangeStatus.ON_NOTICE, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
-        )
-    ).order_by("waiting", "-requested_at", "-pk")
-    return {"changes": changes, "pending": pending, "filtered": bool(kind or status)}
+        ),
+        notice_ends=Subquery(notice.values("ends_on")[:1]),
+    )
+    order = {
+        queues.RECENT: ["-requested_at", "-pk"],
+        queues.NAME: ["agency__name", "pk"],
+    }.get(sort, ["waiting", "requested_at", "pk"])
+    return {"changes": changes.order_by(*order), "pending": pending}
 
 
 def scope_rows(before: list[dict], after: list[dict]) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from agencies import queries, services
 from agencies.forms.listing import DirectorySearchForm, PublicContactForm, SerialForm
 from agencies.models import AgencyApplication, ApplicationStatus
+from portal import pagecache
 from portal.ui.helpers import apply_errors, crumbs, form_action, loads
 
 # --- The commitment letter (Art 15) ------------------------------------------------------------
@@ -53,15 +55,35 @@ def application_sign(request, agency_id: int, application: AgencyApplication):
 
 
 def directory(request):
-    form = DirectorySearchForm(request.GET or None)
-    entries = queries.directory_search(form.cleaned_data if form.is_valid() else {})
-    page = Paginator(entries, 20).get_page(request.GET.get("page"))
-    return render(request, "agencies/listing/directory.html", {"form": form, "page": page})
+    def build() -> dict:  # not run when the page's content comes from the cache
+        form = DirectorySearchForm(request.GET or None)
+        entries = queries.directory_search(form.cleaned_data if form.is_valid() else {})
+        return {"form": form, "page": Paginator(entries, 20).get_page(request.GET.get("page"))}
+
+    context = pagecache.lazy_context(build, "form", "page")
+    return render(request, "agencies/listing/directory.html", context)
 
 
 def directory_entry(request, agency_id: int):
-    entry = get_object_or_404(queries.directory_entries(), agency_id=agency_id)
-    context = queries.directory_entry_page(entry)
+    entry = pagecache.value(
+        "agencies.directory_entry",
+        request,
+        lambda: queries.directory_entries().filter(agency_id=agency_id).first(),
+        agency_id,
+    )
+    if entry is None:
+        raise Http404
+    context = {
+        "entry": entry,
+        "agency": entry.agency,
+        **pagecache.lazy_context(
+            lambda: queries.directory_entry_page(entry),
+            "scope",
+            "sites",
+            "published_rules",
+            "filing_authority",
+        ),
+    }
     home = (_("Agency directory"), reverse("agencies:directory"))
     context["breadcrumbs"] = crumbs(entry.agency.name, root=home)
     return render(request, "agencies/listing/directory_entry.html", context)

@@ -15,6 +15,7 @@ from catalog.forms.specs import (
     LevelForm,
     LevelFormSet,
     SpecForm,
+    SpecQueueForm,
     spec_initial,
     spec_level_initial,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "OccupationSearchForm",
     "ReasonForm",
     "SpecForm",
+    "SpecQueueForm",
     "StandardDocumentForm",
     "StandardForm",
     "StandardLevelForm",

@@ -13,10 +13,12 @@ from catalog.models import (
     Method,
     Occupation,
     SkillLevel,
+    SpecStatus,
     WorkType,
 )
 from portal import codes
 from portal.forms import Form
+from portal.ui.queues import QueueForm
 
 
 class SpecForm(Form):
@@ -207,3 +209,16 @@ def spec_initial(spec: EvaluationSpec | None) -> dict:
         "summary": spec.summary,
         "work_type": spec.work_type.name if spec.work_type else "",
     }
+
+
+class SpecQueueForm(QueueForm):
+    """The filing queue's filters: it opens on the specifications submitted for filing, the
+    longest waiting first (docs/decisions/0027)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        initial=SpecStatus.SUBMITTED,
+        choices=[("all", _("All"))] + SpecStatus.choices,
+    )
+    field_order = ["q", "status", "sort"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from catalog.forms import (
     WorkTypeManageForm,
 )
 from catalog.models import Occupation, OccupationStatus
+from portal import pagecache
 from portal.ui.helpers import button_action, crumbs, form_action, loads, object_for
 
 KEEP = "catalog.occupation.manage"
@@ -32,15 +33,31 @@ def occupations_crumb() -> tuple[str, str]:
 
 
 def occupations(request):
-    form = OccupationSearchForm(request.GET or None)
-    results = queries.search_occupations(**form.search_args())
-    page = Paginator(results, 30).get_page(request.GET.get("page"))
-    return render(request, "catalog/occupations/occupations.html", {"form": form, "page": page})
+    def build() -> dict:  # not run when the page's content comes from the cache
+        form = OccupationSearchForm(request.GET or None)
+        results = queries.search_occupations(**form.search_args())
+        return {"form": form, "page": Paginator(results, 30).get_page(request.GET.get("page"))}
+
+    context = pagecache.lazy_context(build, "form", "page")
+    return render(request, "catalog/occupations/occupations.html", context)
 
 
 def occupation(request, code: str):
-    occupation = get_object_or_404(queries.public_occupations(), code=code)
-    context = queries.occupation_page(occupation)
+    # Work types are read inside the page's content, which a cached page does not render.
+    occupation = pagecache.value(
+        "catalog.occupation",
+        request,
+        lambda: Occupation.objects.select_related("major_category").filter(code=code).first(),
+        code,
+    )
+    if occupation is None:
+        raise Http404
+    context = {
+        "occupation": occupation,
+        **pagecache.lazy_context(
+            lambda: queries.occupation_page(occupation), "rows", "standards", "specs"
+        ),
+    }
     context["breadcrumbs"] = crumbs(
         (_("Occupations and standards"), reverse("catalog:occupations")),
         occupation.name,

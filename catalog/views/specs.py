@@ -13,10 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog import queries, services
-from catalog.forms import LevelFormSet, ReasonForm, SpecForm, spec_initial, spec_level_initial
-from catalog.models import EvaluationSpec, SpecStatus
+from catalog.forms import (
+    LevelFormSet,
+    ReasonForm,
+    SpecForm,
+    SpecQueueForm,
+    spec_initial,
+    spec_level_initial,
+)
+from catalog.models import EvaluationSpec
 from portal import access
 from portal.ui.helpers import apply_errors, button_action, form_action, loads
+from portal.ui.queues import read_filters
 
 
 def _own(request):
@@ -142,10 +150,13 @@ def agency_spec_detail(request, agency_id: int, spec: EvaluationSpec):
 
 
 def spec_queue(request):
-    status = request.GET.get("status", SpecStatus.SUBMITTED)
-    items = queries.spec_queue(request.user, status)
+    """Opens on the submitted specifications, longest waiting first (docs/decisions/0027)."""
+    filters = read_filters(SpecQueueForm, request.GET)
+    items = queries.spec_queue(
+        request.user, filters["status"], q=filters.search, sort=filters["sort"]
+    )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": SpecStatus.choices}
+    context = {"page": page, "form": filters.form, "filters": filters}
     return render(request, "catalog/specs/spec_queue.html", context)
 
 

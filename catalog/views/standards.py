@@ -19,7 +19,7 @@ from catalog.forms import (
     standard_level_formset,
 )
 from catalog.models import NationalStandard, Occupation
-from portal import validators
+from portal import pagecache, validators
 from portal.ui.helpers import crumbs, form_action, loads
 
 KEEP = "catalog.standard.manage"
@@ -42,8 +42,11 @@ def _all_valid(*forms) -> bool:
 
 
 def standards(request):
-    page = Paginator(queries.all_standards(), 50).get_page(request.GET.get("page"))
-    return render(request, "catalog/standards/standards.html", {"page": page})
+    context = pagecache.lazy_context(
+        lambda: {"page": Paginator(queries.all_standards(), 50).get_page(request.GET.get("page"))},
+        "page",
+    )
+    return render(request, "catalog/standards/standards.html", context)
 
 
 def standard(request, pk: int):

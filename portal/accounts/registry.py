@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import audit
 from portal.access import register_action
@@ -71,6 +72,14 @@ def register() -> None:
     )
     for action, label in AUDIT_LABELS.items():
         audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "roles": _("roles"),
+            "two_factor": _("two-factor sign-in"),
+            "must_change_at_next_sign_in": _("must change the password at next sign-in"),
+        },
+        values={"roles": dict(R.choices)},
+    )
     audit.register_object_url("portal.user", _account_url)
     register_ui()
 
@@ -89,6 +98,8 @@ def _accounts_panel(request) -> Panel | None:
 
     if not accounts.is_account_manager(request.user):
         return None
+    # Information, not a to-do: no badge (docs/decisions/0027).
+    active = accounts.manageable_accounts(request.user).filter(is_active=True).count()
     return Panel(
         title=_("Authority accounts"),
         text=_(
@@ -99,7 +110,14 @@ def _accounts_panel(request) -> Panel | None:
             PanelLink(_("All accounts"), reverse("accounts:list")),
             PanelLink(_("New account"), reverse("accounts:create")),
         ],
-        count=accounts.manageable_accounts(request.user).filter(is_active=True).count(),
+        facts=[
+            ngettext(
+                "%(n)d active account in your jurisdiction",
+                "%(n)d active accounts in your jurisdiction",
+                active,
+            )
+            % {"n": active}
+        ],
         order=50,
     )
 

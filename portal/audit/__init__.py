@@ -1,12 +1,17 @@
 """The audit trail (ARCHITECTURE.md "Audit trail").
 
 ``record()`` appends one ``AuditEntry`` inside the caller's transaction. Entries
-form one hash chain per partition (each agency; each authority jurisdiction):
-the partition's ``AuditChain`` head row is locked with ``select_for_update`` so
+form one chain per partition (each agency; each authority jurisdiction): the
+partition's ``AuditChain`` head row is locked with ``select_for_update`` so
 appends in one partition are serialised while partitions proceed in parallel.
-Each hash covers the previous hash and the entry's canonical form (JSON, sorted
-keys, compact separators, UTF-8, times in UTC ISO form), so ``verify_chains()``
-(``manage.py verify_audit``) proves nothing was altered, removed or inserted.
+Each entry's MAC is HMAC-SHA256, under the current ``AUDIT_MAC_KEY`` (kept outside
+the database; its id is stored per entry so keys rotate), over the previous MAC and
+the entry's canonical form (JSON, sorted keys, compact separators, UTF-8, times in
+UTC ISO form). ``verify_chains()`` (``manage.py verify_audit``) proves nothing was
+altered, removed or inserted, and compares the heads with the latest signed
+checkpoint (``portal.audit.checkpoints``), so a chain rewritten, cut short or
+deleted by someone with database access is named too (Art 21;
+docs/decisions/0019-audit-keys-and-checkpoints.md).
 
 Resident ID numbers are masked and passwords, tokens and secrets removed before
 anything is written. Entries are kept at least 5 years (Art 21).
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import re
 import uuid
@@ -24,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -37,23 +44,8 @@ _SECRET_FIELD = re.compile(r"(?i)(password|passwd|token|secret|otp|key$|captcha)
 _ID_NUMBER_FIELD = re.compile(r"(?i)(id_number|resident_id|id_no)")
 _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
-# Chinese sentences for action names, registered by each app (see register_label).
-_LABELS: dict[str, Any] = {}
-
-
-def register_label(action: str, label: str | Promise) -> None:
-    """A human sentence fragment for an action (``创建了账号``), shown on audit pages."""
-    _LABELS[action] = label
-
-
-def labelled_actions() -> list[str]:
-    return list(_LABELS)
-
-
-def describe(action: str) -> str:
-    label = _LABELS.get(action)
-    return str(label) if label is not None else action
-
+# Chinese sentences for action names, registered by each app (decision 0029).
+from portal.audit.display import describe, labelled_actions, register_label  # noqa: E402, F401
 
 # Links from entries to their objects' pages, registered by each app (see register_object_url).
 ObjectUrl = Callable[[Any, str], "str | None"]
@@ -197,7 +189,36 @@ def canonical(entry: AuditEntry) -> bytes:
 
 
 def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
+    """The unkeyed SHA-256 of the chains before migration 0013 (anyone could recompute it)."""
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(entry)).hexdigest()
+
+
+def compute_mac(key: bytes, prev_hash: str, entry: AuditEntry) -> str:
+    """HMAC-SHA256 under ``key`` of the previous MAC and the entry's canonical form."""
+    message = prev_hash.encode("ascii") + b"\n" + canonical(entry)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def mac_keys() -> dict[str, bytes]:
+    """``{key_id: key}`` of ``AUDIT_MAC_KEY``, the current key first (portal.keys)."""
+    return settings.AUDIT_MAC_KEYS
+
+
+def current_mac_key() -> tuple[str, bytes]:
+    key_id = next(iter(mac_keys()))
+    return key_id, mac_keys()[key_id]
+
+
+def entry_mac_problem(prev_hash: str, entry: AuditEntry) -> str | None:
+    """Why ``entry``'s MAC does not verify after ``prev_hash``, or None when it does."""
+    if not entry.key_id:
+        return "content altered (no MAC key id: an unkeyed hash is not accepted)"
+    key = mac_keys().get(entry.key_id)
+    if key is None:
+        return f"MAC key {entry.key_id} is not configured (AUDIT_MAC_KEY lists the old keys)"
+    if not hmac.compare_digest(compute_mac(key, prev_hash, entry), entry.hash):
+        return "content altered (MAC does not match)"
+    return None
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -303,9 +324,14 @@ def record(
             audience=audience,
             prev_hash=head.last_hash,
         )
-        entry.hash = compute_hash(head.last_hash, entry)
+        entry.key_id, key = current_mac_key()
+        entry.hash = compute_mac(key, head.last_hash, entry)
         entry.save()
         AuditChain.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+    if objects is not None:  # a bulk action: its heads are signed soon after it commits
+        from portal.audit import checkpoints
+
+        checkpoints.checkpoint_soon()
     return entry
 
 
@@ -318,34 +344,65 @@ class ChainProblem:
     seq: int | None
     entry_id: int | None
     reason: str
+    subject: str = ""  # what is wrong when it is neither an entry nor a chain head
 
     def __str__(self) -> str:
-        where = f"entry {self.entry_id} (seq {self.seq})" if self.entry_id else "chain head"
+        if self.subject:
+            where = self.subject
+        elif self.entry_id:
+            where = f"entry {self.entry_id} (seq {self.seq})"
+        else:
+            where = "chain head"
         return f"{self.partition}: {where}: {self.reason}"
 
 
-def _verify_partition(chain: AuditChain) -> ChainProblem | None:
-    prev_hash, expected_seq = GENESIS_HASH, 1
-    entries: Iterator[AuditEntry] = (
-        AuditEntry.objects.filter(partition=chain.partition).order_by("seq").iterator(2000)
-    )
+def verify_partition(
+    partition: str,
+    head: AuditChain | None = None,
+    *,
+    after_seq: int = 0,
+    after_mac: str = GENESIS_HASH,
+    until_seq: int | None = None,
+) -> ChainProblem | None:
+    """The first problem of ``partition``'s chain, or None.
+
+    From the start, or from a trusted point (``after_seq`` whose MAC is ``after_mac``, as a
+    checkpoint gives it) up to ``until_seq`` (a head read earlier; entries appended since are
+    not looked at): sequence continuity, links, each MAC under its key, then the head.
+    """
+    prev_hash, expected_seq = after_mac, after_seq + 1
+    found = AuditEntry.objects.filter(partition=partition, seq__gt=after_seq)
+    if until_seq is not None:
+        found = found.filter(seq__lte=until_seq)
+    entries: Iterator[AuditEntry] = found.order_by("seq").iterator(2000)
     for entry in entries:
         if entry.seq != expected_seq:
-            return ChainProblem(
-                chain.partition, entry.seq, entry.pk, f"expected sequence {expected_seq}"
-            )
+            return ChainProblem(partition, entry.seq, entry.pk, f"expected sequence {expected_seq}")
         if entry.prev_hash != prev_hash:
-            return ChainProblem(chain.partition, entry.seq, entry.pk, "link to previous broken")
-        if compute_hash(prev_hash, entry) != entry.hash:
-            return ChainProblem(chain.partition, entry.seq, entry.pk, "content altered")
+            return ChainProblem(partition, entry.seq, entry.pk, "link to previous broken")
+        reason = entry_mac_problem(prev_hash, entry)
+        if reason is not None:
+            return ChainProblem(partition, entry.seq, entry.pk, reason)
         prev_hash, expected_seq = entry.hash, expected_seq + 1
-    if chain.last_seq != expected_seq - 1 or chain.last_hash != prev_hash:
-        return ChainProblem(chain.partition, None, None, "entries missing at the end")
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
+        return ChainProblem(partition, None, None, "entries missing at the end")
     return None
 
 
-def verify_chains() -> tuple[int, list[ChainProblem]]:
-    """Recompute every chain; returns (entries checked, first problem of each broken chain)."""
+def _verify_partition(chain: AuditChain) -> ChainProblem | None:
+    return verify_partition(chain.partition, chain)
+
+
+def verify_chains(*, checkpoint: Any = "latest") -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain and compare the heads with a signed checkpoint.
+
+    Returns (entries checked, problems): the first problem of each broken chain, then what
+    the checkpoint (the latest valid one in ``AUDIT_CHECKPOINT_DIR``, or the
+    ``checkpoints.Checkpoint`` given; None skips it) remembers that the database lost:
+    a head behind it (truncated), a head that went another way (altered), a partition gone.
+    """
+    from portal.audit import checkpoints
+
     problems: list[ChainProblem] = []
     for chain in AuditChain.objects.order_by("partition").iterator():
         problem = _verify_partition(chain)
@@ -358,6 +415,11 @@ def verify_chains() -> tuple[int, list[ChainProblem]]:
     )
     if orphan is not None:
         problems.append(ChainProblem(orphan, None, None, "entries without a chain head"))
+    if checkpoint == "latest":
+        checkpoint, invalid = checkpoints.latest_valid()
+        problems += invalid
+    if checkpoint is not None:
+        problems += checkpoints.compare(checkpoint)
     return AuditEntry.objects.count(), problems
 
 

@@ -8,7 +8,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal import access
-from portal.models import Agency, Audience, AuditEntry
+from portal.models import Agency, Audience, AuditEntry, PeriodicRun
+
+# The periodic job that recomputes every chain (registered in PortalConfig.ready()).
+VERIFY_JOB = "portal.verify_audit"
 
 
 def audit_entries_for_official(user) -> QuerySet[AuditEntry]:
@@ -23,7 +26,7 @@ def audit_entries_for_agency(user, agency: Agency) -> QuerySet[AuditEntry]:
     if not access.can(user, "portal.audit.view_agency", agency):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(agency=agency, audience=Audience.AGENCY).select_related(
-        "actor"
+        "actor", "agency"
     )
 
 
@@ -64,3 +67,26 @@ def filter_audit(
 
 def visible_agencies(user) -> QuerySet[Agency]:
     return access.visible(user, Agency.objects.all())
+
+
+def _distinct(entries: QuerySet[AuditEntry], name: str) -> list[str]:
+    return sorted(v for v in entries.order_by().values_list(name, flat=True).distinct() if v)
+
+
+def object_types(entries: QuerySet[AuditEntry]) -> list[str]:
+    """The object types among the entries the user may read (choices of the type filter)."""
+    return _distinct(entries, "object_type")
+
+
+def actions(entries: QuerySet[AuditEntry]) -> list[str]:
+    """The actions among the entries the user may read (choices of the action filter)."""
+    return _distinct(entries, "action")
+
+
+def last_verification() -> PeriodicRun | None:
+    """The last finished run of the nightly chain verification, whether it passed or not."""
+    return (
+        PeriodicRun.objects.filter(job=VERIFY_JOB, finished_at__isnull=False)
+        .order_by("-started_at")
+        .first()
+    )

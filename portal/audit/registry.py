@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import agency_role, authority_role, register_action
+from portal.audit import display as audit_display
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation
 
 OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
+JURISDICTION_CHANGES = ("jurisdiction", "filing_jurisdiction", "province")
 
 
 def register() -> None:
@@ -26,6 +28,11 @@ def register() -> None:
         "portal.audit.view_agency",
         agency_role(A.ADMIN),
         "Read the audit entries addressed to one's agency",
+    )
+    # Jurisdiction codes in changes read as the province's name (440000 → 广东省).
+    audit_display.register_change_labels(
+        {},
+        values=dict.fromkeys(JURISDICTION_CHANGES, _jurisdiction_label),
     )
     navigation.register(
         "audit",
@@ -47,3 +54,9 @@ def register() -> None:
         order=990,
         roles={"agency:admin"},
     )
+
+
+def _jurisdiction_label(code) -> str:
+    from portal.models import jurisdiction_label
+
+    return jurisdiction_label(str(code)) or "—"

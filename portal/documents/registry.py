@@ -57,4 +57,5 @@ def register() -> None:
         "portal.document.share": _("shared a document"),
         "portal.document.unshare": _("withdrew a shared document"),
     }.items():
-        audit.register_label(action, label)
+        audit.register_label(action, label, summary=("status", "shared_with"))
+    audit.display.register_change_labels({"shared_with": _("shared with")})

@@ -51,3 +51,11 @@ def render_document(self, pk: int) -> bool:
             logger.exception("document %s could not be rendered", pk)
             return False
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="portal.tasks.write_audit_checkpoint", acks_late=True)
+def write_audit_checkpoint() -> str:
+    """Sign the audit chain heads after a burst of bulk actions (portal.audit.checkpoints)."""
+    from portal.audit import checkpoints
+
+    return checkpoints.write_logged()

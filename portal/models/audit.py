@@ -1,4 +1,10 @@
-"""Tables of the audit trail (portal.audit): append-only entries, one hash chain per partition."""
+"""Tables of the audit trail (portal.audit): append-only entries, one MAC chain per partition.
+
+Each entry carries the HMAC-SHA256 of the previous entry's MAC and its own canonical form under
+the audit MAC key named by ``key_id`` (docs/decisions/0019-audit-keys-and-checkpoints.md). On
+PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE of entries, DELETE and TRUNCATE of chain
+heads, and any change of a head other than growing (migrations 0004 and 0013).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,11 @@ class Audience(models.TextChoices):
 
 
 class AuditChain(models.Model):
-    """The head of one partition's chain, locked while an entry is appended to it."""
+    """The head of one partition's chain, locked while an entry is appended to it.
+
+    ``last_hash`` is the MAC of the partition's last entry. A trigger lets a head only grow:
+    ``last_seq`` never goes back, the partition never changes, a head is never deleted.
+    """
 
     partition = models.CharField(_("partition"), max_length=40, unique=True)
     last_seq = models.BigIntegerField(_("last sequence"), default=0)
@@ -67,7 +77,10 @@ class AuditEntry(models.Model):
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.AUTHORITY
     )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
+    # HMAC-SHA256 (hex) under the key ``key_id`` names (portal.keys: the first 8 hex digits of
+    # the key's SHA-256), so keys rotate: old entries verify with the key they were made with.
     hash = models.CharField(_("hash"), max_length=64)
+    key_id = models.CharField(_("MAC key id"), max_length=16, default="", blank=True)
 
     tenant_path = "agency"
     province_path = "province"

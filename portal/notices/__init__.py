@@ -49,6 +49,7 @@ from portal.models import (
     SubjectRef,  # noqa: F401 - re-exported: notices.SubjectRef
 )
 from portal.models.notices import TRACKING_ALPHABET, TRACKING_LENGTH
+from portal.refusals import Refusal, refuse
 from portal.roles import NATIONAL
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,18 @@ MAX_CONTENT = 5000
 MAX_REASON = 2000
 EVIDENCE_KIND = "notice_objection_evidence"
 JOB_LABEL = "portal.close_due_notices"
+
+
+def answer_due_on(submitted_at: dt.datetime) -> dt.date:
+    """The working day by which the authority answers an objection filed at ``submitted_at``.
+
+    The rules (Art 14) ask for public notice and the hearing of opinions but set no period for
+    answering an objection; the portal promises one, ``OBJECTION_ANSWER_WORKING_DAYS`` working
+    days after the filing day on the working-day calendar (``clock.add_working_days``), shown
+    to the objector on the confirmation and the tracking page. It is computed, not stored: a
+    holiday the calendar gains later moves it, as it moves a notice's period."""
+    filed_on = timezone.localdate(submitted_at)
+    return clock.add_working_days(filed_on, settings.OBJECTION_ANSWER_WORKING_DAYS)
 
 
 def subject_key(obj: models.Model | str) -> str:
@@ -428,14 +441,22 @@ def _decision_changes(objection: Objection) -> dict:
     }
 
 
+def objection_decision_refusal(objection: Objection, actor=None) -> str | None:
+    """Why ``objection`` cannot be dismissed or upheld now, or None: an objection is decided
+    once, while its notice is open (the page disables both buttons with this text)."""
+    if objection.status != ObjectionStatus.PENDING:
+        return Refusal(_("This objection has already been decided."), "decided")
+    if objection.notice.status != NoticeStatus.OPEN:  # closing decides every objection
+        return Refusal(_("This public notice has closed."), "closed")
+    return None
+
+
 def _lock_for_decision(actor, objection: Objection) -> tuple[PublicNotice, Objection]:
     notice = PublicNotice.objects.select_for_update().get(pk=objection.notice_id)
     access.require(actor, "portal.notice.decide", notice)
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
-    if locked.status != ObjectionStatus.PENDING:
-        raise ValidationError(_("This objection has already been decided."), code="decided")
-    if notice.status != NoticeStatus.OPEN:  # pragma: no cover - closing decides every objection
-        raise ValidationError(_("This public notice has closed."), code="closed")
+    locked.notice = notice
+    refuse(objection_decision_refusal(locked, actor))
     return notice, locked
 
 
@@ -727,6 +748,11 @@ class TrackedObjection:
     status_label: str
     decision_reason: str
     decided_at: dt.datetime | None
+    answer_due_on: dt.date | None = None  # while pending
+
+    @property
+    def overdue(self) -> bool:
+        return self.answer_due_on is not None and self.answer_due_on < clock.today()
 
 
 def track(code: str) -> TrackedObjection | None:
@@ -744,4 +770,9 @@ def track(code: str) -> TrackedObjection | None:
         status_label=objection.get_status_display(),
         decision_reason=objection.decision_reason,
         decided_at=objection.decided_at,
+        answer_due_on=(
+            answer_due_on(objection.submitted_at)
+            if objection.status == ObjectionStatus.PENDING
+            else None
+        ),
     )

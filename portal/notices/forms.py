@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import documents, notices
 from portal.captcha import CaptchaFormMixin
-from portal.forms import Form
+from portal.forms import FilterForm, Form
 
 
 class ObjectionForm(CaptchaFormMixin, Form):
@@ -86,4 +86,19 @@ class DecisionForm(Form):
             "Do not name the objector."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoticeQueueForm(FilterForm):
+    """The officials' notices: they open on those with objections to decide (ADR 0027)."""
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        initial="pending",
+        choices=[
+            ("pending", _("With pending objections")),
+            ("open", _("Open for objections")),
+            ("closed", _("Closed")),
+        ],
     )

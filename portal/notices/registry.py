@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import audit
 from portal.access import agency_role, any_of, in_jurisdiction, register_action
@@ -14,7 +15,7 @@ from portal.jobs import periodic
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation
-from portal.ui.dashboards import Panel, PanelLink, register_panel
+from portal.ui.dashboards import Panel, PanelLink, Todo, register_panel, todo_panel
 
 # The officials who decide objections: the authority whose jurisdiction covers the notice
 # (Art 14, 24); a national notice (000000) is decided by national officials only.
@@ -91,15 +92,23 @@ def _objections_panel(request) -> Panel | None:
         status=ObjectionStatus.PENDING,
         notice__in=notices.notices_for_official(request.user).values("pk"),
     ).aggregate(count=Count("pk"), oldest=Min("submitted_at"))
-    return Panel(
-        title=_("Objections to public notices"),
+    n, url = pending["count"], reverse("notices:manage")
+    todo = Todo(
+        n,
+        ngettext("%(n)d objection to decide", "%(n)d objections to decide", n) % {"n": n},
+        url,
+        oldest=pending["oldest"],
+        # The longest-waiting objection is the one whose promised answer falls due first.
+        due_on=notices.answer_due_on(pending["oldest"]) if pending["oldest"] else None,
+    )
+    return todo_panel(
+        _("Objections to public notices"),
+        todos=[todo],
         text=_(
             "Objections awaiting your decision. A notice with a pending objection does not "
             "close at the end of its period (Art 14)."
         ),
-        links=[PanelLink(_("Public notices of my jurisdiction"), reverse("notices:manage"))],
-        count=pending["count"],
-        oldest=pending["oldest"],
+        links=[PanelLink(_("Public notices of my jurisdiction"), url)],
         order=20,
     )
 

@@ -3,19 +3,23 @@ officials' notices with objections; the agency's view of objections (no identiti
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
-from portal import clock, notices
+from portal import clock, notices, pagecache
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
-from portal.notices.forms import DecisionForm, ObjectionForm, TrackForm
+from portal.notices.forms import DecisionForm, NoticeQueueForm, ObjectionForm, TrackForm
+from portal.ui.confirm import confirm_page, is_revising, wants_confirmation
 from portal.ui.helpers import crumbs, form_action
+from portal.ui.queues import read_filters
 
 PAGE_SIZE = 20
 
@@ -29,13 +33,18 @@ NOTICES = (gettext_lazy("Notices and announcements"), reverse_lazy("notices:list
 
 def notice_list(request):
     closed = request.GET.get("show") == "closed"
-    page = Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    context = pagecache.lazy_context(
+        lambda: {
+            "page": Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+        },
+        "page",
     )
     return render(
         request,
         "portal/notices/list.html",
-        {"page": page, "closed": closed, "today": clock.today()},
+        {**context, "closed": closed, "today": clock.today()},
     )
 
 
@@ -67,6 +76,11 @@ def notice_detail(request, pk: int):
                 {
                     "notice": notice,
                     "code": notices.format_tracking_code(objection.tracking_code),
+                    "answer_due_on": notices.answer_due_on(objection.submitted_at),
+                    "answer_due_working_days": settings.OBJECTION_ANSWER_WORKING_DAYS,
+                    "track_form": TrackForm(
+                        initial={"code": notices.format_tracking_code(objection.tracking_code)}
+                    ),
                     "breadcrumbs": crumbs(notice.title, root=NOTICES),
                 },
             ),
@@ -116,20 +130,26 @@ def track(request):
 
 
 def manage_list(request):
-    show = request.GET.get("show", "open")
-    items = notices.notices_for_official(request.user)
+    """Opens on the notices with objections to decide, the longest waiting first; a bad
+    ``show`` value is ignored with a note (docs/decisions/0027)."""
+    filters = read_filters(NoticeQueueForm, request.GET)
+    show = filters["show"]
+    items = notices.notices_for_official(request.user).annotate(
+        oldest_pending=Min(
+            "objections__submitted_at", filter=Q(objections__status=ObjectionStatus.PENDING)
+        )
+    )
     if show == "pending":
-        items = items.filter(pending_count__gt=0)
+        items = items.filter(pending_count__gt=0).order_by("oldest_pending", "pk")
     elif show == "closed":
-        items = items.filter(status=NoticeStatus.CLOSED)
+        items = items.filter(status=NoticeStatus.CLOSED).order_by("-published_on", "-pk")
     else:
-        show = "open"
-        items = items.filter(status=NoticeStatus.OPEN)
-    page = Paginator(items.order_by("-published_on", "-pk"), 50).get_page(request.GET.get("page"))
+        items = items.filter(status=NoticeStatus.OPEN).order_by("ends_on", "pk")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/notices/manage_list.html",
-        {"page": page, "show": show, "today": clock.today()},
+        {"page": page, "show": show, "filters": filters, "today": clock.today()},
     )
 
 
@@ -157,15 +177,31 @@ def manage_detail(request, pk: int):
             service = notices.uphold_objection if uphold else notices.dismiss_objection
             return service(request.user, objection, reason=data["reason"])
 
-        if done := form_action(
-            request,
-            form,
-            decide,
-            success_url=reverse("notices:manage_detail", args=[notice.pk]),
-            message=_("The decision has been recorded."),
+        # Upholding overturns the notice: a confirmation step first (decision 0026).
+        upholding = form.is_valid() and form.cleaned_data["decision"] == DecisionForm.UPHOLD
+        if upholding and wants_confirmation(request):
+            if refusal := notices.objection_decision_refusal(objection, request.user):
+                form.add_error(None, refusal)
+            else:
+                return confirm_page(request, **_uphold_restatement(notice, objection, form))
+        elif not is_revising(request) and (
+            done := form_action(
+                request,
+                form,
+                decide,
+                success_url=reverse("notices:manage_detail", args=[notice.pk]),
+                message=_("The decision has been recorded."),
+            )
         ):
             return done
-    rows = [{"objection": o, "form": forms.get(o.pk)} for o in objections]
+    rows = [
+        {
+            "objection": o,
+            "form": forms.get(o.pk),
+            "refusal": notices.objection_decision_refusal(o, request.user),
+        }
+        for o in objections
+    ]
     return render(
         request,
         "portal/notices/manage_detail.html",
@@ -181,6 +217,44 @@ def manage_detail(request, pk: int):
             ),
         },
     )
+
+
+def _uphold_restatement(notice, objection, form) -> dict:
+    """What the confirmation page of upholding an objection says will happen (Art 14)."""
+    page = reverse("notices:manage_detail", args=[notice.pk])
+    others = sum(
+        1
+        for o in notices.objections_for_official(notice)
+        if o.status == ObjectionStatus.PENDING and o.pk != objection.pk
+    )
+    points = [
+        _("Objection no. %(number)s is upheld: the public notice closes as overturned.")
+        % {"number": objection.pk},
+        _(
+            "The matter on notice (%(kind)s) does not go ahead: the decision it announced is "
+            "overturned."
+        )
+        % {"kind": notices.kind_label(notice.kind)},
+        others
+        and ngettext(
+            "The other %(n)d pending objection is closed without further examination.",
+            "The other %(n)d pending objections are closed without further examination.",
+            others,
+        )
+        % {"n": others},
+        _("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+    ]
+    return {
+        "title": _("Confirm upholding the objection"),
+        "subject": notice.title,
+        "points": points,
+        "confirm_label": _("Uphold the objection and overturn the notice"),
+        "warning": _("A notice closed as overturned cannot be reopened."),
+        "back_url": f"{page}#objection-{objection.pk}",
+        "breadcrumbs": crumbs(
+            (_("Public notices"), reverse("notices:manage")), (notice.title, page), root=None
+        ),
+    }
 
 
 # --- The agency concerned ----------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """The portal's own dashboard panels: what each of the nine roles is for.
 
+They come last (order 900): the dashboard opens on what waits for the user now
+(docs/decisions/0027); what the role is for is there to read once.
+
 Later items register panels with their pending work (applications to vet,
 sessions to staff, certificates to issue) beside these.
 """
@@ -58,14 +61,14 @@ def _role_panel(role: str):
             AuthorityRole.OSTA_STAFF,
         }:
             links.append(PanelLink(_("Working-day calendar"), reverse("portal:calendar")))
-        return Panel(title=AuthorityRole(role).label, text=_ROLE_TEXT[role], links=links, order=0)
+        return Panel(title=AuthorityRole(role).label, text=_ROLE_TEXT[role], links=links, order=900)
 
     return factory
 
 
 def _agency_panel(role: str):
     def factory(request) -> Panel | None:
-        return Panel(title=AgencyRole(role).label, text=_AGENCY_TEXT[role], order=0)
+        return Panel(title=AgencyRole(role).label, text=_AGENCY_TEXT[role], order=900)
 
     return factory
 

@@ -349,3 +349,61 @@ def edit_data(application, **overrides) -> dict:
         data[f"condition_{n}-statement"] = f"第{n}项条件已具备。"
     data.update(overrides)
     return data
+
+
+def _apply(call, name: str, body: str, *, kind: str = "S"):
+    user, agency = register(name, uscc(body), kind=kind)
+    application = fill(user, services.start_application(user, agency, call))
+    return user, services.submit_application(user, application, pledge=True)
+
+
+def vetting_pipeline(world, start: dt.date) -> dict:
+    """Applications of one 广东 call, each stopped at another step of the vetting: submitted
+    on ``start`` (a Monday); accepted and decided the next day, accepted for a site visit the
+    day after, an objection to the notice the day after that. Keys: check (world.gd_agency),
+    assign, visit, decide, opinions (world.expert among the three experts), notice, returned,
+    employer (approved, to sign); ``<key>_user`` their administrators; ``notice_ends``."""
+    from portal import notices
+    from portal.models import PublicNotice
+
+    day = dt.timedelta(days=1)
+    apps: dict = {}
+
+    def accept(application, *, experts=False, visit=False):
+        services.accept_materials(
+            world.gd_official, application, use_expert_review=experts, use_site_visit=visit
+        )
+
+    with clock.frozen(start):
+        electrician_standard(world.osta_national)
+        call = gd_call(world, notice_period_days=5)
+        apps["check"] = submitted_application(world, call=call)
+        for key, name, body in [
+            ("assign", "珠江技能评价中心", "91440101MA5QUE0A0"),
+            ("visit", "白云职业评价中心", "91440101MA5QUE0B0"),
+            ("decide", "天河技能评价中心", "91440101MA5QUE0C0"),
+            ("opinions", "越秀技能评价中心", "91440101MA5QUE0D0"),
+            ("notice", "番禺技能评价中心", "91440101MA5QUE0E0"),
+            ("returned", "花都技能评价中心", "91440101MA5QUE0F0"),
+        ]:
+            apps[f"{key}_user"], apps[key] = _apply(call, name, body)
+        apps["employer_user"], apps["employer"] = _apply(
+            call, "广州某制造有限公司", "91440101MA5QUE0G0", kind="Y"
+        )
+    with clock.frozen(start + day):
+        accept(apps["assign"], experts=True)
+        accept(apps["decide"])
+        under_review(world, apps["opinions"], [world.expert, *more_experts(2)])
+        for key in ("notice", "employer"):
+            accept(apps[key])
+            services.decide(world.gd_official, apps[key], approve=True, reasons="符合条件。")
+        services.return_materials(
+            world.gd_official, apps["returned"], comments={}, general_comment="请补充证明。"
+        )
+    with clock.frozen(start + 2 * day):
+        accept(apps["visit"], visit=True)
+    with clock.frozen(start + 3 * day):
+        notice = PublicNotice.objects.get(subject=notices.subject_key(apps["notice"]))
+        notices.file_objection(notice, name="张三", contact="13800138000", content="有异议。")
+    apps["notice_ends"] = notice.ends_on
+    return apps

@@ -391,10 +391,15 @@ def test_term_panel_and_refusal_warning(client, world, settings, tmp_path):
     client.force_login(world.members["admin"])
     page = client.get(home).content.decode()
     assert "40" in page and url("change_renewal", world) in page
-    assert '<span class="badge">40</span>' in page
+    # The administrator's to-do, with its deadline; the staff are told, without a badge.
+    ends = today + dt.timedelta(days=40)
+    assert f'<a href="{url("change_renewal", world)}">申请延续备案期限</a>' in page
+    assert f"{ends.year}年{ends.month}月{ends.day}日到期" in page
+    assert '<span class="badge">1</span>' in page
     client.force_login(world.members["staff"])
     page = client.get(home).content.decode()
-    assert '<span class="badge">40</span>' in page and url("change_renewal", world) not in page
+    assert "40" in page and url("change_renewal", world) not in page
+    assert "申请延续备案期限" not in page
 
     DirectoryEntry.objects.filter(agency=world.gd_agency).update(
         valid_until=today + dt.timedelta(days=400)

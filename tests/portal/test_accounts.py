@@ -110,8 +110,12 @@ def test_the_menu_entry_and_panel_are_for_hrss_officials(client, world):
     assert entries["accounts"].roles == {"ministry_official", "provincial_official"}
     body = signed_in(client, world.gd_official).get(reverse("portal:dashboard")).content.decode()
     assert f'href="{LIST}"' in body
-    panel = next(p for p in client.get(reverse("portal:dashboard")).context["panels"] if p.count)
-    assert panel.count == 5  # gd_official, osta_gd, expert, expert2, inspector
+    panels = client.get(reverse("portal:dashboard")).context["panels"]
+    panel = next(p for p in panels if p.links and "accounts" in p.links[0].url)
+    # The accounts managed are information, not a to-do: a plain line, no badge.
+    assert panel.count is None and not panel.todos
+    assert [str(f) for f in panel.facts] == ["本辖区有效账号 5 个"]  # gd_official, osta_gd,
+    # expert, expert2, inspector
     client.logout()
     body = signed_in(client, world.osta_national).get(reverse("portal:dashboard")).content
     assert f'href="{LIST}"'.encode() not in body

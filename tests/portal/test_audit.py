@@ -205,8 +205,8 @@ def test_the_filter_narrows_by_action_and_date(client, world):
     page = client.get(
         reverse("portal:audit"), {"action": "portal.calendar.remove"}
     ).content.decode()
-    assert '<code class="muted">portal.calendar.remove</code>' in page
-    assert '<code class="muted">portal.calendar.add</code>' not in page
+    assert '<code class="action-code">portal.calendar.remove</code>' in page
+    assert '<code class="action-code">portal.calendar.add</code>' not in page
     bad = client.get(reverse("portal:audit"), {"date_from": "2026-12-01", "date_to": "2026-11-01"})
     assert "结束日期早于开始日期" in bad.content.decode()
 

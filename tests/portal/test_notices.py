@@ -599,10 +599,13 @@ def test_officials_list_their_notices_with_pending_counts_and_decide(client, wor
     file(hlj)
     client.force_login(world.gd_official)
     with clock.frozen(FRIDAY):
-        listing = client.get(reverse("notices:manage"))
+        listing = client.get(reverse("notices:manage"))  # opens on the pending objections
+        bad = client.get(reverse("notices:manage"), {"show": "x"}).content.decode()
+    assert "部分筛选条件的取值无法识别，已忽略：显示。" in bad
     rows = {n.pk: n for n in listing.context["page"]}
     assert set(rows) == {gd.pk}
     assert rows[gd.pk].pending_count == 2
+    assert "已等待" in listing.content.decode() or "今天送达" in listing.content.decode()
     dashboard = client.get(reverse("portal:dashboard"))
     panel = next(p for p in dashboard.context["panels"] if p.count == 2)
     assert reverse("notices:manage") in [link.url for link in panel.links]
@@ -642,15 +645,19 @@ def test_upholding_through_the_page_overturns_the_notice(client, world, calls):
     notice = publish(world)
     objection = file(notice)
     client.force_login(world.gd_official)
+    url = reverse("notices:manage_detail", args=[notice.pk])
+    data = {
+        "objection": objection.pk,
+        f"o{objection.pk}-decision": "uphold",
+        f"o{objection.pk}-reason": "经现场核查属实。",
+    }
     with clock.frozen(FRIDAY):
-        response = client.post(
-            reverse("notices:manage_detail", args=[notice.pk]),
-            {
-                "objection": objection.pk,
-                f"o{objection.pk}-decision": "uphold",
-                f"o{objection.pk}-reason": "经现场核查属实。",
-            },
-        )
+        # Upholding is confirmed on a page that restates it; nothing changes before.
+        body = client.post(url, data).content.decode()
+        assert "确认认定异议成立" in body and "经现场核查属实。" in body
+        notice.refresh_from_db()
+        assert notice.status == NoticeStatus.OPEN and calls.overturned == []
+        response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.outcome == NoticeOutcome.OVERTURNED

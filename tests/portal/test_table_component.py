@@ -72,7 +72,8 @@ def test_unknown_options_are_refused():
 
 
 def test_every_table_in_the_templates_goes_through_the_component():
-    """PDF templates excepted (no phones there), and the audit page, rebuilt under issue 11."""
+    """PDF templates excepted (no phones there), and the audit trail, whose entries are one body
+    each with a folding changes row (its own cards, checked by test_audit_browser)."""
     skipped = {
         "portal/audit_list.html",
         "portal/pdf_base.html",
