@@ -61,7 +61,7 @@ from tests.agencies.builders import (
     submitted_application,
     under_review,
 )
-from tests.assessments.builders import person_input, resident_id
+from tests.assessments.builders import declared_venue, person_input, resident_id
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -199,6 +199,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:registry_suspend":    ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     "assessments:registry_reinstate":  ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     "assessments:my_qualifications":   ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Venues (Art 12, 19): the agency's admin and staff manage them; officials of the site's
+    # province (national: all) read and verify them; another province's official gets 404.
+    "assessments:venues":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_new":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue":               ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -292,6 +300,11 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:person_retire":                 ("gd_engagement",         "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "assessments:registry_suspend":              ("gd_record",             "suspension",           "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
     "assessments:registry_reinstate":            ("gd_record",             "suspended_first",      "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
+    # Venues: the agency's admin and staff; verification by officials of the site's province.
+    "assessments:venue_new":                     ("gd_agency",             "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -326,6 +339,7 @@ GET_ONLY = {
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
     "agencies:change", "assessments:people", "assessments:person", "assessments:registry",
     "assessments:registry_person", "assessments:my_qualifications",
+    "assessments:venues", "assessments:venue", "assessments:venue_queue",
 }  # fmt: skip
 
 
@@ -520,6 +534,7 @@ def build(world) -> dict:
         "examiner",
         person_input(username=world.members["examiner"].username),
     )
+    venue = declared_venue(world)  # waiting for verification
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -561,6 +576,9 @@ def build(world) -> dict:
         "gd_engagement": [world.gd_agency.pk, engagement.pk],
         "gd_record": ["examiner", engagement.examiner_id],
         "officials_change": [officials_change.pk],
+        "gd_venue": [world.gd_agency.pk, venue.pk],
+        "waiting_venue": [venue.pk],
+        "gd_venue_site": venue.site_id,
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -705,6 +723,7 @@ UNKNOWN_ACTION = {
     "agencies:vetting_detail": ("gd_application", "gd_off", 404),
     "agencies:expert_assignment": ("gd_assignment", "exp_asg", 404),
     "agencies:listed_agency": ("gd_agency", "gd_off", 403),
+    "assessments:venue_review": ("waiting_venue", "gd_off", 404),
 }
 
 
@@ -863,8 +882,25 @@ def suspended_first(objects, user) -> dict:
     return {}
 
 
+def venue_data(objects, user) -> dict:
+    rooms = {"rooms-TOTAL_FORMS": "1", "rooms-INITIAL_FORMS": "0", "rooms-MIN_NUM_FORMS": "0",
+             "rooms-MAX_NUM_FORMS": "60", "rooms-0-name": "理论考场 9", "rooms-0-kind": "theory",
+             "rooms-0-places": "30", "rooms-0-cameras": "2"}  # fmt: skip
+    return {
+        "site": objects["gd_venue_site"],
+        "name": "矩阵测试考点",
+        "address": "深圳市测试路9号",
+        "tenure": "owned",
+        "recordings_kept_days": "30",
+        "recordings_stored_at": "监控服务器",
+        **rooms,
+    }
+
+
 DATA = {
     "nothing": nothing,
+    "venue": venue_data,
+    "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},
     "sign_in": lambda o, u: {"username": "nobody", "password": PASSWORD},
     "password_change": lambda o, u: {

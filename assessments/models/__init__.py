@@ -1,4 +1,4 @@
-"""The tables of exam affairs, one module per stage, re-exported by name."""
+"""Exam affairs (Art 12, 18–20, 23): one module per stage, every model re-exported here by name."""
 
 from assessments.models.people import (
     Engagement,
@@ -11,6 +11,7 @@ from assessments.models.people import (
     QualitySupervisor,
     TrainingRecord,
 )
+from assessments.models.venues import Room, RoomKind, Tenure, Venue, VenueStatus
 
 __all__ = [
     # people (Art 19, 23)
@@ -23,4 +24,10 @@ __all__ = [
     "QualifiedPerson",
     "QualitySupervisor",
     "TrainingRecord",
+    # venues (Art 12, 19)
+    "Room",
+    "RoomKind",
+    "Tenure",
+    "Venue",
+    "VenueStatus",
 ]

@@ -17,6 +17,16 @@ from assessments.services.people import (
     suspend,
     suspension_refusal,
 )
+from assessments.services.venues import (
+    RoomData,
+    create_venue,
+    decision_refusal,
+    refuse_venue,
+    reset_ended_leases,
+    update_venue,
+    verification_refusal,
+    verify_venue,
+)
 
 __all__ = [
     # people (Art 19, 23)
@@ -35,4 +45,13 @@ __all__ = [
     "serving_refusal",
     "suspend",
     "suspension_refusal",
+    # venues (Art 12, 19)
+    "RoomData",
+    "create_venue",
+    "decision_refusal",
+    "refuse_venue",
+    "reset_ended_leases",
+    "update_venue",
+    "verification_refusal",
+    "verify_venue",
 ]

@@ -3,9 +3,10 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import people
+from assessments.urls import people, venues
 
 app_name = "assessments"
 urlpatterns = [
     *people.urlpatterns,
+    *venues.urlpatterns,
 ]
