@@ -10,6 +10,11 @@ from agencies.queries.applications import (  # noqa: F401
     next_step,
     own_applications,
 )
+from agencies.queries.assessing import (  # noqa: F401
+    is_own_staff,
+    may_serve_others,
+    scope_refusal,
+)
 from agencies.queries.calls import (  # noqa: F401
     applicant_agencies,
     calls_for_official,
