@@ -1,6 +1,12 @@
 """Read paths of the agencies app, scoped to what each user may see, and the read models of
 its pages; one module per stage (calls, applications, vetting, listing, running, staff)."""
 
+from agencies.queries.affiliates import (  # noqa: F401
+    affiliate_queue,
+    affiliates_for_official,
+    own_affiliates,
+    pending_for_decider,
+)
 from agencies.queries.applications import (  # noqa: F401
     DECIDED,
     application_page,
