@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import services as agencies_services
 from agencies.models import (
+    AffiliatedEmployer,
     AgencyApplication,
     ApplicationStatus,
     ChangeRequest,
@@ -59,6 +60,7 @@ from tests.agencies.builders import (
     submitted_application,
     under_review,
 )
+from tests.agencies.builders import uscc as _uscc
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -166,6 +168,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:listed_agency":          ("gd_agency", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:change_requests":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:change_request":         ("officials_change", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:affiliate_queue":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:affiliate_decision":     ("officials_affiliate", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:removed_agencies":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Agencies, running a listed agency: members (the admin manages, staff read), published
     # rules and fees (the admin publishes, every member reads), change requests (the admin).
@@ -183,6 +187,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:change_scope":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_serve_others":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
 }
 # fmt: on
 
@@ -258,6 +264,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:listed_agency suspend":            ("gd_agency",             "suspend",              "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "agencies:listed_agency remove":             ("gd_agency",             "remove",               "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "agencies:change_request":                   ("officials_change",      "change_decision",      "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "agencies:affiliate_decision":               ("officials_affiliate",   "affiliate_decision",   "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     # Running a listed agency (its admin).
     "agencies:staff_add":                        ("gd_agency",             "member",               "L     404   404   404   404   404   404   404   404   404   200+  403   403   403   404"),
     "agencies:staff_role":                       ("gd_membership",         "role",                 "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
@@ -269,6 +276,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:change_scope":                     ("gd_agency",             "scope",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "agencies:change_serve_others":              ("hlj_agency",            "serve_others",         "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
+    "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
 }
 # fmt: on
 
@@ -299,7 +308,7 @@ GET_ONLY = {
     "catalog:manage_occupations", "catalog:manage_standards", "agencies:calls",
     "agencies:call", "agencies:directory", "agencies:directory_entry", "agencies:applications",
     "agencies:application", "agencies:manage_calls", "agencies:vetting",
-    "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests",
+    "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests", "agencies:affiliate_queue",
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
     "agencies:change",
 }  # fmt: skip
@@ -489,6 +498,15 @@ def build(world) -> dict:
         requested_by=admin,
         requested_at=clock.now(),
     )
+    # A pending affiliated employer declared by gd_agency, for the officials' pages.
+    officials_affiliate = AffiliatedEmployer.objects.create(
+        agency=world.gd_agency,
+        name="矩阵测试子公司",
+        uscc=_uscc("91440300MA5TEXT01"),
+        relation="全资子公司",
+        declared_by=admin,
+        declared_at=clock.now(),
+    )
     examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
@@ -528,6 +546,8 @@ def build(world) -> dict:
         "gd_membership": [world.gd_agency.pk, examiner.pk],
         "gd_own_change": [world.gd_agency.pk, officials_change.pk],
         "officials_change": [officials_change.pk],
+        "gd_own_affiliate": [world.gd_agency.pk, officials_affiliate.pk],
+        "officials_affiliate": [officials_affiliate.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -945,6 +965,12 @@ DATA = {
         "remove-password": PASSWORD,
     },  # fmt: skip
     "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
+    "affiliate_decision": lambda o, u: {"decision": "confirm", "reason": ""},
+    "affiliate": lambda o, u: {
+        "name": "矩阵子公司",
+        "uscc": _uscc("91230100MA1MATRX0"),
+        "relation": "全资子公司",
+    },
     "member": lambda o, u: {
         "account": "new",
         "username": "li_new",
