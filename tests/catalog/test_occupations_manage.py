@@ -449,6 +449,9 @@ def test_create_a_standard_with_two_levels(keeper, world):
     (route,) = [e for e in basis.eligibility if e.route == "education"]
     assert route.education_level == "senior_middle" and route.education == "高中/中专/技校"
     assert route.description == "技工院校本专业毕业"
+    # The edit form shows the level chosen in the list.
+    edit = keeper.get(reverse("catalog:manage_standard_edit", args=[standard.pk])).content.decode()
+    assert '<option value="senior_middle" selected>高中/中专/技校</option>' in edit
     assert level5.eligibility.get().description == "累计从事本职业工作1年"
     assert AuditEntry.objects.filter(action="catalog.standard.create").count() == 1
 
