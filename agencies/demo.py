@@ -460,6 +460,7 @@ def seed_running(stdout=None) -> None:
             reason="日常检查发现考评人员配备不足，责令整改。（演示）",
             legal_basis="《职业技能等级认定工作规程（试行）》第二十七条",
             until=today + dt.timedelta(days=45),
+            password=PASSWORD,
         )
     _u, removed = _listed_extra(
         gd, gd_call, "demo_removed", "江门演示职业技能鉴定所（演示）", "91440700MA4UHK3N82"

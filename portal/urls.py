@@ -129,4 +129,5 @@ urlpatterns = [
     path("", include("portal.notices.urls")),
     path("", include("catalog.urls")),
     path("", include("agencies.urls")),
+    path("", include("assessments.urls")),
 ]

@@ -132,7 +132,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush of every table: seed the world again at once,
     so whatever runs next (in any order, on any xdist worker) finds the database as before."""
     result = yield
-    if _Seeded.pks is not None and _is_transactional(item):
+    # After the last test the session's fixtures (the test database too) are already gone.
+    if nextitem is not None and _Seeded.pks is not None and _is_transactional(item):
         with _Seeded.blocker.unblock():
             if not _world_is_there():
                 _Seeded.pks.update(seed_world())

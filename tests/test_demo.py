@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from agencies.models import AffiliatedEmployer, AgencyApplication, ApplicationStatus, DirectoryEntry
 from agencies.services import assessment_refusal
+from assessments.models import RoomKind, Venue, VenueStatus
 from portal.audit import verify_chains
 from portal.models import Agency, AgencyMembership, AgencyStatus, User
 from portal.roles import AgencyRole, AuthorityRole
@@ -54,7 +55,14 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
         assert agency.public_email and agency.public_phone, agency.name
         assert agency.public_email != agency.contact_email, agency.name
 
+    # Venues (issue 12): one verified with a theory and a skill room, one waiting.
+    venues = {v.status: v for v in Venue.objects.filter(site__agency=demo_agency)}
+    assert set(venues) == {VenueStatus.VERIFIED, VenueStatus.TO_VERIFY}
+    kinds = set(venues[VenueStatus.VERIFIED].rooms.values_list("kind", flat=True))
+    assert {RoomKind.THEORY, RoomKind.SKILL} <= kinds
+
     call_command("seed_demo")
+    assert Venue.objects.count() == 2
     assert counts == {
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),

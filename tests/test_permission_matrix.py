@@ -44,6 +44,8 @@ from agencies.models import (
     ExpertAssignment,
     UsccCheck,
 )
+from assessments import services as assessments_services
+from assessments.models import Examiner
 from catalog import services
 from catalog.models import Method, Occupation
 from portal import clock, documents, notices
@@ -61,6 +63,7 @@ from tests.agencies.builders import (
     under_review,
 )
 from tests.agencies.builders import uscc as _uscc
+from tests.assessments.builders import declared_venue, person_input, resident_id
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -189,6 +192,27 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    # Exam affairs, people: the agency's examiners and supervisors (its admin changes them, staff
+    # read), the registry of the jurisdiction (officials; the testing centre suspends), one's own.
+    "assessments:people":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:person_add":          ("gd_kind", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:person":              ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:person_edit":         ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:training_add":        ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "assessments:person_retire":       ("gd_engagement", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 403, 403, 403, 404)),
+    "assessments:registry":            ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:registry_person":     ("gd_record", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "assessments:registry_suspend":    ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "assessments:registry_reinstate":  ("gd_record", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "assessments:my_qualifications":   ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Venues (Art 12, 19): the agency's admin and staff manage them; officials of the site's
+    # province (national: all) read and verify them; another province's official gets 404.
+    "assessments:venues":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_new":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue":               ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -278,6 +302,18 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    # Exam affairs, people: the agency's admin; the testing centre of the registration.
+    "assessments:person_add":                    ("gd_kind",               "examiner",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:person_edit":                   ("gd_engagement",         "examiner_edit",        "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:training_add":                  ("gd_engagement",         "training",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:person_retire":                 ("gd_engagement",         "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "assessments:registry_suspend":              ("gd_record",             "suspension",           "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
+    "assessments:registry_reinstate":            ("gd_record",             "suspended_first",      "L     404   403   403   404   302+  302+  404   404   404   404   404   404   404   404"),
+    # Venues: the agency's admin and staff; verification by officials of the site's province.
+    "assessments:venue_new":                     ("gd_agency",             "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -310,7 +346,9 @@ GET_ONLY = {
     "agencies:application", "agencies:manage_calls", "agencies:vetting",
     "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests", "agencies:affiliate_queue",
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
-    "agencies:change",
+    "agencies:change", "assessments:people", "assessments:person", "assessments:registry",
+    "assessments:registry_person", "assessments:my_qualifications",
+    "assessments:venues", "assessments:venue", "assessments:venue_queue",
 }  # fmt: skip
 
 
@@ -508,6 +546,13 @@ def build(world) -> dict:
         declared_at=clock.now(),
     )
     examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
+    engagement, _created = assessments_services.add_person(
+        admin,
+        world.gd_agency,
+        "examiner",
+        person_input(username=world.members["examiner"].username),
+    )
+    venue = declared_venue(world)  # waiting for verification
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -545,9 +590,15 @@ def build(world) -> dict:
         "gd_own_approved": [world.gd_agency.pk, own_approved.pk],
         "gd_membership": [world.gd_agency.pk, examiner.pk],
         "gd_own_change": [world.gd_agency.pk, officials_change.pk],
+        "gd_kind": [world.gd_agency.pk, "examiner"],
+        "gd_engagement": [world.gd_agency.pk, engagement.pk],
+        "gd_record": ["examiner", engagement.examiner_id],
         "officials_change": [officials_change.pk],
         "gd_own_affiliate": [world.gd_agency.pk, officials_affiliate.pk],
         "officials_affiliate": [officials_affiliate.pk],
+        "gd_venue": [world.gd_agency.pk, venue.pk],
+        "waiting_venue": [venue.pk],
+        "gd_venue_site": venue.site_id,
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -692,6 +743,7 @@ UNKNOWN_ACTION = {
     "agencies:vetting_detail": ("gd_application", "gd_off", 404),
     "agencies:expert_assignment": ("gd_assignment", "exp_asg", 404),
     "agencies:listed_agency": ("gd_agency", "gd_off", 403),
+    "assessments:venue_review": ("waiting_venue", "gd_off", 404),
 }
 
 
@@ -843,8 +895,32 @@ def decision_data(objects, user) -> dict:
     }
 
 
+def suspended_first(objects, user) -> dict:
+    Examiner.objects.filter(pk=objects["gd_record"][1]).update(
+        status="suspended", suspension_reason="违规评分"
+    )
+    return {}
+
+
+def venue_data(objects, user) -> dict:
+    rooms = {"rooms-TOTAL_FORMS": "1", "rooms-INITIAL_FORMS": "0", "rooms-MIN_NUM_FORMS": "0",
+             "rooms-MAX_NUM_FORMS": "60", "rooms-0-name": "理论考场 9", "rooms-0-kind": "theory",
+             "rooms-0-places": "30", "rooms-0-cameras": "2"}  # fmt: skip
+    return {
+        "site": objects["gd_venue_site"],
+        "name": "矩阵测试考点",
+        "address": "深圳市测试路9号",
+        "tenure": "owned",
+        "recordings_kept_days": "30",
+        "recordings_stored_at": "监控服务器",
+        **rooms,
+    }
+
+
 DATA = {
     "nothing": nothing,
+    "venue": venue_data,
+    "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},
     "sign_in": lambda o, u: {"username": "nobody", "password": PASSWORD},
     "password_change": lambda o, u: {
@@ -942,7 +1018,8 @@ DATA = {
         "people": "王五",
         "findings": "场地符合要求",
     },  # fmt: skip
-    "decide": decision_data,
+    # The consequential actions post from their confirmation page (decision 0026).
+    "decide": lambda o, u: {**decision_data(o, u), "confirmed": "1"},
     "declare": lambda o, u: {"has_conflict": "no", "note": ""},
     "review": lambda o, u: {
         **{f"score_{c}": "85" for c in range(1, 6)},
@@ -957,15 +1034,22 @@ DATA = {
         "suspend-reason": "考务管理不规范。",
         "suspend-legal_basis": "第二十七条",
         "suspend-until": (clock.today() + dt.timedelta(days=90)).isoformat(),
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
     "remove": lambda o, u: {
         "remove-reason": "不履行工作承诺。",
         "remove-legal_basis": "第二十八条",
         "remove-follow_up_plan": "妥善处理已报名人员。",
-        "remove-password": PASSWORD,
+        "confirmed": "1",
+        "password": PASSWORD,
     },  # fmt: skip
-    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
-    "affiliate_decision": lambda o, u: {"decision": "confirm", "reason": ""},
+    "change_decision": lambda o, u: {
+        "decision": "approve",
+        "reason": "经审核，同意。",
+        "confirmed": "1",
+    },  # fmt: skip
+    "affiliate_decision": lambda o, u: {"decision": "confirm", "reason": "", "confirmed": "1"},
     "affiliate": lambda o, u: {
         "name": "矩阵子公司",
         "uscc": _uscc("91230100MA1MATRX0"),
@@ -989,4 +1073,35 @@ DATA = {
     "scope": scope_data,
     "serve_others": lambda o, u: {"value": "1", "explanation": "申请面向社会"},
     "renewal": lambda o, u: {"explanation": "申请延续"},
+    "examiner": lambda o, u: {
+        "real_name": "赵考评",
+        "id_type": "resident_id",
+        "id_number": resident_id("44010619860203001"),
+        "grade": "examiner",
+        "province": "440000",
+        "qualification_number": "GD-9",
+        "valid_from": "2026-01-01",
+        "valid_until": "2030-01-01",
+        "occupation_1": "6-31-01-03",
+        "lowest_1": "5",
+        "highest_1": "3",
+    },  # fmt: skip
+    "examiner_edit": lambda o, u: {
+        "real_name": "张考评",
+        "grade": "senior",
+        "qualification_number": "GD-KPY-0002",
+        "valid_from": "2026-01-01",
+        "valid_until": "2031-01-01",
+        "occupation_1": "6-31-01-03",
+        "lowest_1": "5",
+        "highest_1": "1",
+    },  # fmt: skip
+    "training": lambda o, u: {
+        "held_on": "2026-11-01",
+        "hours": "8",
+        "organiser": "广东省鉴定中心",
+        "topic": "评分规范",
+    },  # fmt: skip
+    "suspension": lambda o, u: {"reason": "违规评分"},
+    "suspended_first": suspended_first,
 }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import services
 from agencies.models import AgencyApplication, Condition, ConditionStatement
-from agencies.services.applications import ScopeRequest
+from agencies.services.applications import SUBMISSION_REQUIRED, ScopeRequest
 from catalog.models import Occupation, SkillLevel, WorkType
 from portal import codes
 from portal.captcha import CaptchaFormMixin
@@ -29,6 +29,14 @@ PLEDGE_TEXT = _(
     "I pledge that the materials submitted are true, valid and lawful, and that the "
     "organisation is responsible for them (Art 13 of the Work Rules)."
 )
+
+
+def needed_to_submit(field: forms.Field) -> forms.Field:
+    """Mark a field a draft may leave blank but a submission needs: the page shows the
+    required marker before the submission fails (``portal/includes/field.html``)."""
+    field.needed_to_submit = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
 
 
 def _text(label, max_length: int, *, required: bool = False, **attrs) -> forms.CharField:
@@ -211,6 +219,11 @@ class DetailsForm(Form):
         "declared_total_assessed",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in SUBMISSION_REQUIRED:
+            needed_to_submit(self.fields[name])
+
     @classmethod
     def initial_for(cls, application) -> dict:
         return {
@@ -249,6 +262,7 @@ class ConditionForm(Form):
         super().__init__(*args, prefix=f"condition_{condition}", **kwargs)
         self.condition = condition
         self.condition_label = Condition(condition).label
+        needed_to_submit(self.fields["statement"])
 
 
 class ScopeForm(Form):
@@ -431,6 +445,37 @@ class ApplicationSections:
                 form.fields["province"].initial = application.call.jurisdiction
         self.errors: dict[str, list[str]] = {}  # section errors: scope, sites, general
         self.condition_errors: dict[int, list[str]] = {}
+        self.kept: dict[int, list[str]] = {}  # names of the files kept as draft evidence
+        self.refused_uploads: dict[int, list[str]] = {}  # a refused file's messages
+
+    def _load_statements(self) -> dict[int, ConditionStatement]:
+        return {
+            c.condition: c
+            for c in ConditionStatement.objects.filter(
+                application=self.application
+            ).prefetch_related("evidence")
+        }
+
+    def keep_uploads(self, user) -> None:
+        """Attach each chosen evidence file to the draft at once, before anything else is
+        checked (a draft may hold evidence, as 「保存草稿」 does), so that a problem elsewhere
+        on the page never makes the applicant choose the file again."""
+        for form in self.conditions:
+            form.is_valid()
+            upload = form.cleaned_data.get("evidence")
+            if not upload:
+                continue
+            title = form.cleaned_data.get("evidence_title") or upload.name
+            try:
+                services.add_evidence(user, self.application, form.condition, upload, title=title)
+            except ValidationError as exc:
+                # Shown at the field when the page is drawn; the other sections still save.
+                self.refused_uploads[form.condition] = exc.messages
+            else:
+                self.kept.setdefault(form.condition, []).append(upload.name)
+            form.cleaned_data["evidence"] = None
+        if self.kept:
+            self.statements = self._load_statements()
 
     def is_valid(self) -> bool:
         results = [self.details.is_valid(), self.scope.is_valid(), self.sites.is_valid()]
@@ -460,8 +505,9 @@ class ApplicationSections:
     # -- saving --
 
     def save(self, user, remove: str = "") -> bool:
-        """Save every section through the services; answers whether all went through."""
-        app, ok = self.application, True
+        """Save every section through the services; answers whether all went through (a
+        file refused by ``keep_uploads`` counts as a section that did not)."""
+        app, ok = self.application, not self.refused_uploads
         try:
             app = services.update_application(user, app, **self.details.service_fields())
         except ValidationError as exc:
@@ -561,19 +607,53 @@ class ApplicationSections:
             return False
         return True
 
-    def drop_uploads(self) -> None:
-        """After a refused submission nothing was saved: say so beside each chosen file."""
+    def _show_refused_uploads(self) -> None:
         for form in self.conditions:
-            if getattr(form, "cleaned_data", {}).get("evidence") and "evidence" not in form.errors:
-                form.add_error(
-                    "evidence",
-                    _(
-                        "The file was not kept because the application was "
-                        "not submitted; choose it again."
-                    ),
-                )
+            if messages_ := self.refused_uploads.pop(form.condition, None):
+                form.add_error("evidence", messages_)
+
+    def summary(self, pledge: PledgeForm | None = None) -> list[dict[str, str]]:
+        """Every problem on the page, in its order, with the anchor of its field (or of its
+        section), for the summary at the top of the page."""
+        self._show_refused_uploads()
+        items: list[dict[str, str]] = []
+
+        def add(label, messages_, anchor: str = "") -> None:
+            for message in messages_:
+                items.append({"label": str(label), "message": str(message), "anchor": anchor})
+
+        def fields_of(form, label_prefix: str, fallback: str) -> None:
+            for name, errors in form.errors.items():
+                if name in form.fields:
+                    bound = form[name]
+                    label = f"{label_prefix} · {bound.label}" if label_prefix else bound.label
+                    add(label, errors, bound.auto_id)
+                else:
+                    add(label_prefix or comment_label("general"), errors, fallback)
+
+        add(comment_label("general"), self.errors.get("general", []))
+        fields_of(self.details, "", "details")
+        for form in self.conditions:
+            label, anchor = (
+                comment_label(f"condition_{form.condition}"),
+                f"condition-{form.condition}",
+            )
+            add(label, self.condition_errors.get(form.condition, []), anchor)
+            fields_of(form, label, anchor)
+        for key, formset, row in (
+            ("scope", self.scope, gettext("Row %(n)s")),
+            ("sites", self.sites, gettext("Site %(n)s")),
+        ):
+            label = comment_label(key)
+            add(label, [*self.errors.get(key, []), *formset.non_form_errors()], key)
+            for number, form in enumerate(formset.forms, start=1):
+                fields_of(form, f"{label} · {row % {'n': number}}", key)
+        if pledge is not None and pledge.is_bound:
+            add(comment_label("pledge"), pledge.errors.get("pledge", []), pledge["pledge"].auto_id)
+        return items
 
     def context(self) -> dict:
+        self._show_refused_uploads()
         latest = self.application.material_reviews.order_by("-round").first()
         comments = latest.comments if latest and latest.decision == "returned" else {}
         conditions = [
@@ -581,6 +661,7 @@ class ApplicationSections:
                 "form": f,
                 "statement": self.statements.get(f.condition),
                 "errors": self.condition_errors.get(f.condition, []),
+                "kept": self.kept.get(f.condition, []),
                 "comment": comments.get(f"condition_{f.condition}", ""),
             }
             for f in self.conditions

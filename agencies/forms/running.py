@@ -204,9 +204,4 @@ class RemoveForm(Form):
             "already issued stay valid. Published on the list of removed agencies."
         ),
     )
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Removal is a grave act: confirm it with your password."),
-    )
+    # The password is asked on the confirmation page (portal.ui.confirm, decision 0026).

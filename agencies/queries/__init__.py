@@ -54,6 +54,7 @@ from agencies.queries.running import (  # noqa: F401
     listed_agencies_page,
     listed_agency_page,
     own_changes,
+    pending_changes_of,
     removed_agencies,
     rules_sections,
     supervised_agencies,

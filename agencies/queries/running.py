@@ -200,6 +200,11 @@ def listed_agency_page(agency: Agency) -> dict:
     }
 
 
+def pending_changes_of(agency: Agency) -> int:
+    """How many change requests of ``agency`` wait for a decision (a removal closes them)."""
+    return agency.change_requests.filter(status=ChangeStatus.PENDING).count()
+
+
 def changes_for_official(user) -> QuerySet[ChangeRequest]:
     return access.visible(user, ChangeRequest.objects.all()).select_related(
         "agency", "requested_by", "decided_by"

@@ -422,17 +422,21 @@ def set_sites(actor, application: AgencyApplication, sites: list[tuple[str, Prov
     )
 
 
+# The particulars a draft may leave blank but a submission needs (the form marks them).
+SUBMISSION_REQUIRED = (
+    "legal_name",
+    "uscc",
+    "address",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+)
+
+
 def submission_problems(application: AgencyApplication) -> dict[str, list[str]]:
     """Every reason the application cannot be submitted yet, by field."""
     call, errors = application.call, defaultdict(list)
-    for field in (
-        "legal_name",
-        "uscc",
-        "address",
-        "legal_representative",
-        "contact_name",
-        "contact_phone",
-    ):
+    for field in SUBMISSION_REQUIRED:
         if not getattr(application, field):
             errors[field].append(_("This field is required."))
     if application.uscc and not codes.uscc_format_ok(application.uscc):

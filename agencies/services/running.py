@@ -125,11 +125,16 @@ def suspension_refusal(agency: Agency, actor=None) -> str | None:
 
 @transaction.atomic
 def suspend_agency(
-    actor, agency: Agency, *, reason: str, legal_basis: str, until: dt.date
+    actor, agency: Agency, *, reason: str, legal_basis: str, until: dt.date, password: str
 ) -> Sanction:
-    """The filing authority suspends a listed agency for a period (Art 27)."""
+    """The filing authority suspends a listed agency for a period (Art 27).
+
+    The official confirms with their password first, as for a removal (re-authentication for
+    a grave act)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     access.require(actor, "agencies.agency.sanction", agency)
+    if not actor.check_password(password or ""):
+        raise ValidationError({"password": _("The password is wrong.")})
     refuse(suspension_refusal(agency, actor))
     errors = {}
     if not reason.strip():

@@ -520,9 +520,11 @@ def decision_refusal(
     refusal = _status_refusal(application, ApplicationStatus.UNDER_REVIEW)
     if refusal or not approve:
         return refusal
-    if application.use_expert_review and expert_summary(application)["completed"] < MIN_EXPERTS:
+    completed = expert_summary(application)["completed"] if application.use_expert_review else 0
+    if application.use_expert_review and completed < MIN_EXPERTS:
         return Refusal(
-            _("At least %(n)d experts must have submitted their review.") % {"n": MIN_EXPERTS},
+            _("%(c)d of %(n)d expert reviews are in: approval waits for at least %(n)d.")
+            % {"c": completed, "n": MIN_EXPERTS},
             "experts_pending",
         )
     if application.use_site_visit and not application.site_visits.exists():

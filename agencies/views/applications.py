@@ -146,6 +146,7 @@ def _editable_or_redirect(request, application):
 def _render_edit(request, application, sections: ApplicationSections, pledge: PledgeForm):
     context = {"application": application, "call": application.call, "pledge_form": pledge}
     context.update(sections.context())
+    context["problems"] = sections.summary(pledge)
     context["breadcrumbs"] = _crumbs(application, _("Edit"))
     return render(request, "agencies/applications/application_edit.html", context)
 
@@ -157,6 +158,7 @@ def application_edit(request, agency_id: int, application: AgencyApplication):
     if request.method != "POST":
         return _render_edit(request, application, ApplicationSections(application), PledgeForm())
     sections = ApplicationSections(application, request.POST, request.FILES)
+    sections.keep_uploads(request.user)
     if sections.is_valid() and sections.save(request.user, request.POST.get("remove_evidence", "")):
         messages.success(request, _("The draft has been saved."))
         return redirect("agencies:application_edit", agency_id, application.pk)
@@ -215,6 +217,7 @@ def application_submit(request, agency_id: int, application: AgencyApplication):
     if request.method != "POST":
         return _check_saved(request, application)
     sections = ApplicationSections(application, request.POST, request.FILES)
+    sections.keep_uploads(request.user)  # chosen files are kept as draft evidence first
     pledge = PledgeForm(request.POST)
     pledge.is_valid()
     if sections.is_valid() and _submit(request, application, sections, pledge):
@@ -223,12 +226,16 @@ def application_submit(request, agency_id: int, application: AgencyApplication):
             _("The application has been submitted. The acceptance receipt is ready below."),
         )
         return redirect("agencies:application", agency_id, application.pk)
-    sections.drop_uploads()
     messages.error(
         request,
         _(
+            "The application was not submitted. The files you chose are kept in the draft; "
+            "nothing else was saved. Correct the problems listed at the top."
+        )
+        if sections.kept
+        else _(
             "The application was not submitted and nothing was saved. "
-            "Correct the problems marked below."
+            "Correct the problems listed at the top."
         ),
     )
     application.refresh_from_db()

@@ -12,17 +12,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from agencies import queries, services
 from agencies.forms import running as forms
 from agencies.models import ChangeKind, ChangeRequest, ChangeStatus, RulesKind
 from portal import access
-from portal.models import Agency, AgencyKind, AgencyStatus
+from portal.models import Agency, AgencyKind
+from portal.templatetags.portal_tags import cndate
+from portal.ui.confirm import (
+    confirm_page,
+    is_confirmed,
+    is_revising,
+    password_error,
+    posted_password,
+    wants_confirmation,
+)
 from portal.ui.helpers import apply_errors, button_action, crumbs, form_action, loads
 from portal.ui.queues import read_filters
 
@@ -214,32 +224,102 @@ def listed_agencies(request):
     return render(request, "agencies/running/listed_agencies.html", context)
 
 
-# action: (form class, service, message on success)
+# action: (form class, service, its refusal, message on success)
 _SANCTIONS = {
     "suspend": (
         forms.SuspendForm,
         services.suspend_agency,
+        services.suspension_refusal,
         gettext_lazy("The agency has been suspended."),
     ),
     "remove": (
         forms.RemoveForm,
         services.remove_agency,
+        services.removal_refusal,
         gettext_lazy("The agency has been removed from the directory."),
     ),
 }
 
 
 def _sanction(request, agency, action: str, form):
-    """Suspend or remove ``agency`` with the valid ``form``; None when done."""
-    if not form.is_valid():
+    """Suspend or remove ``agency`` with the valid ``form`` after the confirmation step, which
+    asks the password again (decision 0026). None when done, the confirmation page as a
+    response, else the bound form with its errors."""
+    _form, service, refusal_of, success = _SANCTIONS[action]
+    if is_revising(request) or not form.is_valid():
         return form
+    if refusal := refusal_of(agency, request.user):
+        form.add_error(None, refusal)
+        return form
+    restated = _sanction_restatement(request, agency, action, form.cleaned_data)
+    if not is_confirmed(request):
+        return confirm_page(request, ask_password=True, **restated)
     try:
-        _SANCTIONS[action][1](request.user, agency, **form.cleaned_data)
+        service(request.user, agency, **form.cleaned_data, password=posted_password(request))
     except ValidationError as exc:
+        if (wrong := password_error(exc)) is not None:
+            return confirm_page(request, ask_password=True, password_error=wrong, **restated)
         apply_errors(form, exc)
         return form
-    messages.success(request, _SANCTIONS[action][2])
+    messages.success(request, success)
     return None
+
+
+def _sanction_restatement(request, agency, action: str, data) -> dict:
+    """What the confirmation page of a suspension or a removal says will happen."""
+    page = reverse("agencies:listed_agency", args=[agency.pk])
+    common = {
+        "subject": agency.name,
+        "back_url": f"{page}#{action}",
+        "breadcrumbs": crumbs(
+            (_("Listed agencies"), reverse("agencies:listed_agencies")), (agency.name, page)
+        ),
+    }
+    grounds = [
+        _("Reason: %(reason)s") % {"reason": data["reason"]},
+        _("Legal basis: %(basis)s") % {"basis": data["legal_basis"]},
+    ]
+    if action == "suspend":
+        return {
+            **common,
+            "title": _("Confirm the suspension"),
+            "confirm_label": _("Suspend the agency"),
+            "points": [
+                _("%(name)s is suspended from today until %(until)s (Art 27).")
+                % {"name": agency.name, "until": cndate(data["until"])},
+                _(
+                    "Meanwhile it stays in the directory marked as suspended and may not hold "
+                    "assessments or issue certificates."
+                ),
+                _("The suspension is lifted automatically on the day after that date."),
+                *grounds,
+            ],
+        }
+    pending = queries.pending_changes_of(agency)
+    return {
+        **common,
+        "title": _("Confirm the removal"),
+        "confirm_label": _("Remove from the directory"),
+        "points": [
+            _(
+                "%(name)s leaves the directory at once and can no longer assess (Art 27); it "
+                "appears on the public list of removed agencies."
+            )
+            % {"name": agency.name},
+            pending
+            and ngettext(
+                "Its %(n)d pending change request is closed.",
+                "Its %(n)d pending change requests are closed.",
+                pending,
+            )
+            % {"n": pending},
+            _("Certificates already issued stay valid and verifiable."),
+            _("Follow-up plan, published with the removal (Art 28): %(plan)s")
+            % {"plan": data["follow_up_plan"]},
+            *grounds,
+        ],
+        "warning": _("A removal cannot be undone: the agency would have to apply again."),
+    }
 
 
 @loads(
@@ -250,24 +330,23 @@ def _sanction(request, agency, action: str, form):
 )
 def listed_agency(request, agency: Agency):
     """An official's page of a listed agency (after ``requires(QUEUE)``: officials only, 403);
-    POST suspends or removes it (the filing authority only, 403)."""
-    can_sanction = access.can(request.user, SANCTION, agency)
+    POST suspends or removes it (the filing authority only, 403), after a confirmation step."""
     bound = {name: form(prefix=name) for name, (form, *_rest) in _SANCTIONS.items()}
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in _SANCTIONS:
             raise PermissionDenied("unknown action")
         bound[action] = _SANCTIONS[action][0](request.POST, prefix=action)
-        if _sanction(request, agency, action, bound[action]) is None:
+        result = _sanction(request, agency, action, bound[action])
+        if result is None:
             return redirect("agencies:listed_agency", agency.pk)
+        if isinstance(result, HttpResponse):
+            return result
     context = queries.listed_agency_page(agency)
     context.update({"suspend_form": bound["suspend"], "remove_form": bound["remove"]})
-    context["can_sanction"] = can_sanction
-    context["can_suspend"] = can_sanction and agency.status in (
-        AgencyStatus.LISTED,
-        AgencyStatus.LAPSED,
-    )
-    context["can_remove"] = can_sanction and agency.status != AgencyStatus.REMOVED
+    context["can_sanction"] = access.can(request.user, SANCTION, agency)
+    context["suspend_refusal"] = services.suspension_refusal(agency, request.user)
+    context["remove_refusal"] = services.removal_refusal(agency, request.user)
     listing = (_("Listed agencies"), reverse("agencies:listed_agencies"))
     context["breadcrumbs"] = crumbs(listing, agency.name)
     return render(request, "agencies/running/listed_agency.html", context)
@@ -301,13 +380,20 @@ _DECIDED = {
 
 
 def _decide(request, change, form):
-    """Decide ``change`` as the form and the button ask; the decided change, else None."""
+    """Decide ``change`` as the form and the button ask, after a confirmation step that
+    restates the decision; the decided change, the confirmation page, else None."""
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
         form.add_error(None, _("Choose to approve or to reject."))
         return None
-    if not form.is_valid():
+    if not form.is_valid() or is_revising(request):
         return None
+    if wants_confirmation(request):
+        if refusal := services.change_decision_refusal(change, request.user):
+            form.add_error(None, refusal)
+            return None
+        restated = _change_restatement(change, decision == "approve", form.cleaned_data)
+        return confirm_page(request, **restated)
     try:
         change = services.decide_change(
             request.user, change, approve=decision == "approve", reason=form.cleaned_data["reason"]
@@ -320,6 +406,46 @@ def _decide(request, change, form):
     return change
 
 
+def _change_restatement(change, approve: bool, data) -> dict:
+    """What the confirmation page of a decision on a change request says will happen."""
+    page = reverse("agencies:change_request", args=[change.pk])
+    facts = queries.change_request_page(change)
+    what = {"agency": change.agency.name, "kind": change.get_kind_display()}
+    if not approve:
+        points = [
+            _("The request of %(agency)s (%(kind)s) is rejected: nothing changes.") % what,
+        ]
+    elif facts.get("goes_to_notice"):
+        points = [
+            _("The request of %(agency)s (%(kind)s) is approved.") % what,
+            _(
+                "The scope extension first goes to public notice; the wider scope applies only "
+                "when the notice closes without an upheld objection (Art 14)."
+            ),
+        ]
+    elif facts.get("renewal_until"):
+        points = [
+            _("The request of %(agency)s (%(kind)s) is approved.") % what,
+            _("The filing term is extended until %(date)s (Art 22).")
+            % {"date": cndate(facts["renewal_until"])},
+        ]
+    else:
+        points = [
+            _("The request of %(agency)s (%(kind)s) is approved.") % what,
+            _("The change applies at once, in the directory too."),
+        ]
+    points.append(_("Reason: %(reason)s") % {"reason": data["reason"]})
+    listing = (_("Change requests"), reverse("agencies:change_requests"))
+    return {
+        "title": _("Confirm the approval") if approve else _("Confirm the rejection"),
+        "subject": f"{change.agency.name} · {change.get_kind_display()}",
+        "points": points,
+        "confirm_label": _("Approve the request") if approve else _("Reject the request"),
+        "back_url": f"{page}#decision",
+        "breadcrumbs": crumbs(listing, (change.agency.name, page)),
+    }
+
+
 @loads(lambda request: queries.changes_for_official(request.user), as_="change")
 def change_request(request, change: ChangeRequest):
     """An official's page of a change request (after ``requires(QUEUE)``: officials only,
@@ -330,11 +456,14 @@ def change_request(request, change: ChangeRequest):
         if not can_decide:
             raise PermissionDenied(DECIDE)
         form = forms.DecisionForm(request.POST)
-        if (decided := _decide(request, change, form)) is not None:
+        if isinstance(decided := _decide(request, change, form), HttpResponse):
+            return decided
+        if decided is not None:
             return redirect("agencies:change_request", decided.pk)
     context = queries.change_request_page(change)
     context["form"] = form
-    context["can_decide"] = can_decide and change.status == ChangeStatus.PENDING
+    context["can_decide"] = can_decide
+    context["decision_refusal"] = services.change_decision_refusal(change, request.user)
     listing = (_("Change requests"), reverse("agencies:change_requests"))
     context["breadcrumbs"] = crumbs(listing, f"{change.agency.name} · {change.get_kind_display()}")
     return render(request, "agencies/running/change_request.html", context)

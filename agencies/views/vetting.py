@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from agencies import queries, services
 from agencies.forms import vetting as forms
 from agencies.models import AgencyApplication, ExpertAssignment
 from portal import access, clock
+from portal.models import AgencyKind
+from portal.ui.confirm import confirm_page, is_revising, wants_confirmation
 from portal.ui.helpers import apply_errors, crumbs, loads
 from portal.ui.queues import read_filters
 
@@ -67,12 +69,19 @@ def vetting_detail(request, application: AgencyApplication):
             messages.success(request, success)
             page = reverse("agencies:vetting_detail", args=[application.pk])
             return redirect(f"{page}#{anchor}")
+        if isinstance(failed, HttpResponse):  # the confirmation step (decision 0026)
+            return failed
         bound[action] = failed
-        messages.error(request, _("Please correct the errors below."))
+        if not is_revising(request):
+            messages.error(request, _("Please correct the errors below."))
     application.refresh_from_db()
     context = queries.vetting_page(application, forms.return_item_labels())
     context.update(_forms(application, bound))
     context["can_vet"] = access.can(request.user, VET, application)
+    for decision in ("approve", "reject"):
+        context[f"{decision}_refusal"] = services.decision_refusal(
+            application, request.user, approve=decision == "approve"
+        )
     home = (_("Agency vetting"), reverse("agencies:vetting"))
     context["breadcrumbs"] = crumbs(home, application.legal_name)
     return render(request, "agencies/vetting/detail.html", context)
@@ -163,9 +172,19 @@ def _visit(request, application):
 
 
 def _decide(request, application):
+    """Approve or reject (Art 14), after a confirmation step that restates the decision."""
     scope = queries.requested_scope(application)
     form = forms.DecisionForm(request.POST, application=application, scope=scope)
     approve = request.POST.get("decision") == "approve"
+    if is_revising(request):
+        return form
+    if wants_confirmation(request):
+        if not form.is_valid():
+            return form
+        if refusal := services.decision_refusal(application, request.user, approve=approve):
+            form.add_error(None, refusal)
+            return form
+        return confirm_page(request, **_decision_restatement(application, form, approve))
     return _run(
         form,
         lambda d: services.decide(
@@ -177,6 +196,63 @@ def _decide(request, application):
             may_serve_others=d.get("may_serve_others", False),
         ),
     )
+
+
+def _decision_restatement(application, form, approve: bool) -> dict:
+    """What the confirmation page of a decision says will happen."""
+    name, data = application.legal_name, form.cleaned_data
+    page = reverse("agencies:vetting_detail", args=[application.pk])
+    common = {
+        "subject": name,
+        "back_url": f"{page}#decision",
+        "breadcrumbs": crumbs((_("Agency vetting"), reverse("agencies:vetting")), (name, page)),
+    }
+    if not approve:
+        return {
+            **common,
+            "title": _("Confirm the rejection"),
+            "confirm_label": _("Reject the application"),
+            "points": [
+                _("The application of %(name)s is rejected (Art 14).") % {"name": name},
+                _("Reasons: %(reasons)s") % {"reasons": data["reasons"]},
+                _(
+                    "A decision letter of rejection is issued to the applicant, and the "
+                    "retention period of the materials starts."
+                ),
+            ],
+            "warning": _("A decision cannot be taken back."),
+        }
+    lines = []
+    for item, field in form.scope_rows:
+        labels = {str(pk): str(label) for pk, label in form.fields[field].choices}
+        chosen = [labels[str(pk)] for pk in data.get(field) or [] if str(pk) in labels]
+        levels = "、".join(chosen) if chosen else _("none approved")
+        lines.append(f"{item}：{levels}")
+    if application.kind == AgencyKind.SOCIAL_ORG:
+        after = _(
+            "The approval first goes to public notice for %(days)d working days (Art 14); an "
+            "upheld objection turns it into a rejection."
+        ) % {"days": application.call.notice_period_days}
+    else:
+        after = _(
+            "The approval stands at once; the agency then signs the commitment letter (Art 15)."
+        )
+    points = [
+        _("The application of %(name)s is approved (Art 14).") % {"name": name},
+        _("Approved scope:") + "\n" + "\n".join(lines),
+        after,
+        _("Reasons: %(reasons)s") % {"reasons": data["reasons"]},
+        _("A decision letter is issued to the applicant."),
+    ]
+    if data.get("may_serve_others"):
+        points.insert(2, _("The agency may also assess other employers' staff and the public."))
+    return {
+        **common,
+        "title": _("Confirm the approval"),
+        "confirm_label": _("Approve the application"),
+        "points": points,
+        "warning": _("A decision cannot be taken back."),
+    }
 
 
 # action: (handler, anchor of its section, message on success)

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal import codes
+from portal import pii
 from portal.models.reference import validate_jurisdiction
+from portal.pii import EncryptedIdField
 from portal.roles import NATIONAL, AuthorityRole
 from portal.validators import validate_phone
 
@@ -39,7 +40,9 @@ class User(AbstractUser):
         validators=[validate_phone],
     )
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    # Encrypted at rest with its blind index beside it (portal.pii, decision 0031).
+    id_number = EncryptedIdField(_("ID number"), index_field="id_index", type_field="id_type")
+    id_index = models.CharField(_("ID number index"), max_length=80, blank=True, db_index=True)
     jurisdiction = models.CharField(
         _("jurisdiction"),
         max_length=6,
@@ -75,7 +78,7 @@ class User(AbstractUser):
 
     @property
     def masked_id_number(self) -> str:
-        return codes.mask_resident_id(self.id_number) if self.id_number else ""
+        return pii.mask_id(self.id_number, self.id_type)
 
     def authority_roles(self) -> set[str]:
         """Names of the authority groups this user belongs to (cached per instance)."""
@@ -88,6 +91,8 @@ class User(AbstractUser):
         return bool(self.authority_roles() & set(roles))
 
     def save(self, *args, **kwargs):
-        if self.id_number and self.id_type == IdType.RESIDENT_ID:
-            self.id_number = codes.normalize_code(self.id_number)
+        # EncryptedIdField normalises the number and fills id_index on save.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_index"}
         super().save(*args, **kwargs)

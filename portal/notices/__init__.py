@@ -49,6 +49,7 @@ from portal.models import (
     SubjectRef,  # noqa: F401 - re-exported: notices.SubjectRef
 )
 from portal.models.notices import TRACKING_ALPHABET, TRACKING_LENGTH
+from portal.refusals import Refusal, refuse
 from portal.roles import NATIONAL
 
 logger = logging.getLogger(__name__)
@@ -440,14 +441,22 @@ def _decision_changes(objection: Objection) -> dict:
     }
 
 
+def objection_decision_refusal(objection: Objection, actor=None) -> str | None:
+    """Why ``objection`` cannot be dismissed or upheld now, or None: an objection is decided
+    once, while its notice is open (the page disables both buttons with this text)."""
+    if objection.status != ObjectionStatus.PENDING:
+        return Refusal(_("This objection has already been decided."), "decided")
+    if objection.notice.status != NoticeStatus.OPEN:  # closing decides every objection
+        return Refusal(_("This public notice has closed."), "closed")
+    return None
+
+
 def _lock_for_decision(actor, objection: Objection) -> tuple[PublicNotice, Objection]:
     notice = PublicNotice.objects.select_for_update().get(pk=objection.notice_id)
     access.require(actor, "portal.notice.decide", notice)
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
-    if locked.status != ObjectionStatus.PENDING:
-        raise ValidationError(_("This objection has already been decided."), code="decided")
-    if notice.status != NoticeStatus.OPEN:  # pragma: no cover - closing decides every objection
-        raise ValidationError(_("This public notice has closed."), code="closed")
+    locked.notice = notice
+    refuse(objection_decision_refusal(locked, actor))
     return notice, locked
 
 

@@ -11,12 +11,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from portal import clock, notices, pagecache
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
 from portal.notices.forms import DecisionForm, NoticeQueueForm, ObjectionForm, TrackForm
+from portal.ui.confirm import confirm_page, is_revising, wants_confirmation
 from portal.ui.helpers import crumbs, form_action
 from portal.ui.queues import read_filters
 
@@ -176,15 +177,31 @@ def manage_detail(request, pk: int):
             service = notices.uphold_objection if uphold else notices.dismiss_objection
             return service(request.user, objection, reason=data["reason"])
 
-        if done := form_action(
-            request,
-            form,
-            decide,
-            success_url=reverse("notices:manage_detail", args=[notice.pk]),
-            message=_("The decision has been recorded."),
+        # Upholding overturns the notice: a confirmation step first (decision 0026).
+        upholding = form.is_valid() and form.cleaned_data["decision"] == DecisionForm.UPHOLD
+        if upholding and wants_confirmation(request):
+            if refusal := notices.objection_decision_refusal(objection, request.user):
+                form.add_error(None, refusal)
+            else:
+                return confirm_page(request, **_uphold_restatement(notice, objection, form))
+        elif not is_revising(request) and (
+            done := form_action(
+                request,
+                form,
+                decide,
+                success_url=reverse("notices:manage_detail", args=[notice.pk]),
+                message=_("The decision has been recorded."),
+            )
         ):
             return done
-    rows = [{"objection": o, "form": forms.get(o.pk)} for o in objections]
+    rows = [
+        {
+            "objection": o,
+            "form": forms.get(o.pk),
+            "refusal": notices.objection_decision_refusal(o, request.user),
+        }
+        for o in objections
+    ]
     return render(
         request,
         "portal/notices/manage_detail.html",
@@ -200,6 +217,44 @@ def manage_detail(request, pk: int):
             ),
         },
     )
+
+
+def _uphold_restatement(notice, objection, form) -> dict:
+    """What the confirmation page of upholding an objection says will happen (Art 14)."""
+    page = reverse("notices:manage_detail", args=[notice.pk])
+    others = sum(
+        1
+        for o in notices.objections_for_official(notice)
+        if o.status == ObjectionStatus.PENDING and o.pk != objection.pk
+    )
+    points = [
+        _("Objection no. %(number)s is upheld: the public notice closes as overturned.")
+        % {"number": objection.pk},
+        _(
+            "The matter on notice (%(kind)s) does not go ahead: the decision it announced is "
+            "overturned."
+        )
+        % {"kind": notices.kind_label(notice.kind)},
+        others
+        and ngettext(
+            "The other %(n)d pending objection is closed without further examination.",
+            "The other %(n)d pending objections are closed without further examination.",
+            others,
+        )
+        % {"n": others},
+        _("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+    ]
+    return {
+        "title": _("Confirm upholding the objection"),
+        "subject": notice.title,
+        "points": points,
+        "confirm_label": _("Uphold the objection and overturn the notice"),
+        "warning": _("A notice closed as overturned cannot be reopened."),
+        "back_url": f"{page}#objection-{objection.pk}",
+        "breadcrumbs": crumbs(
+            (_("Public notices"), reverse("notices:manage")), (notice.title, page), root=None
+        ),
+    }
 
 
 # --- The agency concerned ----------------------------------------------------------------------

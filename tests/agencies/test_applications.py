@@ -312,11 +312,14 @@ def test_nothing_is_half_saved_on_a_failed_submit(client, setup):
     assert application.status == ApplicationStatus.DRAFT
     assert application.address == "广州市天河路1号"
     assert application.conditions.get(condition=1).statement == "第1项条件已具备。"
-    assert application.conditions.get(condition=1).evidence.count() == 1
-    assert Document.objects.count() == before_docs
+    # The chosen file is kept as draft evidence (decision 0026): never chosen twice.
+    evidence = application.conditions.get(condition=1).evidence
+    assert evidence.count() == 2 and evidence.filter(original_name="新.pdf").exists()
+    assert Document.objects.count() == before_docs + 1
     assert not MaterialReview.objects.filter(application=application).exists()
     assert application.receipt_id is None
-    assert response.context["conditions"][0]["form"].errors["evidence"]  # choose it again
+    assert response.context["conditions"][0]["kept"] == ["新.pdf"]
+    assert "已保存在草稿中：新.pdf" in body_of(response)
 
 
 def test_submitting_with_the_pledge_saves_and_submits(client, setup):

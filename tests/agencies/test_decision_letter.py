@@ -119,3 +119,18 @@ def test_the_letters_html_before_pdf_has_the_name_and_number(world, monkeypatch)
     render_decision_letter(decided.decision_letter)
     assert f'<p class="doc-number">粤人社认定〔{year()}〕1号</p>' in seen["html"]
     assert '<p class="signature">广东省人力资源和社会保障厅<br>' in seen["html"]
+
+
+def test_the_officials_page_shows_the_letters_number(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    electrician_standard(world.osta_national)
+    call = published_call(world.gd_official)
+    official, application = under_review(world, call, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.decide(official, application, approve=True, reasons="符合遴选条件。")
+    client.force_login(official)
+    page = client.get(reverse("agencies:vetting_detail", args=[application.pk])).content.decode()
+    assert f"（粤人社认定〔{year()}〕1号）" in page

@@ -68,7 +68,8 @@ def test_the_vetting_officials_dashboard_counts_each_step_with_its_waiting_time(
         f'<a href="{QUEUE}?stage=assign">1 份申请待指派专家' + wait % 4,
         f'<a href="{QUEUE}?stage=visit">1 次实地核查待记录' + wait % 3,
         f'<a href="{QUEUE}?stage=decide">1 份申请待作出审批决定' + wait % 4,
-        "1 件异议待处理" + wait % 2,
+        # …and the answer promised to the objector falls due (answer_due_on).
+        "1 件异议待处理" + (wait % 2)[:-1] + " · ",
     ):
         assert line in body, line
     # What waits for others is information, not a to-do.

@@ -43,7 +43,7 @@ def decide(client, official, change, decision, reason="经审核，同意。"):
     client.force_login(official)
     return client.post(
         reverse("agencies:change_request", args=[change.pk]),
-        {"decision": decision, "reason": reason},
+        {"decision": decision, "reason": reason, "confirmed": "1"},
     )
 
 
@@ -176,15 +176,24 @@ def test_suspension_marks_the_directory_refuses_assessments_and_is_lifted(client
     until = clock.today() + dt.timedelta(days=30)
     bad = client.post(url, {"action": "suspend", "suspend-reason": "x", "suspend-until": ""})
     assert bad.status_code == 200 and reload(social).status == AgencyStatus.LISTED
-    response = client.post(
-        url,
-        {
-            "action": "suspend",
-            "suspend-reason": "考务管理不规范，经调查核实。",
-            "suspend-legal_basis": "《职业技能等级认定工作规程（试行）》第二十七条",
-            "suspend-until": until.isoformat(),
-        },
-    )
+    data = {
+        "action": "suspend",
+        "suspend-reason": "考务管理不规范，经调查核实。",
+        "suspend-legal_basis": "《职业技能等级认定工作规程（试行）》第二十七条",
+        "suspend-until": until.isoformat(),
+    }
+    # The form's POST restates the suspension and asks the password; nothing changes yet.
+    body = client.post(url, data).content.decode()
+    assert "确认暂停" in body and "考务管理不规范" in body and 'name="password"' in body
+    assert f"至{until.year}年{until.month}月{until.day}日" in body
+    assert reload(social).status == AgencyStatus.LISTED
+    # A wrong password changes nothing and asks again.
+    wrong = client.post(url, {**data, "confirmed": "1", "password": "wrong-password"})
+    assert wrong.status_code == 400 and 'id="id_password_error"' in wrong.content.decode()
+    assert reload(social).status == AgencyStatus.LISTED
+    assert not Sanction.objects.filter(agency=social).exists()
+    assert not AuditEntry.objects.filter(action="agencies.agency.suspend").exists()
+    response = client.post(url, {**data, "confirmed": "1", "password": PASSWORD})
     assert response.status_code == 302
     social = reload(social)
     assert social.status == AgencyStatus.SUSPENDED
@@ -214,16 +223,18 @@ def test_removal_needs_the_password_then_the_agency_is_public_as_removed(client,
         "remove-reason": "不履行工作承诺，经调查核实。",
         "remove-legal_basis": "《职业技能等级认定工作规程（试行）》第二十七条",
         "remove-follow_up_plan": "已报名的考生转由广州市职业技能鉴定指导中心组织认定。",
-        "remove-password": "wrong-password",
     }
     client.force_login(world.gd_official)
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert 'id="id_remove-password_error"' in response.content.decode()
+    body = client.post(url, data).content.decode()
+    assert "确认退出目录" in body and "1项待处理的变更申请" in body and "广州市职业技能" in body
+    assert reload(social).status == AgencyStatus.LISTED
+    response = client.post(url, {**data, "confirmed": "1", "password": "wrong-password"})
+    assert response.status_code == 400
+    assert 'id="id_password_error"' in response.content.decode()
     assert reload(social).status == AgencyStatus.LISTED
     assert not Sanction.objects.filter(agency=social).exists()
     assert not AuditEntry.objects.filter(action="agencies.agency.remove").exists()
-    response = client.post(url, {**data, "remove-password": PASSWORD})
+    response = client.post(url, {**data, "confirmed": "1", "password": PASSWORD})
     assert response.status_code == 302
     assert reload(social).status == AgencyStatus.REMOVED
     assert reload(pending).status == ChangeStatus.REJECTED
@@ -245,6 +256,7 @@ def test_the_listed_page_filters_and_shows_histories(client, world, listed):
         reason="暂停",
         legal_basis="第二十七条",
         until=clock.today() + dt.timedelta(days=10),
+        password=PASSWORD,
     )
     services.request_details_change(listed["s_user"], social, {"contact_phone": "020-1"})
     client.force_login(world.gd_official)
@@ -253,10 +265,13 @@ def test_the_listed_page_filters_and_shows_histories(client, world, listed):
     body = client.get(reverse("agencies:listed_agencies"), {"status": "suspended"}).content.decode()
     assert employer.name in body and social.name not in body
     body = client.get(reverse("agencies:listed_agency", args=[social.pk])).content.decode()
-    assert "6-31-01-03" in body and 'name="remove-password"' in body
+    assert "6-31-01-03" in body and 'name="remove-reason"' in body
     assert reverse("agencies:change_request", args=[ChangeRequest.objects.get().pk]) in body
     body = client.get(reverse("agencies:listed_agency", args=[employer.pk])).content.decode()
-    assert 'name="suspend-until"' not in body and 'name="remove-password"' in body
+    # Suspended: the suspension button is disabled with the service's refusal beside it.
+    refusal = services.suspension_refusal(reload(employer))
+    assert 'disabled aria-describedby="refusal-suspend">' in body and refusal in body
+    assert 'aria-describedby="refusal-remove"' not in body
 
 
 def test_other_province_404_wrong_role_403_and_no_forms_outside_the_filing_authority(
@@ -274,6 +289,6 @@ def test_other_province_404_wrong_role_403_and_no_forms_outside_the_filing_autho
     assert client.get(reverse("agencies:listed_agencies")).status_code == 403
     client.force_login(world.ministry)  # the ministry reads, but the province is the authority
     body = client.get(url).content.decode()
-    assert client.get(url).status_code == 200 and 'name="remove-password"' not in body
+    assert client.get(url).status_code == 200 and 'name="remove-reason"' not in body
     assert client.post(url, {"action": "suspend"}).status_code == 403
     assert Agency.objects.get(pk=social.pk).status == AgencyStatus.LISTED

@@ -55,6 +55,10 @@ def test_scope_extension_suspension_and_removal(
     page.locator("[name=reason]").fill("经核实，具备二级/技师评价能力。")
     with page.expect_navigation():
         page.locator("button[value=approve]").click()
+    # The confirmation page restates the decision (decision 0026).
+    assert "公示" in page.locator(".confirm").inner_text()
+    with page.expect_navigation():
+        page.locator(".confirm button[name=confirmed]").click()
     page.screenshot(path=screenshot_dir / "officials-change.png", full_page=True)
     change.refresh_from_db()
     assert change.status == ChangeStatus.ON_NOTICE
@@ -81,6 +85,11 @@ def test_scope_extension_suspension_and_removal(
     page.locator("[name=suspend-until]").fill(until.isoformat())
     with page.expect_navigation():
         page.locator("#suspend button[type=submit]").click()
+    # Confirmed with the password, as a removal is.
+    page.locator(".confirm [name=password]").fill(PASSWORD)
+    page.screenshot(path=screenshot_dir / "officials-suspend-confirm.png", full_page=True)
+    with page.expect_navigation():
+        page.locator(".confirm button[name=confirmed]").click()
     employer.refresh_from_db()
     assert employer.status == AgencyStatus.SUSPENDED
     page.screenshot(path=screenshot_dir / "officials-suspend.png", full_page=True)
@@ -92,15 +101,18 @@ def test_scope_extension_suspension_and_removal(
     page.locator("[name=remove-follow_up_plan]").fill(
         "已报名的312名考生转由广州市职业技能鉴定指导中心组织认定；已颁发证书继续有效。"
     )
-    page.locator("[name=remove-password]").fill("not-my-password")
-    page.locator("#remove button[type=submit]").click()
-    assert page.locator("#id_remove-password_error").is_visible()
-    employer.refresh_from_db()
-    assert employer.status == AgencyStatus.SUSPENDED
-    page.locator("[name=remove-password]").fill(PASSWORD)
-    page.screenshot(path=screenshot_dir / "officials-remove.png", full_page=True)
     with page.expect_navigation():
         page.locator("#remove button[type=submit]").click()
+    page.locator(".confirm [name=password]").fill("not-my-password")
+    with page.expect_navigation():
+        page.locator(".confirm button[name=confirmed]").click()
+    assert page.locator("#id_password_error").is_visible()
+    employer.refresh_from_db()
+    assert employer.status == AgencyStatus.SUSPENDED
+    page.locator(".confirm [name=password]").fill(PASSWORD)
+    page.screenshot(path=screenshot_dir / "officials-remove.png", full_page=True)
+    with page.expect_navigation():
+        page.locator(".confirm button[name=confirmed]").click()
     employer.refresh_from_db()
     assert employer.status == AgencyStatus.REMOVED
 

@@ -166,14 +166,29 @@ def test_suspension_and_removal(listed, world):
     until = clock.today() + dt.timedelta(days=30)
     with pytest.raises(PermissionDenied):
         services.suspend_agency(
-            world.hlj_official, agency, reason="x", legal_basis="y", until=until
+            world.hlj_official, agency, reason="x", legal_basis="y", until=until, password=""
         )
+    world.gd_official.set_password("Right#pass2026")
+    world.gd_official.save()
+    with pytest.raises(ValidationError) as info:
+        services.suspend_agency(
+            world.gd_official,
+            agency,
+            reason="考务不规范",
+            legal_basis="《工作规程》第二十七条",
+            until=until,
+            password="wrong",
+        )
+    assert "password" in info.value.message_dict
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.LISTED
     services.suspend_agency(
         world.gd_official,
         agency,
         reason="考务不规范",
         legal_basis="《工作规程》第二十七条",
         until=until,
+        password="Right#pass2026",
     )
     agency.refresh_from_db()
     assert agency.status == AgencyStatus.SUSPENDED and "暂停" in services.assessment_refusal(agency)
@@ -181,8 +196,6 @@ def test_suspension_and_removal(listed, world):
         assert services.lift_ended_suspensions() == 1
     agency.refresh_from_db()
     assert agency.status == AgencyStatus.LISTED
-    world.gd_official.set_password("Right#pass2026")
-    world.gd_official.save()
     with pytest.raises(ValidationError) as info:
         services.remove_agency(
             world.gd_official,

@@ -546,15 +546,20 @@ def test_approve_narrowing_the_scope(client, world, reviewing, django_capture_on
     scope = application.scope.get()
     body = client.get(detail_url(application)).content.decode()
     assert f'name="scope_{scope.pk}" value="3"' in body and "checked" in body
+    decision = {
+        "action": "decide",
+        "decision": "approve",
+        "reasons": "符合条件，三级暂不批准",
+        f"scope_{scope.pk}": ["5", "4"],
+    }
+    # The first POST restates the decision and changes nothing (decision 0026).
+    confirming = post(client, application, **decision).content.decode()
+    assert "确认批准" in confirming and "符合条件，三级暂不批准" in confirming
+    assert "公示" in confirming and 'name="confirmed" value="1"' in confirming
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.UNDER_REVIEW and not application.decided_at
     with django_capture_on_commit_callbacks(execute=True):  # the letter is made after commit
-        response = post(
-            client,
-            application,
-            action="decide",
-            decision="approve",
-            reasons="符合条件，三级暂不批准",
-            **{f"scope_{scope.pk}": ["5", "4"]},
-        )
+        response = post(client, application, **decision, confirmed="1")
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_NOTICE  # a social organisation
@@ -567,7 +572,7 @@ def test_approve_narrowing_the_scope(client, world, reviewing, django_capture_on
     assert letter in body and 'value="decide"' not in body
     assert client.get(letter).status_code == 200
     # Wrong state: a second decision changes nothing.
-    post(client, application, action="decide", decision="reject", reasons="驳回")
+    post(client, application, action="decide", decision="reject", reasons="驳回", confirmed="1")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_NOTICE
 
@@ -579,7 +584,11 @@ def test_reject_with_reasons(client, world, reviewing):
     login(client, world.gd_official)
     response = post(client, application, action="decide", decision="reject", reasons="")
     assert response.status_code == 200
-    post(client, application, action="decide", decision="reject", reasons="场地条件不足")
+    rejection = {"action": "decide", "decision": "reject", "reasons": "场地条件不足"}
+    assert "确认不予批准" in post(client, application, **rejection).content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.UNDER_REVIEW
+    post(client, application, **rejection, confirmed="1")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
     assert application.decision_reasons == "场地条件不足"

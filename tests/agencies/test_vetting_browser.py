@@ -73,6 +73,8 @@ def test_material_check_expert_review_and_approval(page, live_server, world, med
     page.fill("textarea[name=reasons]", "材料核验、专家论证均符合条件；三级暂不纳入。")
     page.locator("#decision").screenshot(path=screenshot_dir / "vetting-decision.png")
     page.locator("button[name=decision][value=approve]").click()
+    # The decision is confirmed on a page that restates it (decision 0026).
+    page.locator(".confirm button[name=confirmed]").click()
     page.wait_for_url(f"{detail}#decision")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_NOTICE

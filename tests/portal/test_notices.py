@@ -645,15 +645,19 @@ def test_upholding_through_the_page_overturns_the_notice(client, world, calls):
     notice = publish(world)
     objection = file(notice)
     client.force_login(world.gd_official)
+    url = reverse("notices:manage_detail", args=[notice.pk])
+    data = {
+        "objection": objection.pk,
+        f"o{objection.pk}-decision": "uphold",
+        f"o{objection.pk}-reason": "经现场核查属实。",
+    }
     with clock.frozen(FRIDAY):
-        response = client.post(
-            reverse("notices:manage_detail", args=[notice.pk]),
-            {
-                "objection": objection.pk,
-                f"o{objection.pk}-decision": "uphold",
-                f"o{objection.pk}-reason": "经现场核查属实。",
-            },
-        )
+        # Upholding is confirmed on a page that restates it; nothing changes before.
+        body = client.post(url, data).content.decode()
+        assert "确认认定异议成立" in body and "经现场核查属实。" in body
+        notice.refresh_from_db()
+        assert notice.status == NoticeStatus.OPEN and calls.overturned == []
+        response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.outcome == NoticeOutcome.OVERTURNED

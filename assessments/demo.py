@@ -1,0 +1,180 @@
+"""Demo data of exam affairs, grouped by stage. All invented, marked 演示.
+
+people: the listed 广东 demo agency (广州市演示职业技能评价中心) uses three examiners (one
+高级考评员, one whose qualification ends within 30 days) and a quality supervisor, each with a
+sign-in account of the agency; one examiner has a training record. The ID numbers are
+synthetic (valid check characters, no real person) and stored encrypted.
+
+venues: on the same agency, a verified venue with a theory room and a skill room, and a leased
+venue waiting for verification by ``gd_official``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services
+from assessments.models import (
+    Engagement,
+    Examiner,
+    Grade,
+    QualitySupervisor,
+    RoomKind,
+    Tenure,
+    Venue,
+)
+from catalog.models import Occupation, SkillLevel
+from portal import clock, codes
+from portal.demo import DEMO_AGENCY_USCC, DEMO_PASSWORD
+from portal.models import Agency, AgencyMembership, Province, User
+from portal.roles import AgencyRole
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def resident_id(first17: str) -> str:
+    """A synthetic resident ID with its check character (GB 11643-1999)."""
+    return first17 + codes._resident_id_check_char(first17)
+
+
+# username, real name, kind, grade, first 17 digits of the ID, days of validity left
+PEOPLE = [
+    ("agency_examiner", "演示考评员", "examiner", Grade.EXAMINER, "44010619800101003", 900),
+    (
+        "agency_examiner_senior",
+        "演示高级考评员",
+        "examiner",
+        Grade.SENIOR,
+        "44010419750315002",
+        1200,
+    ),
+    (
+        "agency_examiner_ending",
+        "演示考评员（将到期）",
+        "examiner",
+        Grade.EXAMINER,
+        "44030519880720004",
+        20,
+    ),
+    ("agency_supervisor", "演示督导员", "supervisor", "", "44010619820505006", 700),
+]
+
+
+def _account(agency: Agency, username: str, real_name: str, kind: str) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"real_name": real_name, "email": f"{username}@demo.example.org"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    role = AgencyRole.EXAMINER if kind == "examiner" else AgencyRole.QUALITY_SUPERVISOR
+    AgencyMembership.objects.get_or_create(user=user, agency=agency, role=role)
+    return user
+
+
+def _people(stdout=None) -> None:
+    agency = Agency.objects.filter(uscc=DEMO_AGENCY_USCC).first()
+    admin = User.objects.filter(username="agency_admin").first()
+    if agency is None or admin is None:
+        return
+    today = clock.today()
+    electrician = Occupation.objects.get(code="6-31-01-03")
+    levels = SkillLevel.objects.in_bulk(["5", "3", "1"])
+    for username, real_name, kind, grade, first17, days in PEOPLE:
+        user = _account(agency, username, real_name, kind)
+        model = Examiner if kind == "examiner" else QualitySupervisor
+        if model.objects.filter(user=user).exists():
+            continue
+        highest = levels["1"] if grade == Grade.SENIOR else levels["3"]
+        engagement, _created = services.add_person(
+            admin,
+            agency,
+            kind,
+            services.PersonInput(
+                real_name=real_name,
+                id_type="resident_id",
+                id_number=resident_id(first17),
+                province=Province.objects.get(code="440000"),
+                qualification_number=f"GD-KPY-2025-{first17[-4:]}",
+                valid_from=today - dt.timedelta(days=365),
+                valid_until=today + dt.timedelta(days=days),
+                grade=grade,
+                username=username,
+                document=SimpleUploadedFile("资格证书.pdf", PDF, content_type="application/pdf"),
+                occupations=[services.OccupationRange(electrician, levels["5"], highest)]
+                if kind == "examiner"
+                else [],
+            ),
+        )
+        if username == "agency_examiner":
+            services.add_training(
+                admin,
+                engagement,
+                held_on=today - dt.timedelta(days=40),
+                hours=Decimal("16"),
+                organiser="广东省职业技能鉴定指导中心（演示）",
+                topic="考评员职业道德与评分规范（演示）",
+                certificate=SimpleUploadedFile("培训证明.pdf", PDF, content_type="application/pdf"),
+            )
+    if stdout is not None:
+        count = Engagement.objects.filter(agency=agency).count()
+        stdout.write(f"assessments: {count} examiners and supervisors of the 广东 demo agency")
+
+
+def _venues(stdout=None) -> None:
+    agency = Agency.objects.filter(uscc=DEMO_AGENCY_USCC).first()
+    admin = User.objects.filter(username="agency_admin").first()
+    official = User.objects.filter(username="gd_official").first()
+    site = agency.sites.order_by("pk").first() if agency else None
+    if site is None or admin is None or official is None:
+        return
+    if Venue.objects.filter(site__agency=agency).exists():
+        if stdout is not None:
+            stdout.write("assessments: demo venues already present")
+        return
+    electrician = list(Occupation.objects.filter(code="6-31-01-03"))
+    verified = services.create_venue(
+        admin,
+        site,
+        name="天河考点（演示）",
+        address="广州市天河区演示路18号3楼",
+        tenure=Tenure.OWNED,
+        lease_starts=None,
+        lease_ends=None,
+        recordings_kept_days=90,
+        recordings_stored_at="考点视频监控服务器（机房 301）",
+        rooms=[
+            services.RoomData("理论考场 301", RoomKind.THEORY, 40, 2),
+            services.RoomData("技能考场 302", RoomKind.SKILL, 12, 3, electrician),
+        ],
+    )
+    services.verify_venue(
+        official, verified, remarks="现场核验：考场、设备与视频监控符合要求。（演示）"
+    )
+    today = clock.today()
+    services.create_venue(
+        admin,
+        site,
+        name="番禺考点（演示）",
+        address="广州市番禺区演示大道66号",
+        tenure=Tenure.LEASED,
+        lease_starts=today - dt.timedelta(days=30),
+        lease_ends=today + dt.timedelta(days=700),
+        lease_upload=ContentFile(PDF, name="lease.pdf"),
+        recordings_kept_days=60,
+        recordings_stored_at="省级考务监控平台",
+        rooms=[
+            services.RoomData("理论考场 A", RoomKind.THEORY, 60, 4),
+            services.RoomData("评审室", RoomKind.REVIEW, 10, 1),
+        ],
+    )
+
+
+def seed(stdout=None) -> None:
+    _people(stdout)
+    _venues(stdout)

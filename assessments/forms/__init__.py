@@ -1,0 +1,1 @@
+"""Forms of exam affairs, one module per stage (decision 0017)."""

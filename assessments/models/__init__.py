@@ -1,0 +1,33 @@
+"""Exam affairs (Art 12, 18–20, 23): one module per stage, every model re-exported here by name."""
+
+from assessments.models.people import (
+    Engagement,
+    Examiner,
+    ExaminerOccupation,
+    Gender,
+    Grade,
+    QualificationStatus,
+    QualifiedPerson,
+    QualitySupervisor,
+    TrainingRecord,
+)
+from assessments.models.venues import Room, RoomKind, Tenure, Venue, VenueStatus
+
+__all__ = [
+    # people (Art 19, 23)
+    "Engagement",
+    "Examiner",
+    "ExaminerOccupation",
+    "Gender",
+    "Grade",
+    "QualificationStatus",
+    "QualifiedPerson",
+    "QualitySupervisor",
+    "TrainingRecord",
+    # venues (Art 12, 19)
+    "Room",
+    "RoomKind",
+    "Tenure",
+    "Venue",
+    "VenueStatus",
+]

@@ -1,0 +1,85 @@
+"""Scoped reads of exam affairs (decision 0017): what each audience's pages list.
+
+``verified_venues`` is what part 2 (sessions) asks: only a verified venue whose lease still
+runs on the day takes a session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from assessments.models import (
+    Engagement,
+    Examiner,
+    QualitySupervisor,
+    Tenure,
+    Venue,
+    VenueStatus,
+)
+from portal import access, clock
+
+
+def engagements_of(agency) -> QuerySet:
+    """The agency's own use of examiners and supervisors, retired ones last."""
+    return (
+        Engagement.objects.filter(agency=agency)
+        .select_related("examiner", "supervisor", "agency")
+        .order_by("retired_on", "examiner__real_name", "supervisor__real_name")
+    )
+
+
+def engagements_for_workspace(request) -> QuerySet:
+    """``@loads`` source in the agency workspace: the current agency's engagements."""
+    return engagements_of(request.agency)
+
+
+def registry_for(user, kind: str) -> QuerySet:
+    """The examiners or supervisors of the user's jurisdiction (testing centre, officials)."""
+    model = Examiner if kind == "examiner" else QualitySupervisor
+    return access.visible(user, model.objects.select_related("province")).order_by(
+        "valid_until", "real_name"
+    )
+
+
+def own_records(user) -> list:
+    """The signed-in person's own records (examiner and supervisor), with their uses."""
+    found = []
+    for model in (Examiner, QualitySupervisor):
+        record = model.objects.filter(user=user).select_related("province").first()
+        if record is not None:
+            found.append(record)
+    return found
+
+
+# venues (Art 12, 19)
+def _venues() -> QuerySet:
+    return Venue.objects.select_related("site", "site__agency", "site__province", "verified_by")
+
+
+def venues_of_agency(agency) -> QuerySet:
+    """Every venue of the agency's sites (the agency workspace; its pages are members-only)."""
+    return _venues().filter(site__agency=agency)
+
+
+def venues_for_official(user) -> QuerySet:
+    """The venues an official reads: those at sites in their province (national: all)."""
+    return access.visible(user, _venues())
+
+
+def venue_queue(user) -> QuerySet:
+    """Venues waiting for verification in the official's jurisdiction, longest-waiting first."""
+    return venues_for_official(user).filter(status=VenueStatus.TO_VERIFY).order_by("waiting_since")
+
+
+def verified_venues(agency, on: dt.date | None = None) -> QuerySet:
+    """The agency's venues that may take a session on ``on`` (default today): verified, and
+    owned or leased until at least that day (Art 12 (3))."""
+    on = on or clock.today()
+    return venues_of_agency(agency).filter(
+        Q(tenure=Tenure.OWNED) | Q(lease_ends__gte=on), status=VenueStatus.VERIFIED
+    )
+
+
+def rooms_of(venue) -> list:
+    return list(venue.rooms.prefetch_related("occupations").order_by("kind", "name"))

@@ -1,0 +1,303 @@
+"""What exam affairs registers with portal, once, from ``AssessmentsConfig.ready()``: access
+rules of its actions, audit sentences, links from the audit trail, menu entries, dashboard
+panels and periodic jobs, one function per stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery.schedules import crontab
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal import access, audit, clock
+from portal.access import agency_role, any_of, authority_role, in_jurisdiction, register_action
+from portal.jobs import periodic
+from portal.roles import NATIONAL
+from portal.roles import AgencyRole as A
+from portal.roles import AuthorityRole as R
+from portal.ui import navigation
+from portal.ui.dashboards import Panel, PanelLink, register_panel
+
+OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
+VENUE_DAYS_TO_VERIFY = 20  # working days; decision 0032
+
+
+def register() -> None:
+    _register_people()
+    _register_venues()
+
+
+# --- people (Art 19, 23) ------------------------------------------------------------------------
+
+
+def _registering_centre(user, record=None) -> bool:
+    """The testing centre the qualification is registered with, or the national centre."""
+    if not authority_role(R.OSTA_STAFF)(user):
+        return False
+    if record is None or user.jurisdiction == NATIONAL:
+        return bool(user.jurisdiction)
+    return user.jurisdiction == record.province_id
+
+
+def _register_people() -> None:
+    register_action(
+        "assessments.people.manage",
+        agency_role(A.ADMIN),
+        "Add, edit and retire the agency's examiners and supervisors; record training",
+    )
+    register_action(
+        "assessments.people.registry",
+        any_of(in_jurisdiction(*OFFICIALS)),
+        "Read the examiners and supervisors of the jurisdiction",
+    )
+    register_action(
+        "assessments.people.suspend",
+        _registering_centre,
+        "Suspend or reinstate a qualification (every agency)",
+    )
+    for kind in ("examiner", "supervisor"):
+        for action, label in {
+            "add": _("recorded an examiner or supervisor"),
+            "join": _("took up an examiner or supervisor already on record"),
+            "edit": _("changed a qualification"),
+            "training": _("recorded a training"),
+            "retire": _("retired an examiner or supervisor"),
+            "suspend": _("suspended a qualification"),
+            "reinstate": _("reinstated a qualification"),
+        }.items():
+            audit.register_label(f"assessments.{kind}.{action}", label)
+    audit.register_object_url("assessments.examiner", _record_url("examiner"))
+    audit.register_object_url("assessments.qualitysupervisor", _record_url("supervisor"))
+    navigation.register(
+        "assessments_people",
+        _("Examiners and supervisors"),
+        "assessments:people",
+        area=navigation.AGENCY,
+        order=66,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "assessments_registry",
+        _("Examiner registry"),
+        "assessments:registry",
+        area=navigation.WORKSPACE,
+        order=330,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "assessments_my_qualifications",
+        _("My qualifications"),
+        "assessments:my_qualifications",
+        area=navigation.WORKSPACE,
+        order=20,
+        visible_if=_has_own_record,
+    )
+    register_panel("assessments.people.ending", {R.OSTA_STAFF}, _registry_panel)
+    register_panel("assessments.people.agency", {"agency:admin", "agency:staff"}, _agency_panel)
+
+
+def _record_url(kind: str):
+    """The registry page for officials who see the record; for the admin or staff of an
+    agency using the person, that agency's page of them."""
+
+    def url(user, object_id: str) -> str | None:
+        from assessments import queries
+        from assessments.models import Engagement
+        from portal.models import AgencyMembership
+
+        if queries.registry_for(user, kind).filter(pk=object_id).exists():
+            return reverse("assessments:registry_person", args=[kind, object_id])
+        agencies = AgencyMembership.objects.filter(
+            user_id=user.pk, role__in=[A.ADMIN, A.STAFF]
+        ).values("agency")
+        field = "examiner_id" if kind == "examiner" else "supervisor_id"
+        found = Engagement.objects.filter(agency__in=agencies, **{field: object_id}).first()
+        return reverse("assessments:person", args=[found.agency_id, found.pk]) if found else None
+
+    return url
+
+
+def _has_own_record(request) -> bool:
+    from assessments import queries
+
+    return bool(queries.own_records(request.user))
+
+
+def _ending_panel(examiners, supervisors, *, text, url) -> Panel | None:
+    """``count``: qualifications in force ending within 30 days; ``due_on``: the first end."""
+    from assessments.services.people import SOON_DAYS, ending_soon
+
+    dates = [
+        *ending_soon(examiners).values_list("valid_until", flat=True),
+        *ending_soon(supervisors).values_list("valid_until", flat=True),
+    ]
+    if not dates:
+        return None
+    return Panel(
+        title=_("Qualifications ending"),
+        text=text % {"count": len(dates), "days": SOON_DAYS},
+        links=[PanelLink(_("See who"), url)],
+        count=len(dates),
+        due_on=min(dates),
+        order=40,
+    )
+
+
+def _registry_panel(request) -> Panel | None:
+    from assessments.models import Examiner, QualitySupervisor
+    from portal import access
+
+    return _ending_panel(
+        access.visible(request.user, Examiner.objects.all()),
+        access.visible(request.user, QualitySupervisor.objects.all()),
+        text=gettext("%(count)s qualifications in your jurisdiction end within %(days)s days."),
+        url=reverse("assessments:registry") + "?ending=1",
+    )
+
+
+def _agency_panel(request) -> Panel | None:
+    from assessments.models import Engagement, Examiner, QualitySupervisor
+
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    used = Engagement.objects.filter(agency=agency, retired_on__isnull=True)
+    return _ending_panel(
+        Examiner.objects.filter(pk__in=used.values("examiner")),
+        QualitySupervisor.objects.filter(pk__in=used.values("supervisor")),
+        text=gettext("%(count)s qualifications of the agency's people end within %(days)s days."),
+        url=reverse("assessments:people", args=[agency.pk]),
+    )
+
+
+# --- Venues (Art 12 (3), 19) -------------------------------------------------------------------
+
+
+def _register_venues() -> None:
+    register_action(
+        "assessments.venue.manage",
+        agency_role(A.ADMIN, A.STAFF),
+        "Declare and change the agency's venues and rooms",
+    )
+    register_action(
+        "assessments.venue.view",
+        in_jurisdiction(*OFFICIALS),
+        "Read the venues of sites in one's jurisdiction",
+    )
+    register_action(
+        "assessments.venue.verify",
+        in_jurisdiction(*OFFICIALS),
+        "Verify or refuse a venue of a site in one's jurisdiction",
+    )
+    register_action(
+        "assessments.venue.queue", authority_role(*OFFICIALS), "See the venues to verify"
+    )
+    for action, label in {
+        "assessments.venue.create": _("declared a venue"),
+        "assessments.venue.change": _("changed a venue"),
+        "assessments.venue.verify": _("verified a venue"),
+        "assessments.venue.refuse": _("refused a venue"),
+        "assessments.venue.lease_ended": _("venue back to verification: lease ended"),
+    }.items():
+        audit.register_label(action, label)
+    audit.register_object_url("assessments.venue", _venue_url)
+    navigation.register(
+        "agency_venues",
+        _("Venues"),
+        "assessments:venues",
+        area=navigation.AGENCY,
+        order=70,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "assessments_venue_queue",
+        _("Venues to verify"),
+        "assessments:venue_queue",
+        area=navigation.WORKSPACE,
+        order=400,
+        roles=set(OFFICIALS),
+    )
+    register_panel("assessments.venue_queue", set(OFFICIALS), _venue_queue_panel)
+    register_panel("assessments.venues", {"agency:admin", "agency:staff"}, _agency_venues_panel)
+    from assessments.services import venues
+
+    periodic.register(
+        "assessments.reset_ended_leases",
+        venues.reset_ended_leases,
+        schedule=crontab(minute=10, hour=0),
+        every=dt.timedelta(days=1),
+        description="Send verified venues whose lease ended back to verification",
+    )
+
+
+def _venue_queue_panel(request) -> Panel | None:
+    if not request.user.jurisdiction:
+        return None
+    from assessments import queries
+
+    waiting = list(queries.venue_queue(request.user).values_list("waiting_since", flat=True))
+    oldest = waiting[0] if waiting else None
+    due_on = (
+        clock.add_working_days(timezone.localdate(oldest), VENUE_DAYS_TO_VERIFY) if oldest else None
+    )
+    return Panel(
+        title=_("Venues to verify"),
+        text=_(
+            "Venues of agency sites in your jurisdiction waiting for verification: rooms, "
+            "lease and video surveillance (Art 12)."
+        ),
+        links=[PanelLink(_("Open the venues to verify"), reverse("assessments:venue_queue"))],
+        count=len(waiting),
+        oldest=oldest,
+        due_on=due_on,
+        order=30,
+    )
+
+
+def _agency_venues_panel(request) -> Panel | None:
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    from assessments import queries
+    from assessments.models import VenueStatus
+
+    counts = dict.fromkeys(VenueStatus.values, 0)
+    for status in queries.venues_of_agency(agency).values_list("status", flat=True):
+        counts[status] += 1
+    if not any(counts.values()):
+        text = gettext("No venue declared yet: only verified venues take sessions (Art 12).")
+    else:
+        text = gettext(
+            "%(verified)d verified, %(waiting)d waiting for verification, %(refused)d refused."
+        ) % {
+            "verified": counts[VenueStatus.VERIFIED],
+            "waiting": counts[VenueStatus.TO_VERIFY],
+            "refused": counts[VenueStatus.REFUSED],
+        }
+    return Panel(
+        title=_("Venues"),
+        text=text,
+        links=[PanelLink(_("Open the venues"), reverse("assessments:venues", args=[agency.pk]))],
+        count=counts[VenueStatus.REFUSED] or None,  # refused venues need the agency's correction
+        order=40,
+    )
+
+
+def _venue_url(user, object_id: str) -> str | None:
+    from assessments.models import Venue
+
+    venue = (
+        Venue.objects.select_related("site").filter(pk=object_id).first()
+        if object_id.isdigit()
+        else None
+    )
+    if venue is None:
+        return None
+    if access.can(user, "assessments.venue.view", venue):
+        return reverse("assessments:venue_review", args=[venue.pk])
+    if access.can(user, "assessments.venue.manage", venue):
+        return reverse("assessments:venue", args=[venue.site.agency_id, venue.pk])
+    return None

@@ -1,0 +1,12 @@
+"""Exam affairs URLs (namespace ``assessments``), one module per stage; each view's policy is
+declared beside it."""
+
+from __future__ import annotations
+
+from assessments.urls import people, venues
+
+app_name = "assessments"
+urlpatterns = [
+    *people.urlpatterns,
+    *venues.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Pages of exam affairs, one module per stage (decision 0017)."""

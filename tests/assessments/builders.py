@@ -1,0 +1,95 @@
+"""Builders of the exam-affairs tests. People: synthetic resident IDs and a person's input.
+Venues: a declared venue of world.gd_site with a theory and a skill room, owned or leased; a
+verified one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services
+from assessments.models import RoomKind, Tenure
+from catalog.models import Occupation
+from portal import clock, codes
+
+
+def resident_id(first17: str = "44010619800101003") -> str:
+    """A synthetic resident ID with a valid check character."""
+    return first17 + codes._resident_id_check_char(first17)
+
+
+def person_input(**overrides):
+    """What an agency states about an examiner: 考评员 for 电工 levels 5 to 3."""
+    from assessments.services import OccupationRange, PersonInput
+    from catalog.models import Occupation, SkillLevel
+    from portal.models import Province
+
+    levels = SkillLevel.objects.in_bulk(["5", "3", "1"])
+    data = {
+        "real_name": "张考评",
+        "id_type": "resident_id",
+        "id_number": resident_id(),
+        "province": Province.objects.get(code="440000"),
+        "qualification_number": "GD-KPY-0001",
+        "valid_from": clock.today() - dt.timedelta(days=30),
+        "valid_until": clock.today() + dt.timedelta(days=700),
+        "grade": "examiner",
+        "occupations": [
+            OccupationRange(Occupation.objects.get(code="6-31-01-03"), levels["5"], levels["3"])
+        ],
+    }
+    data.update(overrides)
+    return PersonInput(**data)
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def pdf(name: str = "lease.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def rooms(*, skill_places: int = 12) -> list[services.RoomData]:
+    electrician = list(Occupation.objects.filter(code="6-31-01-03"))
+    return [
+        services.RoomData("理论考场 1", RoomKind.THEORY, 40, 2),
+        services.RoomData("技能考场 1", RoomKind.SKILL, skill_places, 3, electrician),
+    ]
+
+
+def venue_fields(**extra) -> dict:
+    fields = {
+        "name": "测试考点",
+        "address": "深圳市南山区测试路1号",
+        "tenure": Tenure.OWNED,
+        "lease_starts": None,
+        "lease_ends": None,
+        "recordings_kept_days": 90,
+        "recordings_stored_at": "考点监控服务器",
+    }
+    fields.update(extra)
+    return fields
+
+
+def lease(days: int = 400) -> dict:
+    """A lease that started a month ago and runs ``days`` from its start."""
+    starts = clock.today() - dt.timedelta(days=30)
+    return {
+        "tenure": Tenure.LEASED,
+        "lease_starts": starts,
+        "lease_ends": starts + dt.timedelta(days=days),
+        "lease_upload": pdf(),
+    }
+
+
+def declared_venue(world, *, site=None, actor=None, **extra):
+    """A venue of ``site`` (world.gd_site), declared by the agency's admin, waiting."""
+    site = site or world.gd_site
+    actor = actor or world.members["admin"]
+    return services.create_venue(actor, site, rooms=rooms(), **venue_fields(**extra))
+
+
+def verified_venue(world, **extra):
+    venue = declared_venue(world, **extra)
+    return services.verify_venue(world.gd_official, venue, remarks="符合要求")
