@@ -11,6 +11,14 @@ from assessments.models.people import (
     QualitySupervisor,
     TrainingRecord,
 )
+from assessments.models.sessions import (
+    ENDED_STATUSES,
+    LIVE_STATUSES,
+    AssessmentSession,
+    SessionQuestion,
+    SessionStatus,
+    Sitting,
+)
 from assessments.models.venues import Room, RoomKind, Tenure, Venue, VenueStatus
 
 __all__ = [
@@ -24,6 +32,13 @@ __all__ = [
     "QualifiedPerson",
     "QualitySupervisor",
     "TrainingRecord",
+    # sessions (Art 17, 18)
+    "AssessmentSession",
+    "ENDED_STATUSES",
+    "LIVE_STATUSES",
+    "SessionQuestion",
+    "SessionStatus",
+    "Sitting",
     # venues (Art 12, 19)
     "Room",
     "RoomKind",
