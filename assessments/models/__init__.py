@@ -1,5 +1,14 @@
 """Exam affairs (Art 12, 18–20, 23): one module per stage, every model re-exported here by name."""
 
+from assessments.models.candidates import (
+    BatchStatus,
+    Candidate,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    RosterBatch,
+    RosterRow,
+)
 from assessments.models.people import (
     Engagement,
     Examiner,
@@ -22,6 +31,14 @@ from assessments.models.sessions import (
 from assessments.models.venues import Room, RoomKind, Tenure, Venue, VenueStatus
 
 __all__ = [
+    # candidates (Art 16, 18)
+    "BatchStatus",
+    "Candidate",
+    "Enrolment",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "RosterBatch",
+    "RosterRow",
     # people (Art 19, 23)
     "Engagement",
     "Examiner",
