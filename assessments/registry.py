@@ -28,6 +28,7 @@ VENUE_DAYS_TO_VERIFY = 20  # working days; decision 0032
 def register() -> None:
     _register_people()
     _register_venues()
+    _register_candidates()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -301,3 +302,26 @@ def _venue_url(user, object_id: str) -> str | None:
     if access.can(user, "assessments.venue.manage", venue):
         return reverse("assessments:venue", args=[venue.site.agency_id, venue.pk])
     return None
+
+
+# --- candidates (Art 16, 18) ------------------------------------------------------------------
+
+
+def _register_candidates() -> None:
+    register_action(
+        "assessments.candidates.manage",
+        agency_role(A.ADMIN, A.STAFF),
+        "Enrol and withdraw the candidates of the agency's sessions; import rosters",
+    )
+    register_action(
+        "assessments.candidates.view",
+        any_of(agency_role(A.ADMIN, A.STAFF), in_jurisdiction(*OFFICIALS)),
+        "Read the candidates of a session (the agency; officials of the site's province)",
+    )
+    for action, label in {
+        "assessments.candidate.enrol": _("enrolled a candidate"),
+        "assessments.candidate.withdraw": _("withdrew a candidate"),
+        "assessments.roster.stage": _("uploaded a roster of candidates"),
+        "assessments.roster.apply": _("applied a roster of candidates"),
+    }.items():
+        audit.register_label(action, label)
