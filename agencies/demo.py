@@ -391,6 +391,26 @@ def _staff(admin, agency, username, real_name, role):
     user.save(update_fields=["password", "must_change_password"])
 
 
+AFFILIATES = (
+    ("广州演示电力设备维修有限公司（演示）", "91440106MA5CK7D3X", "全资子公司", True),
+    ("佛山演示电气安装工程有限公司（演示）", "91440604MA4WR2E6Q", "控股子公司（持股 70%）", False),
+)
+
+
+def _affiliates(gd, admin, employer) -> None:
+    from portal import codes
+
+    for name, body, relation, confirm in AFFILIATES:
+        code = body + codes.uscc_check_char(body)
+        if employer.affiliates.filter(uscc=code).exists():
+            continue
+        affiliate = services.declare_affiliate(
+            admin, employer, name=name, uscc=code, relation=relation
+        )
+        if confirm:
+            services.decide_affiliate(gd, affiliate, confirm=True)
+
+
 def seed_running(stdout=None) -> None:
     gd = User.objects.get(username="gd_official")
     admins = {
@@ -418,6 +438,9 @@ def seed_running(stdout=None) -> None:
             {"contact_phone": "020-66668888", "address": "广州市天河区演示路18号"},
             "办公地址搬迁，联系电话随之变更。（演示）",
         )
+    # Affiliated employers of the 广东 employer (Art 16): one confirmed, one awaiting 广东.
+    if employer and emp_admin and employer.status == AgencyStatus.LISTED:
+        _affiliates(gd, emp_admin, employer)
     # The 黑龙江 employer's filing term ends in about 60 days (renewal reminders, 续期).
     today = clock.today()
     DirectoryEntry.objects.filter(

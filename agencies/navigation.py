@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Min
+from django.db.models import CharField, Count, Min, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -24,7 +24,7 @@ from agencies.models import (
 from agencies.queries.vetting import Stage
 from agencies.services import assessment_refusal
 from portal import access, clock, notices
-from portal.models import AgencyStatus
+from portal.models import AgencyKind, AgencyStatus
 from portal.roles import AgencyRole
 from portal.roles import AuthorityRole as R
 from portal.templatetags.portal_tags import cndate
@@ -46,6 +46,7 @@ def register() -> None:
     register_panel("agencies.running.term", {"agency:admin", "agency:staff"}, _term_panel)
     register_panel("agencies.running.refusal", {"agency:admin", "agency:staff"}, _refusal_panel)
     register_panel("agencies.change_requests", SUPERVISORS, _changes_panel)
+    register_panel("agencies.affiliates", SUPERVISORS, _affiliates_panel)
     notices.register_announcements(_calls_as_announcements)
 
 
@@ -99,6 +100,15 @@ def _register_menus() -> None:
         order=64,
         roles={"agency:admin"},
     )
+    navigation.register(
+        "agency_affiliates",
+        _("Affiliated employers"),
+        "agencies:affiliates",
+        area=navigation.AGENCY,
+        order=65,
+        roles={"agency:admin"},
+        visible_if=_is_employer,
+    )
     # Authorities' workspace
     navigation.register(
         "agencies_calls",
@@ -146,6 +156,14 @@ def _register_menus() -> None:
         "agencies:change_requests",
         area=navigation.WORKSPACE,
         order=350,
+        roles=SUPERVISORS,
+    )
+    navigation.register(
+        "agencies_affiliates",
+        _("Affiliated employers"),
+        "agencies:affiliate_queue",
+        area=navigation.WORKSPACE,
+        order=355,
         roles=SUPERVISORS,
     )
 
@@ -433,20 +451,7 @@ def _changes_panel(request) -> Panel | None:
     user = request.user
     if not user.jurisdiction or not access.can(user, "agencies.change.queue"):
         return None
-    # The requests this official decides: those of agencies filed with their authority.
-    mine = access.visible(
-        user,
-        ChangeRequest.objects.filter(
-            status__in=[ChangeStatus.PENDING, ChangeStatus.ON_NOTICE],
-            agency__filing_jurisdiction=user.jurisdiction,
-        ),
-    )
-    figures = {
-        row["status"]: row
-        for row in mine.order_by()
-        .values("status")
-        .annotate(n=Count("pk"), oldest=Min("requested_at"))
-    }
+    figures = _supervision_figures(request)
     pending = figures.get(ChangeStatus.PENDING, {})
     n, on_notice = pending.get("n", 0), figures.get(ChangeStatus.ON_NOTICE, {}).get("n", 0)
     url = reverse("agencies:change_requests")
@@ -484,4 +489,76 @@ def _changes_panel(request) -> Panel | None:
             PanelLink(_("Listed agencies"), reverse("agencies:listed_agencies")),
         ],
         order=25,
+    )
+
+
+AFFILIATES = "affiliates"
+
+
+def _supervision_figures(request) -> dict:
+    """What waits for the filing authority, in one query shared by the change-request and
+    affiliated-employer panels: count and oldest per change status, and of the pending
+    affiliated employers (under ``AFFILIATES``). Only of agencies filed with their authority."""
+    cached = getattr(request, "_agencies_supervision", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    changes = (
+        access.visible(
+            user,
+            ChangeRequest.objects.filter(
+                status__in=[ChangeStatus.PENDING, ChangeStatus.ON_NOTICE],
+                agency__filing_jurisdiction=user.jurisdiction,
+            ),
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), oldest=Min("requested_at"))
+    )
+    affiliates = (
+        queries.pending_for_decider(user)
+        .order_by()
+        .annotate(key=Value(AFFILIATES, output_field=CharField()))
+        .values("key")
+        .annotate(n=Count("pk"), oldest=Min("declared_at"))
+    )
+    figures = {row["status"]: row for row in changes.union(affiliates, all=True)}
+    request._agencies_supervision = figures
+    return figures
+
+
+def _is_employer(request) -> bool:
+    """Only an employer agency has affiliated employers (Art 16)."""
+    agency = getattr(request, "agency", None)
+    return agency is not None and agency.kind == AgencyKind.EMPLOYER
+
+
+def _affiliates_panel(request) -> Panel | None:
+    """The declarations of affiliated employers this official decides (Art 16)."""
+    user = request.user
+    if not user.jurisdiction or not access.can(user, "agencies.change.queue"):
+        return None
+    figures = _supervision_figures(request).get(AFFILIATES, {})
+    n = figures.get("n") or 0
+    url = reverse("agencies:affiliate_queue")
+    todo = Todo(
+        n,
+        ngettext(
+            "%(n)d affiliated employer awaits your decision",
+            "%(n)d affiliated employers await your decision",
+            n,
+        )
+        % {"n": n},
+        url,
+        oldest=figures.get("oldest"),
+    )
+    return todo_panel(
+        _("Affiliated employers"),
+        todos=[todo],
+        text=_(
+            "Employer agencies filed with your authority declare the employers whose staff "
+            "count as their own (Art 16)."
+        ),
+        links=[PanelLink(_("Open the declarations"), url)],
+        order=26,
     )

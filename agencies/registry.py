@@ -97,6 +97,16 @@ def _register_actions() -> None:
         "agencies.agency.sanction", _filing_authority, "Suspend or remove a listed agency"
     )
     register_action(
+        "agencies.affiliate.declare",
+        agency_role(A.ADMIN),
+        "Declare or withdraw an affiliated employer (Art 16)",
+    )
+    register_action(
+        "agencies.affiliate.decide",
+        _filing_authority,
+        "Confirm or refuse an agency's affiliated employer (Art 16)",
+    )
+    register_action(
         "agencies.change.queue",
         authority_role(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL),
         "See the queue of listed agencies' requests",
@@ -197,6 +207,9 @@ def _register_audit_labels() -> None:
         ),
         "agencies.agency.list": _("listed an agency in the directory"),
         "agencies.site.serial": _("assigned a site serial"),
+        "agencies.affiliate.declare": _("declared an affiliated employer"),
+        "agencies.affiliate.withdraw": _("withdrew an affiliated employer"),
+        "agencies.affiliate.decide": _("decided on an affiliated employer"),
     }.items():
         audit.register_label(action, label, summary=SUMMARIES.get(action, ("status",)))
     audit.display.register_change_labels(
@@ -222,6 +235,7 @@ SUMMARIES = {
     "agencies.staff.change": ("role",),
     "agencies.staff.remove": ("member",),
     "agencies.application.uscc": ("uscc_check",),
+    "agencies.affiliate.declare": ("name",),
 }
 
 

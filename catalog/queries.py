@@ -61,7 +61,8 @@ class Eligibility:
     label: str
     prior_level: str | None
     years: int
-    education: str
+    education_level: str  # an EducationLevel value, "" unless the education route
+    education: str  # its label (初中, 本科, …)
     description: str
 
 
@@ -131,7 +132,8 @@ def to_basis(source: NationalStandard | EvaluationSpec, requirement: LevelRequir
                 str(e.get_route_display()),
                 e.prior_level.display if e.prior_level else None,
                 e.years,
-                e.education,
+                e.education_level,
+                str(e.get_education_level_display()) if e.education_level else "",
                 e.description,
             )
             for e in requirement.eligibility.all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from agencies.models import AgencyApplication, ApplicationStatus, DirectoryEntry
+from agencies.models import AffiliatedEmployer, AgencyApplication, ApplicationStatus, DirectoryEntry
 from agencies.services import assessment_refusal
 from assessments.models import RoomKind, Venue, VenueStatus
 from portal.audit import verify_chains
@@ -23,6 +23,7 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),
         "entries": DirectoryEntry.objects.count(),
+        "affiliates": AffiliatedEmployer.objects.count(),
     }
     for role in AuthorityRole.values:
         assert User.objects.filter(groups__name=role).exists(), role
@@ -46,6 +47,9 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Agency.objects.filter(status=AgencyStatus.SUSPENDED).exists()
     assert Agency.objects.filter(status=AgencyStatus.REMOVED).exists()
     assert verify_chains()[1] == []
+    # The 广东 employer has one confirmed and one pending affiliated employer (Art 16).
+    employer = Agency.objects.get(uscc="91440104MA59XQ1B2C")
+    assert sorted(employer.affiliates.values_list("status", flat=True)) == ["confirmed", "pending"]
     # Every demo agency publishes an office's role mailbox and line, never a person's own.
     for agency in Agency.objects.filter(is_demo=True):
         assert agency.public_email and agency.public_phone, agency.name
@@ -63,4 +67,5 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),
         "entries": DirectoryEntry.objects.count(),
+        "affiliates": AffiliatedEmployer.objects.count(),
     }

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import services as agencies_services
 from agencies.models import (
+    AffiliatedEmployer,
     AgencyApplication,
     ApplicationStatus,
     ChangeRequest,
@@ -62,6 +63,7 @@ from tests.agencies.builders import (
     under_review,
 )
 from tests.assessments.builders import declared_venue, person_input, resident_id
+from tests.agencies.builders import uscc as _uscc
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -169,6 +171,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:listed_agency":          ("gd_agency", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:change_requests":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:change_request":         ("officials_change", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:affiliate_queue":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:affiliate_decision":     ("officials_affiliate", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:removed_agencies":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Agencies, running a listed agency: members (the admin manages, staff read), published
     # rules and fees (the admin publishes, every member reads), change requests (the admin).
@@ -207,6 +211,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
 }
 # fmt: on
 
@@ -282,6 +288,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:listed_agency suspend":            ("gd_agency",             "suspend",              "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "agencies:listed_agency remove":             ("gd_agency",             "remove",               "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "agencies:change_request":                   ("officials_change",      "change_decision",      "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "agencies:affiliate_decision":               ("officials_affiliate",   "affiliate_decision",   "L     403   403   302+  404   403   403   403   403   403   403   403   403   403   403"),
     # Running a listed agency (its admin).
     "agencies:staff_add":                        ("gd_agency",             "member",               "L     404   404   404   404   404   404   404   404   404   200+  403   403   403   404"),
     "agencies:staff_role":                       ("gd_membership",         "role",                 "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
@@ -305,6 +312,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
+    "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
 }
 # fmt: on
 
@@ -335,7 +344,7 @@ GET_ONLY = {
     "catalog:manage_occupations", "catalog:manage_standards", "agencies:calls",
     "agencies:call", "agencies:directory", "agencies:directory_entry", "agencies:applications",
     "agencies:application", "agencies:manage_calls", "agencies:vetting",
-    "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests",
+    "agencies:expert_assignments", "agencies:listed_agencies", "agencies:change_requests", "agencies:affiliate_queue",
     "agencies:removed_agencies", "agencies:staff", "agencies:rules", "agencies:changes",
     "agencies:change", "assessments:people", "assessments:person", "assessments:registry",
     "assessments:registry_person", "assessments:my_qualifications",
@@ -527,6 +536,15 @@ def build(world) -> dict:
         requested_by=admin,
         requested_at=clock.now(),
     )
+    # A pending affiliated employer declared by gd_agency, for the officials' pages.
+    officials_affiliate = AffiliatedEmployer.objects.create(
+        agency=world.gd_agency,
+        name="矩阵测试子公司",
+        uscc=_uscc("91440300MA5TEXT01"),
+        relation="全资子公司",
+        declared_by=admin,
+        declared_at=clock.now(),
+    )
     examiner = world.members["examiner"].memberships.get(agency=world.gd_agency)
     engagement, _created = assessments_services.add_person(
         admin,
@@ -579,6 +597,8 @@ def build(world) -> dict:
         "gd_venue": [world.gd_agency.pk, venue.pk],
         "waiting_venue": [venue.pk],
         "gd_venue_site": venue.site_id,
+        "gd_own_affiliate": [world.gd_agency.pk, officials_affiliate.pk],
+        "officials_affiliate": [officials_affiliate.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -1029,6 +1049,13 @@ DATA = {
         "reason": "经审核，同意。",
         "confirmed": "1",
     },  # fmt: skip
+    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
+    "affiliate_decision": lambda o, u: {"decision": "confirm", "reason": ""},
+    "affiliate": lambda o, u: {
+        "name": "矩阵子公司",
+        "uscc": _uscc("91230100MA1MATRX0"),
+        "relation": "全资子公司",
+    },
     "member": lambda o, u: {
         "account": "new",
         "username": "li_new",

@@ -5,6 +5,7 @@ The tenant itself (Agency, AgencySite, AgencyMembership) lives in ``portal``; th
 owns the processes around it, so the ``staff`` stage has no model of its own.
 """
 
+from agencies.models.affiliates import AffiliatedEmployer, AffiliateStatus
 from agencies.models.applications import (
     AgencyApplication,
     ApplicationStatus,
@@ -37,6 +38,8 @@ from agencies.models.vetting import (
 
 __all__ = [
     "DEFAULT_COMMITMENT",
+    "AffiliateStatus",
+    "AffiliatedEmployer",
     "AgencyApplication",
     "AgencyCall",
     "ApplicationGroupObjectPermission",

@@ -1,6 +1,12 @@
 """Read paths of the agencies app, scoped to what each user may see, and the read models of
 its pages; one module per stage (calls, applications, vetting, listing, running, staff)."""
 
+from agencies.queries.affiliates import (  # noqa: F401
+    affiliate_queue,
+    affiliates_for_official,
+    own_affiliates,
+    pending_for_decider,
+)
 from agencies.queries.applications import (  # noqa: F401
     DECIDED,
     application_page,
@@ -9,6 +15,11 @@ from agencies.queries.applications import (  # noqa: F401
     applications_page,
     next_step,
     own_applications,
+)
+from agencies.queries.assessing import (  # noqa: F401
+    is_own_staff,
+    may_serve_others,
+    scope_refusal,
 )
 from agencies.queries.calls import (  # noqa: F401
     applicant_agencies,

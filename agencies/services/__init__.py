@@ -4,9 +4,18 @@
 Split by stage: ``calls`` (Art 11), ``applications`` (Art 12, 13), ``vetting`` (Art 14),
 ``listing`` (Art 15, 22), ``running`` (Art 19, 22, 27, 28: rules and fees, term, suspension,
 removal, and the check the apps above call before an assessment), ``changes`` (Art 14, 16,
-22: change requests and renewal), ``staff`` (the agency's members).
+22: change requests and renewal), ``staff`` (the agency's members), ``affiliates`` (Art 16:
+affiliated employers whose staff count as the agency's own).
 """
 
+from agencies.services.affiliates import (
+    affiliate_decision_refusal,
+    affiliate_declaration_refusal,
+    affiliate_withdrawal_refusal,
+    decide_affiliate,
+    declare_affiliate,
+    withdraw_affiliate,
+)
 from agencies.services.applications import (
     add_evidence,
     application_refusal,
@@ -91,6 +100,12 @@ from agencies.services.vetting import (
 )
 
 __all__ = [
+    "affiliate_decision_refusal",
+    "affiliate_declaration_refusal",
+    "affiliate_withdrawal_refusal",
+    "decide_affiliate",
+    "declare_affiliate",
+    "withdraw_affiliate",
     "accept_materials",
     "acceptance_refusal",
     "add_evidence",

@@ -3,7 +3,7 @@ declared beside it."""
 
 from __future__ import annotations
 
-from agencies.urls import applications, calls, listing, running, staff, vetting
+from agencies.urls import affiliates, applications, calls, listing, running, staff, vetting
 
 app_name = "agencies"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     *listing.urlpatterns,
     *running.urlpatterns,
     *staff.urlpatterns,
+    *affiliates.urlpatterns,
 ]

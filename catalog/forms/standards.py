@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import queries, services
 from catalog.models import (
+    EducationLevel,
     EligibilityRoute,
     EligibilityRule,
     LevelRequirement,
@@ -238,8 +239,10 @@ class StandardLevelForm(Form):
         self.fields["total_text"] = forms.CharField(
             label=_label(EligibilityRule, "description"), required=False, max_length=300
         )
-        self.fields["education"] = forms.CharField(
-            label=_label(EligibilityRule, "education"), required=False, max_length=120
+        self.fields["education"] = forms.ChoiceField(
+            label=_label(EligibilityRule, "education_level"),
+            required=False,
+            choices=[("", "—"), *EducationLevel.choices],
         )
         self.fields["education_years"] = forms.IntegerField(
             label=_label(EligibilityRule, "years"), required=False, min_value=0, max_value=40
@@ -384,15 +387,16 @@ class StandardLevelForm(Form):
                     or gettext("Has worked %(years)d years in the occupation.") % {"years": years},
                 )
             )
-        education = (data.get("education") or "").strip()
+        education = data.get("education") or ""
         if education:
             years = data.get("education_years") or 0
             eligibility.append(
                 services.EligibilityInput(
                     EligibilityRoute.EDUCATION,
                     years=years,
-                    education=education,
-                    description=data["education_text"].strip() or education,
+                    education_level=education,
+                    description=data["education_text"].strip()
+                    or str(EducationLevel(education).label),
                 )
             )
         return services.LevelInput(self.level.pk, methods, eligibility, ratios)
@@ -438,7 +442,7 @@ def level_initial(level: SkillLevel, requirement: LevelRequirement | None) -> di
             initial.update(total_years=rule.years, total_text=rule.description)
         elif rule.route == EligibilityRoute.EDUCATION:
             initial.update(
-                education=rule.education,
+                education=rule.education_level,
                 education_years=rule.years,
                 education_text=rule.description,
             )

@@ -4,6 +4,7 @@ ministry (Art 8, 17). One module per stage; every model is re-exported here by n
 """
 
 from catalog.models.levels import (
+    EducationLevel,
     EligibilityRoute,
     EligibilityRule,
     LevelRequirement,
@@ -22,6 +23,7 @@ from catalog.models.specs import EvaluationSpec, SpecReview, SpecStatus
 from catalog.models.standards import NationalStandard
 
 __all__ = [
+    "EducationLevel",
     "EligibilityRoute",
     "EligibilityRule",
     "EvaluationSpec",

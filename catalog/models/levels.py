@@ -151,6 +151,25 @@ class EligibilityRoute(models.TextChoices):
     EDUCATION = "education", _("Education route")
 
 
+class EducationLevel(models.TextChoices):
+    """The education an education route asks for, lowest first (申报条件的学历)."""
+
+    JUNIOR_MIDDLE = "junior_middle", _("Junior middle school")
+    SENIOR_MIDDLE = (
+        "senior_middle",
+        _("Senior middle school, secondary vocational or technical school"),
+    )
+    JUNIOR_COLLEGE = "junior_college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        """0 for the lowest; compare a candidate's education with the rule's."""
+        return cls.values.index(value)
+
+
 class EligibilityRule(models.Model):
     """One way to be eligible for a level (申报条件); any one rule suffices."""
 
@@ -170,7 +189,9 @@ class EligibilityRule(models.Model):
         verbose_name=_("level held"),
     )
     years = models.PositiveSmallIntegerField(_("years"), default=0)
-    education = models.CharField(_("education"), max_length=120, blank=True)
+    education_level = models.CharField(
+        _("education"), max_length=16, choices=EducationLevel.choices, blank=True
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
 
     class Meta:
@@ -183,7 +204,7 @@ class EligibilityRule(models.Model):
                 name="prior_level_route_names_a_level",
             ),
             models.CheckConstraint(
-                condition=~Q(route="education") | ~Q(education=""),
+                condition=~Q(route="education") | ~Q(education_level=""),
                 name="education_route_names_education",
             ),
         ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalog.models import (
+    EducationLevel,
     EligibilityRoute,
     EligibilityRule,
     EvaluationSpec,
@@ -49,7 +50,7 @@ class EligibilityInput:
     route: str
     prior_level: str | None = None
     years: int = 0
-    education: str = ""
+    education_level: str = ""
     description: str = ""
 
 
@@ -101,7 +102,7 @@ def _validate_level_input(item: LevelInput) -> SkillLevel:
             raise ValidationError({"levels": _("Unknown eligibility route.")})
         if e.route == EligibilityRoute.PRIOR_LEVEL and not e.prior_level:
             raise ValidationError({"levels": _("Name the level held for this eligibility rule.")})
-        if e.route == EligibilityRoute.EDUCATION and not e.education.strip():
+        if e.route == EligibilityRoute.EDUCATION and e.education_level not in EducationLevel.values:
             raise ValidationError({"levels": _("Name the education for this eligibility rule.")})
     return level
 
@@ -131,7 +132,7 @@ def write_levels(owner: NationalStandard | EvaluationSpec, items: Iterable[Level
                 route=e.route,
                 prior_level_id=e.prior_level,
                 years=e.years,
-                education=e.education,
+                education_level=e.education_level,
                 description=e.description,
             )
             for e in item.eligibility

@@ -58,35 +58,185 @@ FILE_TYPES = {
         (".docx",),
         "Word (DOCX)",
     ),
+    "xls": FileType("xls", "application/vnd.ms-excel", (".xls",), "Excel 97–2003 (XLS)"),
+    "ods": FileType(
+        "ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), "OpenDocument (ODS)"
+    ),
+    "csv": FileType("csv", "text/csv", (".csv",), "CSV"),
+    "zip": FileType("zip", "application/zip", (".zip",), "ZIP"),
 }
 DEFAULT_ALLOWED = ("pdf", "png", "jpeg", "xlsx", "docx")
+SPREADSHEETS = ("xlsx", "xls", "ods", "csv")
+IMAGES = ("png", "jpeg")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _directory_entry(name: str) -> bytes:
+    """The start of an OLE2 directory entry: the name in UTF-16 padded to 64 bytes, then its
+    length in bytes with the terminating zero."""
+    raw = name.encode("utf-16-le") + b"\x00\x00"
+    return raw.ljust(64, b"\x00") + len(raw).to_bytes(2, "little")
+
+
+_XLS_DIRECTORY_ENTRIES = (_directory_entry("Workbook"), _directory_entry("Book"))
+# Members a ZIP made on a Mac or by Windows Explorer carries besides the files themselves.
+_ZIP_CLUTTER = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    """Text in UTF-8 (with or without a BOM) or GB 18030, without control characters: what a
+    CSV saved by Excel, WPS or a script looks like."""
+    if not data or b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text)
+    return False
 
 
 def sniff(head: bytes, data_for_zip: bytes | None = None) -> str | None:
-    """The file type read from the content's magic bytes (OOXML by its zip members)."""
+    """The file type read from the content's magic bytes (OOXML and ODF by their zip members,
+    XLS by its workbook stream, CSV as plain text)."""
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if head.startswith(_OLE2) and data_for_zip is not None:
+        # An OLE2 compound file: a spreadsheet when its directory has the workbook stream.
+        if any(entry in data_for_zip for entry in _XLS_DIRECTORY_ENTRIES):
+            return "xls"
+        return None
     if head.startswith(b"PK\x03\x04") and data_for_zip is not None:
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data_for_zip)).namelist())
-        except zipfile.BadZipFile:
+            archive = zipfile.ZipFile(io.BytesIO(data_for_zip))
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return "ods"
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
             return None
         if "[Content_Types].xml" in names:
             if any(n.startswith("xl/") for n in names):
                 return "xlsx"
             if any(n.startswith("word/") for n in names):
                 return "docx"
+            return None
+        return "zip"
+    if data_for_zip is not None and _looks_like_text(data_for_zip[:65536]):
+        return "csv"
     return None
 
 
+def _is_clutter(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return name.startswith(_ZIP_CLUTTER[0]) or base in _ZIP_CLUTTER or base.startswith("._")
+
+
+def _unsafe_name(name: str) -> bool:
+    """An absolute name, a drive letter or a ``..`` step: extracting it would write outside."""
+    parts = name.replace("\\", "/").split("/")
+    return (
+        name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or any(part == ".." for part in parts)
+    )
+
+
+def check_archive(data: bytes, *, members: tuple[str, ...] | None = None) -> None:
+    """Refuse a ZIP (or an OOXML/ODF file, a ZIP too) that is too big once unpacked, has too
+    many members, names a path outside itself, is encrypted or holds another ZIP; with
+    ``members``, every file in it must be of those types, decided from its content."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+        raise ValidationError(_("The ZIP file is damaged."), code="bad_zip") from None
+    if len(infos) > settings.ZIP_MAX_MEMBERS:
+        raise ValidationError(
+            _("The ZIP file holds %(count)d files; at most %(limit)d are accepted.")
+            % {"count": len(infos), "limit": settings.ZIP_MAX_MEMBERS},
+            code="zip_members",
+        )
+    total = sum(i.file_size for i in infos)
+    if total > settings.ZIP_MAX_UNCOMPRESSED_BYTES:
+        raise ValidationError(
+            _("Unpacked, the ZIP file would take %(size)s; the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(total),
+                "limit": filesizeformat(settings.ZIP_MAX_UNCOMPRESSED_BYTES),
+            },
+            code="zip_too_large",
+        )
+    for info in infos:
+        if _unsafe_name(info.filename):
+            raise ValidationError(
+                _("The ZIP file names a file outside itself (%(name)s).") % {"name": info.filename},
+                code="zip_path",
+            )
+        if info.flag_bits & 0x1:
+            raise ValidationError(
+                _("The ZIP file is protected by a password; send it without one."),
+                code="zip_encrypted",
+            )
+        if members is None or _is_clutter(info.filename):
+            continue
+        try:
+            with archive.open(info) as member:
+                head = member.read(16)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, RuntimeError):
+            raise ValidationError(_("The ZIP file is damaged."), code="bad_zip") from None
+        if head.startswith(b"PK\x03\x04") or info.filename.lower().endswith(".zip"):
+            raise ValidationError(
+                _("The ZIP file holds another ZIP file (%(name)s); put the files in directly.")
+                % {"name": info.filename},
+                code="zip_nested",
+            )
+        key = sniff(head)
+        if key not in members or not info.filename.lower().endswith(FILE_TYPES[key].extensions):
+            raise ValidationError(
+                _("%(name)s in the ZIP file is not accepted; it may hold only %(types)s.")
+                % {
+                    "name": info.filename,
+                    "types": "、".join(FILE_TYPES[k].label for k in members),
+                },
+                code="zip_member_type",
+            )
+
+
+def archive_files(upload, *, members: tuple[str, ...] = IMAGES):
+    """The files of a checked ZIP as (name without folders, bytes), clutter skipped; each read
+    at most to its declared size, so a member lying about its size cannot blow up."""
+    upload.seek(0)
+    data = upload.read()
+    check_archive(data, members=members)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        if info.is_dir() or _is_clutter(info.filename):
+            continue
+        with archive.open(info) as member:
+            content = member.read(info.file_size + 1)
+        if len(content) > info.file_size:
+            raise ValidationError(_("The ZIP file is damaged."), code="bad_zip")
+        yield info.filename.replace("\\", "/").rsplit("/", 1)[-1], content
+
+
 def validate_upload(
-    upload, *, allowed: tuple[str, ...] = DEFAULT_ALLOWED, max_bytes: int | None = None
+    upload,
+    *,
+    allowed: tuple[str, ...] = DEFAULT_ALLOWED,
+    max_bytes: int | None = None,
+    zip_members: tuple[str, ...] = IMAGES,
 ) -> FileType:
-    """Check an uploaded file's size and real type; raise ValidationError in Chinese."""
+    """Check an uploaded file's size and real type; raise ValidationError in Chinese.
+
+    A ZIP (and the ZIP inside an XLSX, DOCX or ODS) is checked by ``check_archive``; the
+    files of a plain ZIP must be of the ``zip_members`` types (images unless told)."""
     max_bytes = max_bytes or settings.DOCUMENT_MAX_BYTES
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -113,6 +263,8 @@ def validate_upload(
             % {"type": FILE_TYPES[key].label},
             code="name_mismatch",
         )
+    if key in ("zip", "xlsx", "docx", "ods"):
+        check_archive(data, members=zip_members if key == "zip" else None)
     return FILE_TYPES[key]
 
 

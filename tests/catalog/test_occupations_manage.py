@@ -18,8 +18,10 @@ from catalog.models import (
     MethodRequirement,
     NationalStandard,
     Occupation,
+    SkillLevel,
     WorkType,
 )
+from catalog.queries import basis_for
 from portal.models import AuditEntry
 from tests.catalog.builders import level_data, standard_post
 
@@ -417,8 +419,9 @@ def test_create_a_standard_with_two_levels(keeper, world):
                     "skill_used": None,
                     "prior_years": "4",
                     "prior_level": "5",
-                    "education": "技工院校本专业毕业",
+                    "education": "senior_middle",
                     "education_years": "2",
+                    "education_text": "技工院校本专业毕业",
                 },
             }
         ),
@@ -439,7 +442,16 @@ def test_create_a_standard_with_two_levels(keeper, world):
     assert level5.skill_min_examiners == 3 and level5.theory_candidates_per_invigilator == 15
     rules4 = {r.route: r for r in EligibilityRule.objects.filter(requirement=level4)}
     assert rules4["prior_level"].prior_level_id == "5" and rules4["prior_level"].years == 4
-    assert rules4["education"].education == "技工院校本专业毕业" and rules4["education"].years == 2
+    education = rules4["education"]
+    assert education.education_level == "senior_middle" and education.years == 2
+    assert education.description == "技工院校本专业毕业"
+    basis = basis_for(occupation, SkillLevel.objects.get(pk="4"), on=standard.effective_from)
+    (route,) = [e for e in basis.eligibility if e.route == "education"]
+    assert route.education_level == "senior_middle" and route.education == "高中/中专/技校"
+    assert route.description == "技工院校本专业毕业"
+    # The edit form shows the level chosen in the list.
+    edit = keeper.get(reverse("catalog:manage_standard_edit", args=[standard.pk])).content.decode()
+    assert '<option value="senior_middle" selected>高中/中专/技校</option>' in edit
     assert level5.eligibility.get().description == "累计从事本职业工作1年"
     assert AuditEntry.objects.filter(action="catalog.standard.create").count() == 1
 
@@ -586,3 +598,37 @@ def test_the_pdf_must_be_a_pdf(keeper, world):
     assert keeper.post(url, {"file": pdf}).status_code == 302
     standard.refresh_from_db()
     assert standard.document is not None and standard.document.is_public
+
+
+def test_the_education_route_takes_a_level_from_the_list(keeper):
+    url = reverse("catalog:manage_standard_new") + f"?occupation={MEDIA}"
+    data = {
+        **standard_post(),
+        **level_data(
+            covered={0: {"covered": "on", "education": "kindergarten", "education_years": "1"}}
+        ),
+    }
+    response = keeper.post(url, data)
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    data = {
+        **standard_post(),
+        **level_data(covered={0: {"covered": "on", "education_years": "1"}}),
+    }
+    response = keeper.post(url, data)
+    assert (
+        response.status_code == 200
+        and not NationalStandard.objects.filter(occupation__code=MEDIA).exists()
+    )
+
+
+def test_the_migration_keeps_the_text_and_reads_the_level_it_names():
+    import importlib
+
+    migration = importlib.import_module("catalog.migrations.0003_education_levels")
+    assert migration.level_named_in("本科及以上学历") == "bachelor"
+    assert migration.level_named_in("大专或技工院校高级工班毕业") == "junior_college"
+    assert migration.level_named_in("技工院校本专业毕业") == "senior_middle"
+    assert migration.level_named_in("硕士研究生") == "master"
+    assert migration.level_named_in("初中毕业") == "junior_middle"
+    assert migration.level_named_in("相关专业毕业") == "senior_middle"
