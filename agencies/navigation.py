@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Min
+from django.db.models import CharField, Count, Min, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -451,20 +451,7 @@ def _changes_panel(request) -> Panel | None:
     user = request.user
     if not user.jurisdiction or not access.can(user, "agencies.change.queue"):
         return None
-    # The requests this official decides: those of agencies filed with their authority.
-    mine = access.visible(
-        user,
-        ChangeRequest.objects.filter(
-            status__in=[ChangeStatus.PENDING, ChangeStatus.ON_NOTICE],
-            agency__filing_jurisdiction=user.jurisdiction,
-        ),
-    )
-    figures = {
-        row["status"]: row
-        for row in mine.order_by()
-        .values("status")
-        .annotate(n=Count("pk"), oldest=Min("requested_at"))
-    }
+    figures = _supervision_figures(request)
     pending = figures.get(ChangeStatus.PENDING, {})
     n, on_notice = pending.get("n", 0), figures.get(ChangeStatus.ON_NOTICE, {}).get("n", 0)
     url = reverse("agencies:change_requests")
@@ -505,6 +492,41 @@ def _changes_panel(request) -> Panel | None:
     )
 
 
+AFFILIATES = "affiliates"
+
+
+def _supervision_figures(request) -> dict:
+    """What waits for the filing authority, in one query shared by the change-request and
+    affiliated-employer panels: count and oldest per change status, and of the pending
+    affiliated employers (under ``AFFILIATES``). Only of agencies filed with their authority."""
+    cached = getattr(request, "_agencies_supervision", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    changes = (
+        access.visible(
+            user,
+            ChangeRequest.objects.filter(
+                status__in=[ChangeStatus.PENDING, ChangeStatus.ON_NOTICE],
+                agency__filing_jurisdiction=user.jurisdiction,
+            ),
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), oldest=Min("requested_at"))
+    )
+    affiliates = (
+        queries.pending_for_decider(user)
+        .order_by()
+        .annotate(key=Value(AFFILIATES, output_field=CharField()))
+        .values("key")
+        .annotate(n=Count("pk"), oldest=Min("declared_at"))
+    )
+    figures = {row["status"]: row for row in changes.union(affiliates, all=True)}
+    request._agencies_supervision = figures
+    return figures
+
+
 def _is_employer(request) -> bool:
     """Only an employer agency has affiliated employers (Art 16)."""
     agency = getattr(request, "agency", None)
@@ -516,8 +538,8 @@ def _affiliates_panel(request) -> Panel | None:
     user = request.user
     if not user.jurisdiction or not access.can(user, "agencies.change.queue"):
         return None
-    figures = queries.pending_for_decider(user).aggregate(n=Count("pk"), oldest=Min("declared_at"))
-    n = figures["n"] or 0
+    figures = _supervision_figures(request).get(AFFILIATES, {})
+    n = figures.get("n") or 0
     url = reverse("agencies:affiliate_queue")
     todo = Todo(
         n,
@@ -528,7 +550,7 @@ def _affiliates_panel(request) -> Panel | None:
         )
         % {"n": n},
         url,
-        oldest=figures["oldest"],
+        oldest=figures.get("oldest"),
     )
     return todo_panel(
         _("Affiliated employers"),

@@ -62,7 +62,7 @@ def declare_affiliate(
     )
     audit.record(
         actor,
-        DECLARE,
+        "agencies.affiliate.declare",
         affiliate,
         {"name": [None, name], "uscc": [None, code], "status": [None, affiliate.status]},
         agency=agency,
@@ -130,7 +130,7 @@ def decide_affiliate(
     affiliate.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit.record(
         actor,
-        DECIDE,
+        "agencies.affiliate.decide",
         affiliate,
         {"status": [AffiliateStatus.PENDING, affiliate.status], "reason": [None, reason or None]},
         agency=affiliate.agency,

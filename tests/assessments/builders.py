@@ -5,12 +5,14 @@ verified one."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from agencies.models import DirectoryEntry
 from assessments import services
-from assessments.models import RoomKind, Tenure
-from catalog.models import Occupation
+from assessments.models import RoomKind, Tenure, Venue
+from catalog.models import Occupation, SkillLevel
 from portal import clock, codes
 
 
@@ -93,3 +95,59 @@ def declared_venue(world, *, site=None, actor=None, **extra):
 def verified_venue(world, **extra):
     venue = declared_venue(world, **extra)
     return services.verify_venue(world.gd_official, venue, remarks="符合要求")
+
+
+# --- Sessions (Art 17, 18) ---------------------------------------------------------------------
+
+
+def ready_agency(world, *, levels=("4", "3")):
+    """World's 广东 agency listed for 电工 at ``levels`` with a verified venue (theory room of 40,
+    skill room of 12 equipped for 电工): what planning a session needs. The venue."""
+    from tests.agencies.builders import list_agency
+
+    if not DirectoryEntry.objects.filter(agency=world.gd_agency).exists():
+        list_agency(world, world.gd_agency, world.members["admin"], levels=levels)
+    return Venue.objects.filter(site__agency=world.gd_agency, status="verified").first() or (
+        verified_venue(world)
+    )
+
+
+def sitting(venue, method: str = "theory", *, days: int = 30, room_kind=None, **extra):
+    room = venue.rooms.get(kind=room_kind or method)
+    data = {
+        "method": method,
+        "date": clock.today() + dt.timedelta(days=days),
+        "starts_at": dt.time(9, 0),
+        "ends_at": dt.time(11, 0),
+        "room": room,
+    }
+    data.update(extra)
+    return services.SittingData(**data)
+
+
+def session_fields(venue, **extra) -> dict:
+    today = clock.today()
+    fields = {
+        "venue": venue,
+        "city": "深圳市",
+        "occupation": Occupation.objects.get(code="6-31-01-03"),
+        "work_type": None,
+        "level": SkillLevel.objects.get(pk="4"),
+        "capacity": 30,
+        "registration_opens": today + dt.timedelta(days=3),
+        "registration_closes": today + dt.timedelta(days=20),
+        "fee": Decimal("260.00"),
+        "how_to_register": "携带身份证到深圳站报名，电话 0755-12345678。",
+    }
+    fields.update(extra)
+    return fields
+
+
+def planned_session(world, *, venue=None, sittings=None, actor=None, **extra):
+    venue = venue or ready_agency(world)
+    return services.plan_session(
+        actor or world.members["admin"],
+        world.gd_agency,
+        sittings=sittings if sittings is not None else [sitting(venue)],
+        **session_fields(venue, **extra),
+    )
