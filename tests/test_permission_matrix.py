@@ -46,6 +46,8 @@ from agencies.models import (
 )
 from assessments import services as assessments_services
 from assessments.models import Examiner
+from assessments.services import candidates as candidate_services
+from assessments.services import imports as roster
 from catalog import services
 from catalog.models import Method, Occupation
 from portal import clock, documents, notices
@@ -62,8 +64,15 @@ from tests.agencies.builders import (
     submitted_application,
     under_review,
 )
-from tests.assessments.builders import declared_venue, person_input, resident_id
 from tests.agencies.builders import uscc as _uscc
+from tests.assessments.builders import (
+    candidate_id,
+    candidate_input,
+    declared_venue,
+    open_session,
+    person_input,
+    resident_id,
+)
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -213,6 +222,16 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    # Candidates (Art 16, 18): the agency's admin and staff enrol, import, withdraw, export.
+    "assessments:candidates":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidate_new":       ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidate_withdraw":  ("gd_enrolment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidates_export":   ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_template":     ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_new":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster":              ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_errors":       ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_apply":        ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 405, 403, 403, 404)),
 }
 # fmt: on
 
@@ -314,6 +333,11 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    # Candidates (Art 16, 18): the agency's admin and staff.
+    "assessments:candidate_new":                 ("gd_cand_session",      "candidate",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:candidate_withdraw":            ("gd_enrolment",         "withdrawal",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:roster_new":                    ("gd_cand_session",      "roster",               "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:roster_apply":                  ("gd_batch",             "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
 }
 # fmt: on
 
@@ -553,6 +577,13 @@ def build(world) -> dict:
         person_input(username=world.members["examiner"].username),
     )
     venue = declared_venue(world)  # waiting for verification
+    cand_session = open_session(world)
+    enrolment = candidate_services.enrol(world.members["admin"], cand_session, candidate_input(1))
+    batch = roster.stage(
+        world.members["admin"],
+        cand_session,
+        SimpleUploadedFile("r.xlsx", roster.template([roster_row(2)])),
+    )
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -598,6 +629,9 @@ def build(world) -> dict:
         "waiting_venue": [venue.pk],
         "gd_venue_site": venue.site_id,
         "gd_own_affiliate": [world.gd_agency.pk, officials_affiliate.pk],
+        "gd_cand_session": [world.gd_agency.pk, cand_session.pk],
+        "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
+        "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
         "officials_affiliate": [officials_affiliate.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
@@ -917,8 +951,33 @@ def venue_data(objects, user) -> dict:
     }
 
 
+def roster_row(n: int) -> list:
+    values = {
+        "real_name": f"矩阵考生{n}", "id_type": "居民身份证", "id_number": candidate_id(n),
+        "phone": "13900139000", "employer_uscc": "91440300MA5F8G9H2K",
+        "started_on": "2015-01-01",
+    }  # fmt: skip
+    return [values.get(k, "") for k in roster.KEYS]
+
+
+def candidate_data(objects, user) -> dict:
+    return {
+        "real_name": "矩阵考生",
+        "id_type": "resident_id",
+        "id_number": candidate_id(7 + (user.pk if user else 0) % 100),
+        "phone": "13800138000",
+        "employer_uscc": "91440300MA5F8G9H2K",
+        "started_on": "2015-01-01",
+    }
+
+
 DATA = {
     "nothing": nothing,
+    "candidate": candidate_data,
+    "withdrawal": lambda o, u: {"reason": "本人申请退出"},
+    "roster": lambda o, u: {
+        "roster": SimpleUploadedFile("r.xlsx", roster.template([roster_row(3)]))
+    },
     "venue": venue_data,
     "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},
@@ -1049,7 +1108,6 @@ DATA = {
         "reason": "经审核，同意。",
         "confirmed": "1",
     },  # fmt: skip
-    "change_decision": lambda o, u: {"decision": "approve", "reason": "经审核，同意。"},
     "affiliate_decision": lambda o, u: {"decision": "confirm", "reason": ""},
     "affiliate": lambda o, u: {
         "name": "矩阵子公司",

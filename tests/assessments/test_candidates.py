@@ -14,23 +14,13 @@ from agencies.models import AffiliatedEmployer, AffiliateStatus
 from assessments.models import AssessmentSession, Candidate, Enrolment, EnrolmentStatus
 from assessments.services import candidates as cs
 from assessments.services import eligibility
-from catalog.models import Occupation, SkillLevel
 from portal import clock
 from portal.models import AgencyKind, AuditEntry
-from tests.assessments.builders import declared_venue, resident_id
+from tests.assessments.builders import CANDIDATE_RULES, candidate_input, open_session
 
 pytestmark = pytest.mark.django_db
 
-RULES = [
-    {
-        "route": "prior_level",
-        "prior_level": "5",
-        "years": 3,
-        "label": "取得五级证书后从事本职业3年",
-    },
-    {"route": "total_years", "years": 6, "label": "累计从事本职业6年"},
-    {"route": "education", "education": "senior_middle", "years": 2, "label": "中专毕业从事2年"},
-]
+RULES = CANDIDATE_RULES
 OTHER_EMPLOYER = "91440101MA59ABCD1X"
 
 
@@ -39,44 +29,8 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def open_session(world, *, capacity=30, **extra) -> AssessmentSession:
-    """An open 电工 四级 session of world.gd_agency with the rules above."""
-    today = clock.today()
-    fields = {
-        "agency": world.gd_agency,
-        "site": world.gd_site,
-        "venue": declared_venue(world),
-        "city": "深圳",
-        "occupation": Occupation.objects.get(code="6-31-01-03"),
-        "level": SkillLevel.objects.get(code="4"),
-        "capacity": capacity,
-        "registration_opens": today - dt.timedelta(days=3),
-        "registration_closes": today + dt.timedelta(days=10),
-        "fee": "200.00",
-        "how_to_register": "联系机构报名",
-        "basis": {"methods": [], "eligibility": RULES},
-        "basis_planned_on": today - dt.timedelta(days=10),
-        "first_sitting_on": today + dt.timedelta(days=20),
-        "status": "open",
-        "filed_at": clock.now(),
-        "created_by": world.members["admin"],
-    }
-    fields.update(extra)
-    return AssessmentSession.objects.create(**fields)
-
-
 def person(n: int = 1, **overrides) -> cs.CandidateInput:
-    data = {
-        "real_name": f"李考生{n}",
-        "id_type": "resident_id",
-        "id_number": resident_id(f"44030519900101{n:03d}"),
-        "phone": "13800138000",
-        "employer_name": "广东测试机构",
-        "employer_uscc": "91440300MA5F8G9H2K",
-        "started_on": clock.today() - dt.timedelta(days=7 * 366),
-    }
-    data.update(overrides)
-    return cs.CandidateInput(**data)
+    return candidate_input(n, **overrides)
 
 
 # --- Eligibility: which route, or what is missing ---------------------------------------------

@@ -17,8 +17,8 @@ from assessments.models import BatchStatus, Candidate, Enrolment, RosterBatch
 from assessments.services import imports
 from portal import clock
 from portal.models import AuditEntry
-from tests.assessments.builders import resident_id
-from tests.assessments.test_candidates import _image, open_session
+from tests.assessments.builders import open_session, resident_id
+from tests.assessments.test_candidates import _image
 
 pytestmark = pytest.mark.django_db
 
