@@ -175,6 +175,96 @@ def _venues(stdout=None) -> None:
     )
 
 
+def _demo_candidate(i: int):
+    from assessments.services.candidates import CandidateInput
+
+    employers = [("广州市演示职业技能评价中心", DEMO_AGENCY_USCC), ("广州演示电气工程有限公司", "")]
+    name, uscc = employers[0]
+    return CandidateInput(
+        real_name=f"演示考生{i:02d}",
+        id_type="resident_id",
+        id_number=resident_id(f"44010619{90 + i % 8}0{1 + i % 9}1{i % 10}{100 + i:03d}"[:17]),
+        phone=f"139{i:08d}",
+        employer_name=name,
+        employer_uscc=uscc,
+        education="senior_middle" if i % 3 == 0 else "",
+        started_on=clock.today() - dt.timedelta(days=365 * (7 + i % 5)),
+    )
+
+
+def sample_roster() -> bytes:
+    """An XLSX roster with five good rows and three bad ones (a bad check character, an ID
+    number typed as a number, a candidate without the years), to try the import."""
+    from assessments.services import imports
+
+    def row(i, **over):
+        values = {
+            "real_name": f"名单考生{i}", "id_type": "居民身份证",
+            "id_number": resident_id(f"44010419920301{i:03d}"), "phone": f"138{i:08d}",
+            "employer_name": "广州市演示职业技能评价中心", "employer_uscc": DEMO_AGENCY_USCC,
+            "dispatched": "否", "education": "高中/中专/技校",
+            "started_on": (clock.today() - dt.timedelta(days=365 * 8)).isoformat(),
+        }  # fmt: skip
+        values.update(over)
+        return [values.get(k, "") for k in imports.KEYS]
+
+    good6 = resident_id("44010419920301006")
+    bad_check = good6[:-1] + ("0" if good6[-1] != "0" else "1")
+    rows = [row(i) for i in range(1, 6)]
+    rows.append(row(6, id_number=bad_check))
+    rows.append(row(7, id_number=int(resident_id("44010419920301007"))))  # check char 8
+    rows.append(row(8, started_on=clock.today().isoformat(), education=""))
+    return imports.template(rows)
+
+
+def _candidates(stdout=None) -> None:
+    """About 30 candidates on the open demo session, and the sample roster beside them."""
+    from assessments.models import AssessmentSession
+    from assessments.services import candidates as cs
+    from portal import documents
+
+    agency = Agency.objects.filter(uscc=DEMO_AGENCY_USCC).first()
+    admin = User.objects.filter(username="agency_admin").first()
+    if agency is None or admin is None:
+        return
+    today = clock.today()
+    session = next(
+        (
+            s
+            for s in AssessmentSession.objects.filter(agency=agency).select_related("site")
+            if s.registration_open_on(today)
+        ),
+        None,
+    )
+    if session is None:
+        if stdout is not None:
+            stdout.write("assessments: no open demo session, no demo candidates")
+        return
+    if session.enrolments.exists():
+        return
+    added = 0
+    for i in range(1, 31):
+        if cs.enrolment_refusal(session):
+            break
+        inp = _demo_candidate(i)
+        if cs.eligibility_of(session, inp.facts).eligible:
+            cs.enrol(admin, session, inp)
+            added += 1
+    documents.store_document(
+        admin,
+        ContentFile(sample_roster(), name="示例名单（含错误行）.xlsx"),
+        title="示例报名名单（含 3 行错误，演示）",
+        kind="roster_sample",
+        owner_agency=agency,
+        owner_jurisdiction=session.site.province_id,
+        subject=session,
+        allowed=documents.SPREADSHEETS,
+    )
+    if stdout is not None:
+        stdout.write(f"assessments: {added} demo candidates and a sample roster on {session}")
+
+
 def seed(stdout=None) -> None:
     _people(stdout)
     _venues(stdout)
+    _candidates(stdout)  # after the sessions: candidates go on the open demo session

@@ -83,12 +83,27 @@ HEADER_OF = {c.key: c.header for c in COLUMNS}
 ID_COLUMN = KEYS.index("id_number")
 
 
+def _names(choices) -> dict[str, str]:
+    """The Chinese labels of a choice list (what the template's drop-down offers, whatever the
+    language of the page that wrote it), then the stored values, to the values."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        names = {str(label): value for value, label in choices}
+    return {**names, **{value: value for value, _label in choices}}
+
+
 def id_type_names() -> dict[str, str]:
-    return {str(label): value for value, label in IdType.choices}
+    return _names(IdType.choices)
 
 
 def education_names() -> dict[str, str]:
-    return {str(label): value for value, label in EducationLevel.choices}
+    return _names(EducationLevel.choices)
+
+
+def _drop_down(names: dict[str, str]) -> list[str]:
+    seen = set(names.values())
+    return [k for k in names if k not in seen]
 
 
 # --- The template ---------------------------------------------------------------------------
@@ -107,9 +122,9 @@ def template(rows: list[list] | None = None) -> bytes:
     sheet.title = "报名名单"
     lists = book.create_sheet("选项")
     options = {
-        "id_type": list(id_type_names()),
+        "id_type": _drop_down(id_type_names()),
         "dispatched": [YES, NO],
-        "education": list(education_names()),
+        "education": _drop_down(education_names()),
         "prior_level": list(LEVELS),
     }
     for col, (key, values) in enumerate(options.items(), start=1):

@@ -91,3 +91,15 @@ def test_roster_with_errors_then_corrected(client, world):
     assert export.status_code == 200
     template = client.get(_url("roster_template", world, session))
     assert template.status_code == 200
+
+
+def test_the_demo_sample_roster_has_three_bad_rows(world):
+    from assessments.demo import sample_roster
+
+    session = open_session(world)
+    batch = imports.stage(
+        world.members["admin"], session, SimpleUploadedFile("s.xlsx", sample_roster())
+    )
+    bad = {r.number: set(r.errors) for r in batch.rows.all() if r.errors}
+    assert batch.total_rows == 8
+    assert bad == {7: {"id_number"}, 8: {"id_number"}, 9: {"eligibility"}}
