@@ -326,6 +326,8 @@ def _register_candidates() -> None:
         "assessments.roster.apply": _("applied a roster of candidates"),
     }.items():
         audit.register_label(action, label)
+
+
 # --- Sessions (Art 17, 18) ---------------------------------------------------------------------
 
 
