@@ -157,7 +157,7 @@ class Enrolment(models.Model):
 class BatchStatus(models.TextChoices):
     READING = "reading", _("Being checked")
     STAGED = "staged", _("Checked, not applied")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", _("Applied to the session")
     FAILED = "failed", _("Could not be read")
 
 
