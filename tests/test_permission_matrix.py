@@ -232,6 +232,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:roster":              ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:roster_errors":       ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:roster_apply":        ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 405, 403, 403, 404)),
+    "assessments:plan_candidates":     ("cand_session", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -630,6 +631,7 @@ def build(world) -> dict:
         "gd_venue_site": venue.site_id,
         "gd_own_affiliate": [world.gd_agency.pk, officials_affiliate.pk],
         "gd_cand_session": [world.gd_agency.pk, cand_session.pk],
+        "cand_session": [cand_session.pk],
         "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
         "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
         "officials_affiliate": [officials_affiliate.pk],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from assessments.views import candidates as views
-from portal.access import agency_view
+from portal.access import agency_view, requires
 from portal.roles import AgencyRole
 
 MANAGERS = (AgencyRole.ADMIN, AgencyRole.STAFF)
@@ -31,4 +31,9 @@ urlpatterns = [
     path(f"{S}roster/<int:batch_pk>/", _v(views.roster), name="roster"),
     path(f"{S}roster/<int:batch_pk>/errors/", _v(views.roster_errors), name="roster_errors"),
     path(f"{S}roster/<int:batch_pk>/apply/", _v(views.roster_apply), name="roster_apply"),
+    path(
+        "workspace/plans/<int:pk>/candidates/",
+        requires("assessments.session.queue")(views.plan_candidates),
+        name="plan_candidates",
+    ),
 ]

@@ -17,7 +17,7 @@ from assessments.models import Enrolment, RosterBatch
 from assessments.services import candidates as cs
 from assessments.services import imports
 from portal.models import Document
-from portal.ui.helpers import button_action, crumbs, form_action, object_for
+from portal.ui.helpers import button_action, crumbs, form_action, loads, object_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -216,3 +216,24 @@ def roster_apply(request, agency_id: int, pk: int, batch_pk: int):
         failure_url=reverse("assessments:roster", args=[agency_id, session.pk, batch.pk]),
         message=lambda n: _("%(n)d candidates were enrolled from the roster.") % {"n": n},
     )
+
+
+def _officials(request):
+    return queries.plans_for_official(request.user)
+
+
+@loads(_officials, "assessments.candidates.view", as_="session")
+def plan_candidates(request, session):
+    """Officials of the site's province (national: all) read the candidates of a filed plan;
+    the ID numbers masked."""
+    context = {
+        "session": session,
+        "enrolments": session.enrolments.select_related("candidate").order_by("status", "pk"),
+        "enrolled_count": cs.enrolled(session).count(),
+        "breadcrumbs": crumbs(
+            (_("Filed assessment plans"), reverse("assessments:plans")),
+            (str(session), reverse("assessments:plan", args=[session.pk])),
+            _("Candidates"),
+        ),
+    }
+    return render(request, "assessments/candidates/plan_candidates.html", context)

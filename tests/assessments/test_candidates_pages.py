@@ -103,3 +103,18 @@ def test_the_demo_sample_roster_has_three_bad_rows(world):
     bad = {r.number: set(r.errors) for r in batch.rows.all() if r.errors}
     assert batch.total_rows == 8
     assert bad == {7: {"id_number"}, 8: {"id_number"}, 9: {"eligibility"}}
+
+
+def test_officials_of_the_province_read_the_candidates_others_get_404(client, world):
+    from assessments.services import candidates as cs
+    from tests.assessments.builders import candidate_input
+
+    session = open_session(world)
+    inp = candidate_input(4)
+    cs.enrol(world.members["admin"], session, inp)
+    url = reverse("assessments:plan_candidates", args=[session.pk])
+    client.force_login(world.gd_official)
+    text = client.get(url).content.decode()
+    assert "李考生4" in text and inp.id_number not in text
+    client.force_login(world.hlj_official)
+    assert client.get(url).status_code == 404
