@@ -991,8 +991,7 @@ def session_answer_data(objects, user) -> dict:
 
     pk = objects["gd_filed_session"][1]
     SessionQuestion.objects.create(
-        session_id=pk, text="请说明考场设备。", asked_by=user if user.is_authenticated else
-        AssessmentSession.objects.get(pk=pk).created_by, asked_at=clock.now(),
+        session_id=pk, text="请说明考场设备。", asked_by=AssessmentSession.objects.get(pk=pk).created_by, asked_at=clock.now(),
     )  # fmt: skip
     AssessmentSession.objects.filter(pk=pk).update(awaiting_answer=True)
     return {"a-answer": "设备齐全。"}
