@@ -7,6 +7,10 @@ synthetic (valid check characters, no real person) and stored encrypted.
 
 venues: on the same agency, a verified venue with a theory room and a skill room, and a leased
 venue waiting for verification by ``gd_official``.
+
+sessions: at the verified venue, four plans of 电工 at a level of the agency's scope: one filed
+with registration open, a draft, a filed plan with an open question from ``gd_official``, and
+a plan ``gd_official`` stopped.
 """
 
 from __future__ import annotations
@@ -264,7 +268,88 @@ def _candidates(stdout=None) -> None:
         stdout.write(f"assessments: {added} demo candidates and a sample roster on {session}")
 
 
+def _sessions(stdout=None) -> None:
+    from assessments.models import AssessmentSession, VenueStatus
+    from catalog.queries import basis_for
+
+    agency = Agency.objects.filter(uscc=DEMO_AGENCY_USCC).first()
+    admin = User.objects.filter(username="agency_admin").first()
+    official = User.objects.filter(username="gd_official").first()
+    venue = (
+        Venue.objects.filter(site__agency=agency, status=VenueStatus.VERIFIED).first()
+        if agency
+        else None
+    )
+    if venue is None or admin is None or official is None:
+        return
+    if AssessmentSession.objects.filter(agency=agency).exists():
+        if stdout is not None:
+            stdout.write("assessments: demo sessions already present")
+        return
+    from agencies import queries as agency_queries
+
+    electrician = Occupation.objects.get(code="6-31-01-03")
+    today = clock.today()
+    level = next(
+        (
+            lv
+            for lv in SkillLevel.objects.order_by("rank")
+            if agency_queries.scope_refusal(agency, electrician, None, lv, on=today) is None
+            and basis_for(electrician, lv, agency=agency, on=today) is not None
+        ),
+        None,
+    )
+    if level is None:
+        return
+    basis = basis_for(electrician, level, agency=agency, on=today)
+    rooms = {r.kind: r for r in venue.rooms.all()}
+
+    def plan(first_day: int, opens: int, capacity: int = 30):
+        sittings = []
+        for index, method in enumerate(m.method for m in basis.methods):
+            room = rooms.get(method) or rooms[RoomKind.THEORY]
+            sittings.append(
+                services.SittingData(
+                    method,
+                    today + dt.timedelta(days=first_day + index),
+                    dt.time(9, 0),
+                    dt.time(11, 30),
+                    room,
+                )
+            )
+        return services.plan_session(
+            admin,
+            agency,
+            sittings=sittings,
+            venue=venue,
+            city="广州市",
+            occupation=electrician,
+            work_type=None,
+            level=level,
+            capacity=min(capacity, *(s.room.places for s in sittings)),
+            registration_opens=today + dt.timedelta(days=opens),
+            registration_closes=today + dt.timedelta(days=first_day - 5),
+            fee=Decimal("260.00"),
+            how_to_register=(
+                "携带身份证原件和一寸照片到天河考点一楼报名处报名，"
+                "或电话 020-12345678 咨询。（演示）"
+            ),
+        )
+
+    services.file_session(admin, plan(30, 0))  # registration open
+    plan(40, 10)  # a draft
+    asked = services.file_session(admin, plan(50, 5))
+    services.ask_question(official, asked, text="请补充技能考场的设备清单和考评员安排。（演示）")
+    stopped = services.file_session(admin, plan(60, 7))
+    services.stop_session(
+        official, stopped, reason="考点同期承接其他考试，场地冲突，请调整后重新编制。（演示）"
+    )
+    if stdout is not None:
+        stdout.write("assessments: 4 demo sessions (open, draft, asked, stopped)")
+
+
 def seed(stdout=None) -> None:
     _people(stdout)
     _venues(stdout)
+    _sessions(stdout)
     _candidates(stdout)  # after the sessions: candidates go on the open demo session

@@ -22,7 +22,7 @@ class SessionForm(Form):
     city = forms.CharField(
         label=_("City"), max_length=40, help_text=_("Where the venue is, as workers search it.")
     )
-    occupation = forms.ModelChoiceField(label=_("Occupation"), queryset=None)
+    occupation = forms.ModelChoiceField(label=_("Occupation"), queryset=None, to_field_name="code")
     work_type = forms.ModelChoiceField(
         label=_("Work type"), queryset=None, required=False, empty_label=_("(whole occupation)")
     )

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='assessmentsession',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('filed_at__isnull', False), _connector='OR'), name='session_filed_has_time'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['filed', 'open', 'closed']), _negated=True), ('filed_at__isnull', False), _connector='OR'), name='session_filed_has_time'),
         ),
         migrations.AddConstraint(
             model_name='assessmentsession',

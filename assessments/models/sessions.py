@@ -132,7 +132,7 @@ class AssessmentSession(models.Model):
             ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="session_has_capacity"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(filed_at__isnull=False),
+                condition=~Q(status__in=["filed", "open", "closed"]) | Q(filed_at__isnull=False),
                 name="session_filed_has_time",
             ),
             models.CheckConstraint(

@@ -370,3 +370,24 @@ def test_the_home_page_links_the_sessions_and_the_directory_entry_lists_them(cli
     assert reverse("assessments:public_sessions") in client.get("/").content.decode()
     entry = client.get(reverse("agencies:directory_entry", args=[world.gd_agency.pk]))
     assert reverse("assessments:public_sessions").rstrip("/") in entry.content.decode()
+
+
+def test_a_draft_is_cancelled_without_having_been_filed(world):
+    draft = planned_session(world)
+    cancelled = services.cancel_session(world.members["admin"], draft, reason="计划调整")
+    assert cancelled.status == SessionStatus.CANCELLED and cancelled.filed_at is None
+
+
+def test_the_agency_and_official_pages_render_the_plan(client, world):
+    session = _filed(world)
+    client.force_login(world.members["admin"])
+    page = client.get(reverse("assessments:session", args=[world.gd_agency.pk, session.pk]))
+    assert page.status_code == 200 and "电工国家职业技能标准" in page.content.decode()
+    client.force_login(world.gd_official)
+    listing = client.get(reverse("assessments:plans"), {"level": "4"})
+    assert session in listing.context["page"]
+    asked = client.post(
+        reverse("assessments:plan", args=[session.pk]), {"action": "ask", "q-text": "设备清单？"}
+    )
+    assert asked.status_code == 302
+    assert AssessmentSession.objects.get(pk=session.pk).awaiting_answer
