@@ -154,7 +154,7 @@ def _venues(stdout=None) -> None:
         recordings_stored_at="考点视频监控服务器（机房 301）",
         rooms=[
             services.RoomData("理论考场 301", RoomKind.THEORY, 40, 2),
-            services.RoomData("技能考场 302", RoomKind.SKILL, 12, 3, electrician),
+            services.RoomData("技能考场 302", RoomKind.SKILL, 36, 3, electrician),
         ],
     )
     services.verify_venue(
@@ -247,7 +247,8 @@ def _candidates(stdout=None) -> None:
     if session.enrolments.exists():
         return
     added = 0
-    for i in range(1, 31):
+    # About 30: five places stay free for the sample roster's five good rows.
+    for i in range(1, session.capacity - 4):
         if cs.enrolment_refusal(session):
             break
         inp = _demo_candidate(i)

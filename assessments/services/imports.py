@@ -336,7 +336,7 @@ def check_rows(session: AssessmentSession, read_rows, *, photos: dict[str, bytes
             seen.setdefault(index, number)
             outcome = eligibility.evaluate(rules, inp.facts, on=on)
             if not outcome.eligible:
-                errors["eligibility"] = _("Not eligible: %(why)s") % {"why": outcome.explanation()}
+                errors["eligibility"] = outcome.explanation()
             if not may_serve:
                 key = tuple(inp.staff_usccs)
                 if key not in own_cache:
