@@ -326,6 +326,35 @@ def _register_candidates() -> None:
         "assessments.roster.apply": _("applied a roster of candidates"),
     }.items():
         audit.register_label(action, label)
+    audit.register_object_url("assessments.enrolment", _candidates_url("enrolment"))
+    audit.register_object_url("assessments.rosterbatch", _candidates_url("batch"))
+
+
+def _candidates_url(kind: str):
+    """The candidates page of the session for its agency's admin and staff; for officials who
+    see the filed plan, the plan's candidates."""
+
+    def url(user, object_id: str) -> str | None:
+        from assessments import queries
+        from assessments.models import Enrolment, RosterBatch
+        from portal.models import AgencyMembership
+
+        model = Enrolment if kind == "enrolment" else RosterBatch
+        row = model.objects.filter(pk=object_id).select_related("session").first()
+        if row is None:
+            return None
+        session = row.session
+        if AgencyMembership.objects.filter(
+            user=user, agency_id=session.agency_id, role__in=[A.ADMIN, A.STAFF]
+        ).exists():
+            if kind == "batch":
+                return reverse("assessments:roster", args=[session.agency_id, session.pk, row.pk])
+            return reverse("assessments:candidates", args=[session.agency_id, session.pk])
+        if queries.plans_for_official(user).filter(pk=session.pk).exists():
+            return reverse("assessments:plan_candidates", args=[session.pk])
+        return None
+
+    return url
 
 
 # --- Sessions (Art 17, 18) ---------------------------------------------------------------------

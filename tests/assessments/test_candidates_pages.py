@@ -118,3 +118,17 @@ def test_officials_of_the_province_read_the_candidates_others_get_404(client, wo
     assert "李考生4" in text and inp.id_number not in text
     client.force_login(world.hlj_official)
     assert client.get(url).status_code == 404
+
+
+def test_the_audit_trail_links_an_enrolment_for_whom_may_open_it(world):
+    from assessments.services import candidates as cs
+    from portal import audit
+    from tests.assessments.builders import candidate_input
+
+    session = open_session(world)
+    enrolment = cs.enrol(world.members["admin"], session, candidate_input(5))
+    staff = audit.object_url(world.members["staff"], "assessments.enrolment", str(enrolment.pk))
+    assert staff == _url("candidates", world, session)
+    official = audit.object_url(world.gd_official, "assessments.enrolment", str(enrolment.pk))
+    assert official == reverse("assessments:plan_candidates", args=[session.pk])
+    assert audit.object_url(world.hlj_official, "assessments.enrolment", str(enrolment.pk)) is None
