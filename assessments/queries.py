@@ -10,9 +10,12 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from assessments.models import (
+    AssessmentSession,
     Engagement,
     Examiner,
     QualitySupervisor,
+    Room,
+    SessionStatus,
     Tenure,
     Venue,
     VenueStatus,
@@ -83,3 +86,44 @@ def verified_venues(agency, on: dt.date | None = None) -> QuerySet:
 
 def rooms_of(venue) -> list:
     return list(venue.rooms.prefetch_related("occupations").order_by("kind", "name"))
+
+
+# sessions (Art 17, 18)
+def _sessions() -> QuerySet:
+    return AssessmentSession.objects.select_related(
+        "agency", "site", "site__province", "venue", "occupation", "work_type", "level"
+    )
+
+
+def sessions_of_agency(agency) -> QuerySet:
+    """The agency's own sessions (its workspace), the next sitting first."""
+    return _sessions().filter(agency=agency).order_by("-first_sitting_on", "-pk")
+
+
+def plans_for_official(user) -> QuerySet:
+    """Filed plans at sites in the official's province (national: all); drafts never."""
+    return access.visible(user, _sessions().exclude(status=SessionStatus.DRAFT))
+
+
+def sittings_of(session) -> list:
+    return list(session.sittings.select_related("room").order_by("date", "starts_at"))
+
+
+def bookable_rooms(agency, on: dt.date | None = None) -> QuerySet:
+    """Rooms of the agency's verified venues (the planning form's choices)."""
+    return (
+        Room.objects.filter(venue__in=verified_venues(agency, on=on))
+        .select_related("venue")
+        .order_by("venue__name", "kind", "name")
+    )
+
+
+def public_sessions(on: dt.date | None = None) -> QuerySet:
+    """Sessions workers may register for: filed, registration open or coming (the window has
+    not closed), the soonest first. What ``/sessions/`` and the directory entry list."""
+    on = on or clock.today()
+    return (
+        _sessions()
+        .filter(status__in=[SessionStatus.FILED, SessionStatus.OPEN], registration_closes__gte=on)
+        .order_by("first_sitting_on", "pk")
+    )

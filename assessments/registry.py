@@ -28,6 +28,8 @@ VENUE_DAYS_TO_VERIFY = 20  # working days; decision 0032
 def register() -> None:
     _register_people()
     _register_venues()
+    _register_candidates()
+    _register_sessions()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -305,4 +307,228 @@ def _venue_url(user, object_id: str) -> str | None:
         return reverse("assessments:venue_review", args=[venue.pk])
     if access.can(user, "assessments.venue.manage", venue):
         return reverse("assessments:venue", args=[venue.site.agency_id, venue.pk])
+    return None
+
+
+# --- candidates (Art 16, 18) ------------------------------------------------------------------
+
+
+def _register_candidates() -> None:
+    register_action(
+        "assessments.candidates.manage",
+        agency_role(A.ADMIN, A.STAFF),
+        "Enrol and withdraw the candidates of the agency's sessions; import rosters",
+    )
+    register_action(
+        "assessments.candidates.view",
+        any_of(agency_role(A.ADMIN, A.STAFF), in_jurisdiction(*OFFICIALS)),
+        "Read the candidates of a session (the agency; officials of the site's province)",
+    )
+    for action, label in {
+        "assessments.candidate.enrol": _("enrolled a candidate"),
+        "assessments.candidate.withdraw": _("withdrew a candidate"),
+        "assessments.roster.stage": _("uploaded a roster of candidates"),
+        "assessments.roster.apply": _("applied a roster of candidates"),
+    }.items():
+        audit.register_label(action, label)
+    audit.register_object_url("assessments.enrolment", _candidates_url("enrolment"))
+    audit.register_object_url("assessments.rosterbatch", _candidates_url("batch"))
+
+
+def _candidates_url(kind: str):
+    """The candidates page of the session for its agency's admin and staff; for officials who
+    see the filed plan, the plan's candidates."""
+
+    def url(user, object_id: str) -> str | None:
+        from assessments import queries
+        from assessments.models import Enrolment, RosterBatch
+        from portal.models import AgencyMembership
+
+        model = Enrolment if kind == "enrolment" else RosterBatch
+        row = model.objects.filter(pk=object_id).select_related("session").first()
+        if row is None:
+            return None
+        session = row.session
+        if AgencyMembership.objects.filter(
+            user=user, agency_id=session.agency_id, role__in=[A.ADMIN, A.STAFF]
+        ).exists():
+            if kind == "batch":
+                return reverse("assessments:roster", args=[session.agency_id, session.pk, row.pk])
+            return reverse("assessments:candidates", args=[session.agency_id, session.pk])
+        if queries.plans_for_official(user).filter(pk=session.pk).exists():
+            return reverse("assessments:plan_candidates", args=[session.pk])
+        return None
+
+    return url
+
+
+# --- Sessions (Art 17, 18) ---------------------------------------------------------------------
+
+
+def _register_sessions() -> None:
+    from assessments.services import sessions
+    from portal import pagecache, slots
+
+    register_action(
+        "assessments.session.manage",
+        agency_role(A.ADMIN, A.STAFF),
+        "Plan, file, answer and cancel the agency's assessment sessions",
+    )
+    register_action(
+        "assessments.session.view",
+        in_jurisdiction(*OFFICIALS),
+        "Read the filed plans of sites in one's jurisdiction",
+    )
+    register_action(
+        "assessments.session.review",
+        in_jurisdiction(R.PROVINCIAL_OFFICIAL, R.MINISTRY_OFFICIAL, R.OSTA_STAFF),
+        "Ask a question on a filed plan or stop it (sites in one's jurisdiction)",
+    )
+    register_action("assessments.session.queue", authority_role(*OFFICIALS), "See the filed plans")
+    for action, label in {
+        "assessments.session.plan": _("planned an assessment session"),
+        "assessments.session.file": _("filed an assessment plan"),
+        "assessments.session.ask": _("asked a question on an assessment plan"),
+        "assessments.session.answer": _("answered a question on an assessment plan"),
+        "assessments.session.stop": _("stopped an assessment plan"),
+        "assessments.session.cancel": _("cancelled an assessment session"),
+        "assessments.session.registration_open": _("registration opened"),
+        "assessments.session.registration_closed": _("registration closed"),
+    }.items():
+        audit.register_label(action, label)
+    audit.register_object_url("assessments.assessmentsession", _session_url)
+    navigation.register(
+        "agency_sessions",
+        _("Assessment sessions"),
+        "assessments:sessions",
+        area=navigation.AGENCY,
+        order=75,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "assessments_plans",
+        _("Filed assessment plans"),
+        "assessments:plans",
+        area=navigation.WORKSPACE,
+        order=410,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "public_sessions",
+        _("Assessment sessions"),
+        "assessments:public_sessions",
+        area=navigation.PUBLIC,
+        order=25,
+    )
+    register_panel("assessments.plans", set(OFFICIALS), _plans_panel)
+    register_panel("assessments.sessions", {"agency:admin", "agency:staff"}, _sessions_panel)
+    periodic.register(
+        "assessments.advance_sessions",
+        sessions.advance_sessions,
+        schedule=crontab(minute=5),
+        every=dt.timedelta(hours=1),
+        description="Open registration at the window's start and close it at its end",
+    )
+    pagecache.watch("assessments.assessmentsession", "assessments.sitting")
+    slots.register(
+        "agencies.directory_entry",
+        _directory_sessions,
+        template="assessments/sessions/_directory_slot.html",
+    )
+
+
+def _directory_sessions(request, entry) -> dict | None:
+    from assessments import queries
+
+    found = list(queries.public_sessions().filter(agency_id=entry.agency_id)[:20])
+    return {"sessions": found} if found else None
+
+
+def _plans_panel(request) -> Panel | None:
+    if not request.user.jurisdiction:
+        return None
+    from assessments import queries
+
+    today = clock.today()
+    plans = queries.plans_for_official(request.user)
+    coming = plans.filter(
+        first_sitting_on__gte=today, first_sitting_on__lte=today + dt.timedelta(days=30)
+    )
+    asked = plans.filter(awaiting_answer=True).count()
+    facts = [
+        gettext("%(count)s filed plans have sittings within 30 days.") % {"count": coming.count()},
+    ]
+    if asked:
+        facts.append(gettext("%(count)s plans wait for the agency's answer.") % {"count": asked})
+    return Panel(
+        title=_("Filed assessment plans"),
+        text=_(
+            "Plans are filed, not approved (Art 18): look through them by agency, occupation, "
+            "level and dates; ask a question or stop a plan only where needed."
+        ),
+        links=[PanelLink(_("Open the filed plans"), reverse("assessments:plans"))],
+        facts=facts,
+        order=35,
+    )
+
+
+def _sessions_panel(request) -> Panel | None:
+    from assessments import queries
+    from assessments.models import SessionStatus
+    from portal.ui.dashboards import Todo
+
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    own = queries.sessions_of_agency(agency)
+    url = reverse("assessments:sessions", args=[agency.pk])
+    drafts = own.filter(status=SessionStatus.DRAFT, first_sitting_on__gt=clock.today())
+    questions = own.filter(awaiting_answer=True)
+    first_draft = drafts.order_by("first_sitting_on").first()
+    return Panel(
+        title=_("Assessment sessions"),
+        text=_("Plan sessions within the approved scope and file them with the authority."),
+        links=[PanelLink(_("Open the sessions"), url)],
+        todos=[
+            Todo(
+                questions.count(),
+                gettext("%(count)s questions of the authority to answer")
+                % {"count": questions.count()},
+                url + "?status=filed",
+            ),
+            Todo(
+                drafts.count(),
+                gettext("%(count)s draft plans to file") % {"count": drafts.count()},
+                url + "?status=draft",
+                due_on=(
+                    sessions_latest_filing_day(first_draft.first_sitting_on)
+                    if first_draft
+                    else None
+                ),
+            ),
+        ],
+        order=45,
+    )
+
+
+def sessions_latest_filing_day(first_sitting: dt.date) -> dt.date:
+    from assessments.services.sessions import latest_filing_day
+
+    return latest_filing_day(first_sitting)
+
+
+def _session_url(user, object_id: str) -> str | None:
+    from assessments.models import AssessmentSession
+
+    session = (
+        AssessmentSession.objects.select_related("site").filter(pk=object_id).first()
+        if object_id.isdigit()
+        else None
+    )
+    if session is None:
+        return None
+    if access.can(user, "assessments.session.view", session):
+        return reverse("assessments:plan", args=[session.pk])
+    if access.can(user, "assessments.session.manage", session):
+        return reverse("assessments:session", args=[session.agency_id, session.pk])
     return None

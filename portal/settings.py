@@ -206,6 +206,8 @@ SECURITY_ALERT_EMAILS = envlist("SECURITY_ALERT_EMAILS", [])
 # Working days within which the authority answers an objection to a public notice; the rules
 # set no period, the portal promises this one (docs/decisions/0030).
 OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
+# Assessment plans are filed this many working days before the first sitting (Art 18).
+SESSION_PLAN_LEAD_WORKING_DAYS = envint("SESSION_PLAN_LEAD_WORKING_DAYS", 5)
 # Seconds a public page's content stays cached for anonymous visitors (portal.pagecache,
 # docs/decisions/0030); any change of the data it shows abandons it at once. 0: off, the
 # default in tests and without Redis (a per-process cache misses other processes' changes).

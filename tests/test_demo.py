@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from agencies.models import AffiliatedEmployer, AgencyApplication, ApplicationStatus, DirectoryEntry
 from agencies.services import assessment_refusal
-from assessments.models import RoomKind, Venue, VenueStatus
+from assessments.models import AssessmentSession, RoomKind, Venue, VenueStatus
 from portal.audit import verify_chains
 from portal.models import Agency, AgencyMembership, AgencyStatus, User
 from portal.roles import AgencyRole, AuthorityRole
@@ -61,8 +61,15 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     kinds = set(venues[VenueStatus.VERIFIED].rooms.values_list("kind", flat=True))
     assert {RoomKind.THEORY, RoomKind.SKILL} <= kinds
 
+    # Sessions (issue 13): open, draft, asked by gd_official, stopped.
+    sessions = AssessmentSession.objects.filter(agency=demo_agency)
+    assert sorted(sessions.values_list("status", flat=True)) == [
+        "draft", "filed", "open", "stopped"
+    ]  # fmt: skip
+    assert sessions.get(status="filed").questions.get().asked_by.username == "gd_official"
     call_command("seed_demo")
     assert Venue.objects.count() == 2
+    assert AssessmentSession.objects.count() == 4
     assert counts == {
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),

@@ -46,8 +46,10 @@ from agencies.models import (
 )
 from assessments import services as assessments_services
 from assessments.models import Examiner
+from assessments.services import candidates as candidate_services
+from assessments.services import imports as roster
 from catalog import services
-from catalog.models import Method, Occupation
+from catalog.models import LevelRequirement, Method, MethodRequirement, Occupation
 from portal import clock, documents, notices
 from portal.accounts import twofactor
 from portal.audit import checkpoints
@@ -63,7 +65,17 @@ from tests.agencies.builders import (
     under_review,
 )
 from tests.agencies.builders import uscc as _uscc
-from tests.assessments.builders import declared_venue, person_input, resident_id
+from tests.assessments.builders import (
+    candidate_id,
+    candidate_input,
+    declared_venue,
+    open_session,
+    person_input,
+    planned_session,
+    ready_agency,
+    resident_id,
+    sitting,
+)
 from tests.catalog.builders import level_data, standard_post
 from tests.portal.builders import PASSWORD, make_user, world_view
 
@@ -213,6 +225,26 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Candidates (Art 16, 18): the agency's admin and staff enrol, import, withdraw, export.
+    "assessments:candidates":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidate_new":       ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidate_withdraw":  ("gd_enrolment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidates_export":   ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_template":     ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_new":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster":              ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_errors":       ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:roster_apply":        ("gd_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 405, 403, 403, 404)),
+    "assessments:plan_candidates":     ("cand_session", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Sessions (Art 17, 18): the agency's admin and staff plan and file; officials of the site's
+    # province (national: all) read filed plans, ask and stop; everyone searches /sessions/.
+    "assessments:sessions":            ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:session_new":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:session":             ("gd_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:plans":               ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:plan":                ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:public_sessions":     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "assessments:public_session":      ("gd_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -314,6 +346,18 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    # Candidates (Art 16, 18): the agency's admin and staff.
+    "assessments:candidate_new":                 ("gd_cand_session",      "candidate",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:candidate_withdraw":            ("gd_enrolment",         "withdrawal",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:roster_new":                    ("gd_cand_session",      "roster",               "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:roster_apply":                  ("gd_batch",             "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    # Sessions: the agency's admin and staff; questions and stops by the site's province.
+    "assessments:session_new":                   ("gd_agency",             "session_plan",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session file":                  ("gd_session",            "confirmed",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session cancel":                ("gd_session",            "session_cancel",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session answer":                ("gd_filed_session",      "session_answer",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -349,6 +393,10 @@ GET_ONLY = {
     "agencies:change", "assessments:people", "assessments:person", "assessments:registry",
     "assessments:registry_person", "assessments:my_qualifications",
     "assessments:venues", "assessments:venue", "assessments:venue_queue",
+    "assessments:sessions", "assessments:plans", "assessments:public_sessions",
+    "assessments:public_session",
+    "assessments:candidates", "assessments:candidates_export", "assessments:plan_candidates",
+    "assessments:roster", "assessments:roster_errors", "assessments:roster_template",
 }  # fmt: skip
 
 
@@ -553,6 +601,26 @@ def build(world) -> dict:
         person_input(username=world.members["examiner"].username),
     )
     venue = declared_venue(world)  # waiting for verification
+    cand_session = open_session(world)
+    enrolment = candidate_services.enrol(world.members["admin"], cand_session, candidate_input(1))
+    batch = roster.stage(
+        world.members["admin"],
+        cand_session,
+        SimpleUploadedFile("r.xlsx", roster.template([roster_row(2)])),
+    )
+    # The matrix's 电工 standard covers level 5 only: level 4 (in the agency's scope) is added.
+    level_four = LevelRequirement.objects.create(standard=standard, level_id="4")
+    MethodRequirement.objects.create(requirement=level_four, method=Method.THEORY)
+    session_venue = ready_agency(world)  # a verified venue of the listed 广东 agency
+    draft_session = planned_session(world, venue=session_venue)
+    filed_plan = assessments_services.file_session(
+        admin,
+        planned_session(
+            world,
+            venue=session_venue,
+            sittings=[sitting(session_venue, starts_at=dt.time(13, 0), ends_at=dt.time(15, 0))],
+        ),
+    )
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -599,6 +667,14 @@ def build(world) -> dict:
         "gd_venue": [world.gd_agency.pk, venue.pk],
         "waiting_venue": [venue.pk],
         "gd_venue_site": venue.site_id,
+        "gd_session": [world.gd_agency.pk, draft_session.pk],
+        "gd_filed_session": [world.gd_agency.pk, filed_plan.pk],
+        "gd_plan": [filed_plan.pk],
+        "session_venue": session_venue,
+        "gd_cand_session": [world.gd_agency.pk, cand_session.pk],
+        "cand_session": [cand_session.pk],
+        "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
+        "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
         "work_type": work_type,
@@ -744,6 +820,8 @@ UNKNOWN_ACTION = {
     "agencies:expert_assignment": ("gd_assignment", "exp_asg", 404),
     "agencies:listed_agency": ("gd_agency", "gd_off", 403),
     "assessments:venue_review": ("waiting_venue", "gd_off", 404),
+    "assessments:session": ("gd_session", "gd_admin", 404),
+    "assessments:plan": ("gd_plan", "gd_off", 404),
 }
 
 
@@ -917,8 +995,75 @@ def venue_data(objects, user) -> dict:
     }
 
 
+def roster_row(n: int) -> list:
+    values = {
+        "real_name": f"矩阵考生{n}", "id_type": "居民身份证", "id_number": candidate_id(n),
+        "phone": "13900139000", "employer_uscc": "91440300MA5F8G9H2K",
+        "started_on": "2015-01-01",
+    }  # fmt: skip
+    return [values.get(k, "") for k in roster.KEYS]
+
+
+def candidate_data(objects, user) -> dict:
+    return {
+        "real_name": "矩阵考生",
+        "id_type": "resident_id",
+        "id_number": candidate_id(7 + (user.pk if user else 0) % 100),
+        "phone": "13800138000",
+        "employer_uscc": "91440300MA5F8G9H2K",
+        "started_on": "2015-01-01",
+    }
+
+
+def session_plan_data(objects, user) -> dict:
+    venue = objects["session_venue"]
+    day = clock.today() + dt.timedelta(days=45)
+    return {
+        "venue": venue.pk,
+        "city": "深圳市",
+        "occupation": "6-31-01-03",
+        "level": "4",
+        "capacity": "20",
+        "registration_opens": (clock.today() + dt.timedelta(days=5)).isoformat(),
+        "registration_closes": (clock.today() + dt.timedelta(days=30)).isoformat(),
+        "fee": "200",
+        "how_to_register": "到深圳站报名。",
+        "sittings-TOTAL_FORMS": "1",
+        "sittings-INITIAL_FORMS": "0",
+        "sittings-MIN_NUM_FORMS": "0",
+        "sittings-MAX_NUM_FORMS": "1000",
+        "sittings-0-method": "theory",
+        "sittings-0-date": day.isoformat(),
+        "sittings-0-starts_at": "09:00",
+        "sittings-0-ends_at": "11:00",
+        "sittings-0-room": venue.rooms.get(kind="theory").pk,
+    }
+
+
+def session_answer_data(objects, user) -> dict:
+    from assessments.models import AssessmentSession, SessionQuestion
+
+    pk = objects["gd_filed_session"][1]
+    SessionQuestion.objects.create(
+        session_id=pk, text="请说明考场设备。", asked_by=AssessmentSession.objects.get(pk=pk).created_by, asked_at=clock.now(),
+    )  # fmt: skip
+    AssessmentSession.objects.filter(pk=pk).update(awaiting_answer=True)
+    return {"a-answer": "设备齐全。"}
+
+
 DATA = {
     "nothing": nothing,
+    "candidate": candidate_data,
+    "withdrawal": lambda o, u: {"reason": "本人申请退出"},
+    "roster": lambda o, u: {
+        "roster": SimpleUploadedFile("r.xlsx", roster.template([roster_row(3)]))
+    },
+    "confirmed": lambda o, u: {"confirmed": "1"},
+    "session_plan": session_plan_data,
+    "session_cancel": lambda o, u: {"c-reason": "报名人数不足", "confirmed": "1"},
+    "session_answer": session_answer_data,
+    "plan_question": lambda o, u: {"q-text": "请提供技能考场设备清单。"},
+    "plan_stop": lambda o, u: {"s-reason": "考点条件不符", "confirmed": "1"},
     "venue": venue_data,
     "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},

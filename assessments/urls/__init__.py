@@ -3,10 +3,12 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import people, venues
+from assessments.urls import candidates, people, sessions, venues
 
 app_name = "assessments"
 urlpatterns = [
     *people.urlpatterns,
     *venues.urlpatterns,
+    *sessions.urlpatterns,
+    *candidates.urlpatterns,
 ]

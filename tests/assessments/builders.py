@@ -5,12 +5,14 @@ verified one."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from agencies.models import DirectoryEntry
 from assessments import services
-from assessments.models import RoomKind, Tenure
-from catalog.models import Occupation
+from assessments.models import RoomKind, Tenure, Venue
+from catalog.models import Occupation, SkillLevel
 from portal import clock, codes
 
 
@@ -93,3 +95,123 @@ def declared_venue(world, *, site=None, actor=None, **extra):
 def verified_venue(world, **extra):
     venue = declared_venue(world, **extra)
     return services.verify_venue(world.gd_official, venue, remarks="符合要求")
+
+
+# --- Sessions (Art 17, 18) ---------------------------------------------------------------------
+
+
+def ready_agency(world, *, levels=("4", "3")):
+    """World's 广东 agency listed for 电工 at ``levels`` with a verified venue (theory room of 40,
+    skill room of 12 equipped for 电工): what planning a session needs. The venue."""
+    from tests.agencies.builders import list_agency
+
+    if not DirectoryEntry.objects.filter(agency=world.gd_agency).exists():
+        list_agency(world, world.gd_agency, world.members["admin"], levels=levels)
+    return Venue.objects.filter(site__agency=world.gd_agency, status="verified").first() or (
+        verified_venue(world)
+    )
+
+
+def sitting(venue, method: str = "theory", *, days: int = 30, room_kind=None, **extra):
+    room = venue.rooms.get(kind=room_kind or method)
+    data = {
+        "method": method,
+        "date": clock.today() + dt.timedelta(days=days),
+        "starts_at": dt.time(9, 0),
+        "ends_at": dt.time(11, 0),
+        "room": room,
+    }
+    data.update(extra)
+    return services.SittingData(**data)
+
+
+def session_fields(venue, **extra) -> dict:
+    today = clock.today()
+    fields = {
+        "venue": venue,
+        "city": "深圳市",
+        "occupation": Occupation.objects.get(code="6-31-01-03"),
+        "work_type": None,
+        "level": SkillLevel.objects.get(pk="4"),
+        "capacity": 30,
+        "registration_opens": today + dt.timedelta(days=3),
+        "registration_closes": today + dt.timedelta(days=20),
+        "fee": Decimal("260.00"),
+        "how_to_register": "携带身份证到深圳站报名，电话 0755-12345678。",
+    }
+    fields.update(extra)
+    return fields
+
+
+def planned_session(world, *, venue=None, sittings=None, actor=None, **extra):
+    venue = venue or ready_agency(world)
+    return services.plan_session(
+        actor or world.members["admin"],
+        world.gd_agency,
+        sittings=sittings if sittings is not None else [sitting(venue)],
+        **session_fields(venue, **extra),
+    )
+
+
+# --- Candidates (Art 16, 18) --------------------------------------------------------------------
+
+CANDIDATE_RULES = [
+    {
+        "route": "prior_level",
+        "prior_level": "5",
+        "years": 3,
+        "label": "取得五级证书后从事本职业3年",
+    },  # noqa: E501
+    {"route": "total_years", "years": 6, "label": "累计从事本职业6年"},
+    {"route": "education", "education": "senior_middle", "years": 2, "label": "中专毕业从事2年"},
+]
+
+
+def open_session(world, *, capacity=30, **extra):
+    """An open 电工 四级 session of world.gd_agency with the rules above (made directly, so
+    the candidates' tests do not depend on planning)."""
+    from assessments.models import AssessmentSession
+    from catalog.models import SkillLevel
+
+    today = clock.today()
+    fields = {
+        "agency": world.gd_agency,
+        "site": world.gd_site,
+        "venue": declared_venue(world),
+        "city": "深圳",
+        "occupation": Occupation.objects.get(code="6-31-01-03"),
+        "level": SkillLevel.objects.get(code="4"),
+        "capacity": capacity,
+        "registration_opens": today - dt.timedelta(days=3),
+        "registration_closes": today + dt.timedelta(days=10),
+        "fee": "200.00",
+        "how_to_register": "联系机构报名",
+        "basis": {"methods": [], "eligibility": CANDIDATE_RULES},
+        "basis_planned_on": today - dt.timedelta(days=10),
+        "first_sitting_on": today + dt.timedelta(days=20),
+        "status": "open",
+        "filed_at": clock.now(),
+        "created_by": world.members["admin"],
+    }
+    fields.update(extra)
+    return AssessmentSession.objects.create(**fields)
+
+
+def candidate_id(n: int) -> str:
+    return resident_id(f"44030519900101{n:03d}")
+
+
+def candidate_input(n: int = 1, **overrides):
+    from assessments.services.candidates import CandidateInput
+
+    data = {
+        "real_name": f"李考生{n}",
+        "id_type": "resident_id",
+        "id_number": candidate_id(n),
+        "phone": "13800138000",
+        "employer_name": "广东测试机构",
+        "employer_uscc": "91440300MA5F8G9H2K",
+        "started_on": clock.today() - dt.timedelta(days=7 * 366),
+    }
+    data.update(overrides)
+    return CandidateInput(**data)
