@@ -347,19 +347,20 @@ def search_public(data: dict, on: dt.date | None = None):
 
 
 def public_sessions(request):
-    filters = PublicSearchForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    """Workers' search; on a cache hit (``{% publiccache %}``) no query runs for the content:
+    the form, the search and the page are all lazy."""
     context = {
-        "filters": filters,
-        **pagecache.lazy_context(lambda: _public_page(request, data), "page", "today"),
+        **pagecache.lazy_context(lambda: _public_page(request), "filters", "page", "today"),
         "breadcrumbs": crumbs(_("Assessment sessions"), root=None),
     }
     return render(request, "assessments/sessions/public_sessions.html", context)
 
 
-def _public_page(request, data) -> dict:
+def _public_page(request) -> dict:
+    filters = PublicSearchForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
     page = Paginator(search_public(data), PER_PAGE).get_page(request.GET.get("page"))
-    return {"page": page, "today": clock.today()}
+    return {"filters": filters, "page": page, "today": clock.today()}
 
 
 def public_session(request, pk: int):
