@@ -197,6 +197,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "agencies:change_scope":           ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_serve_others":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     "agencies:change_renewal":         ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
+    "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     # Exam affairs, people: the agency's examiners and supervisors (its admin changes them, staff
     # read), the registry of the jurisdiction (officials; the testing centre suspends), one's own.
     "assessments:people":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
@@ -218,8 +220,6 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:venue_edit":          ("gd_venue", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:venue_queue":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:venue_review":        ("waiting_venue", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
-    "agencies:affiliates":             ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
-    "agencies:affiliate_withdraw":     ("gd_own_affiliate", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 404)),
     # Sessions (Art 17, 18): the agency's admin and staff plan and file; officials of the site's
     # province (national: all) read filed plans, ask and stop; everyone searches /sessions/.
     "assessments:sessions":            ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
@@ -316,6 +316,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "agencies:change_scope":                     ("gd_agency",             "scope",                "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "agencies:change_serve_others":              ("hlj_agency",            "serve_others",         "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
     "agencies:change_renewal":                   ("gd_agency",             "renewal",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
+    "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     # Exam affairs, people: the agency's admin; the testing centre of the registration.
     "assessments:person_add":                    ("gd_kind",               "examiner",             "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "assessments:person_edit":                   ("gd_engagement",         "examiner_edit",        "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
@@ -328,8 +330,6 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:venue_edit":                    ("gd_venue",              "venue",                "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:venue_review verify":           ("waiting_venue",         "nothing",              "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:venue_review refuse":           ("waiting_venue",         "venue_refusal",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
-    "agencies:affiliates":                       ("hlj_agency",            "affiliate",            "L     404   404   404   404   404   404   404   404   404   404   404   404   404   302+"),
-    "agencies:affiliate_withdraw":               ("gd_own_affiliate",      "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     # Sessions: the agency's admin and staff; questions and stops by the site's province.
     "assessments:session_new":                   ("gd_agency",             "session_plan",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:session file":                  ("gd_session",            "confirmed",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),

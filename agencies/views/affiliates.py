@@ -19,6 +19,7 @@ from agencies.forms import affiliates as forms
 from agencies.models import AffiliatedEmployer, AffiliateStatus
 from portal import access
 from portal.models import jurisdiction_label
+from portal.ui.confirm import confirm_page, is_revising, wants_confirmation
 from portal.ui.helpers import apply_errors, button_action, crumbs, form_action, loads
 from portal.ui.queues import read_filters
 
@@ -113,27 +114,8 @@ def affiliate_decision(request, affiliate: AffiliatedEmployer):
         if not can_decide:
             raise PermissionDenied(DECIDE)
         form = forms.AffiliateDecisionForm(request.POST)
-        decision = request.POST.get("decision")
-        if decision not in ("confirm", "refuse"):
-            form.add_error(None, _("Choose to confirm or to refuse."))
-        elif form.is_valid():
-            try:
-                services.decide_affiliate(
-                    request.user,
-                    affiliate,
-                    confirm=decision == "confirm",
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The affiliate has been confirmed.")
-                    if decision == "confirm"
-                    else _("The declaration has been refused."),
-                )
-                return redirect("agencies:affiliate_decision", affiliate.pk)
+        if (done := _decide(request, affiliate, form)) is not None:
+            return done
     agency = affiliate.agency
     context = {
         "affiliate": affiliate,
@@ -151,3 +133,67 @@ def affiliate_decision(request, affiliate: AffiliatedEmployer):
     listing = (_("Affiliated employers"), reverse("agencies:affiliate_queue"))
     context["breadcrumbs"] = crumbs(listing, f"{agency.name} · {affiliate.name}")
     return render(request, "agencies/affiliates/decision.html", context)
+
+
+def _decide(request, affiliate: AffiliatedEmployer, form):
+    """Decide as the form and the button ask, after a confirmation step that restates the
+    decision (decision 0026): the confirmation page or the redirect, else None (the form)."""
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "refuse"):
+        form.add_error(None, _("Choose to confirm or to refuse."))
+        return None
+    if not form.is_valid() or is_revising(request):
+        return None
+    confirm, reason = decision == "confirm", form.cleaned_data["reason"]
+    if not confirm and not reason.strip():
+        form.add_error("reason", _("Give the reason of the refusal."))
+        return None
+    if wants_confirmation(request):
+        if refusal := services.affiliate_decision_refusal(affiliate, request.user):
+            form.add_error(None, refusal)
+            return None
+        return confirm_page(request, **_restatement(affiliate, confirm))
+    try:
+        services.decide_affiliate(request.user, affiliate, confirm=confirm, reason=reason)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(
+        request,
+        _("The affiliate has been confirmed.")
+        if confirm
+        else _("The declaration has been refused."),
+    )
+    return redirect("agencies:affiliate_decision", affiliate.pk)
+
+
+def _restatement(affiliate: AffiliatedEmployer, confirm: bool) -> dict:
+    """What the confirmation page of a decision on a declaration says will happen."""
+    page = reverse("agencies:affiliate_decision", args=[affiliate.pk])
+    what = {"employer": affiliate.name, "agency": affiliate.agency.name}
+    if confirm:
+        points = [
+            _("%(employer)s is confirmed as an affiliated employer of %(agency)s.") % what,
+            _("Its staff count as the agency's own staff from now on (Art 16)."),
+        ]
+        label = _("Confirm the affiliate")
+    else:
+        points = [
+            _(
+                "The declaration of %(employer)s by %(agency)s is refused: its staff are not the "
+                "agency's own."
+            )
+            % what,
+            _("The agency sees the reason and may declare it again."),
+        ]
+        label = _("Refuse the declaration")
+    return {
+        "title": _("Affiliated employer"),
+        "subject": f"{affiliate.agency.name} · {affiliate.name}",
+        "points": points,
+        "confirm_label": label,
+        "back_url": f"{page}#decision",
+        "breadcrumbs": crumbs(
+            (_("Affiliated employers"), reverse("agencies:affiliate_queue")), (affiliate.name, page)
+        ),
+    }

@@ -92,6 +92,7 @@ class Panel:
     facts: list[str | Promise] = field(default_factory=list)  # information, not to-dos
     working_days: bool = True  # how ``oldest`` is counted when set directly
     listing: bool = False  # a panel of to-dos, even when none waits now
+    counter: Callable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.todos = [t for t in self.todos if t.count]
@@ -116,7 +117,7 @@ class Panel:
     @property
     def waiting_days(self) -> int | None:
         """Days the oldest item has waited (0 when it arrived today)."""
-        return waited(self.oldest, working_days=self.working_days)
+        return waited(self.oldest, working_days=self.working_days, counter=self.counter)
 
     @property
     def arrived_today(self) -> bool:
@@ -150,4 +151,22 @@ def panels_for(request, roles: set[str]) -> list[Panel]:
             panel = factory(request)
             if panel is not None:
                 found.append(panel)
+    _share_calendar(found)
     return sorted(found, key=lambda p: p.order)
+
+
+def _share_calendar(panels: list[Panel]) -> None:
+    """One read of the working-day calendar for every waiting time of the dashboard, instead
+    of one per to-do line (docs/decisions/0027)."""
+    waiting = [p for p in panels if p.oldest is not None and p.working_days]
+    waiting += [t for p in panels for t in p.todos if t.oldest is not None and t.working_days]
+    waiting = [item for item in waiting if item.counter is None]
+    if not waiting:
+        return
+    today = clock.today()
+    start = min(_arrival(item.oldest) for item in waiting)
+    if start >= today:
+        return
+    counter = clock.working_days_counter(start, today)
+    for item in waiting:
+        item.counter = counter

@@ -158,7 +158,12 @@ def test_the_official_decides_from_the_queue_and_the_panel_counts(employer, worl
     url = reverse("agencies:affiliate_decision", args=[affiliate.pk])
     response = client.post(url, {"decision": "refuse", "reason": ""})
     assert response.status_code == 200 and "请填写不予确认的理由" in response.content.decode()
-    assert client.post(url, {"decision": "confirm", "reason": ""}).status_code == 302
+    # The first POST restates the decision and changes nothing; the confirmed one decides.
+    restated = client.post(url, {"decision": "confirm", "reason": ""}).content.decode()
+    assert "龙江电力子公司 确认为 黑龙江测试评价中心 的所属单位" in restated
+    assert AffiliatedEmployer.objects.get(pk=affiliate.pk).status == AffiliateStatus.PENDING
+    response = client.post(url, {"decision": "confirm", "reason": "", "confirmed": "1"})
+    assert response.status_code == 302
     affiliate.refresh_from_db()
     assert affiliate.status == AffiliateStatus.CONFIRMED
     dashboard = client.get(reverse("portal:dashboard")).content.decode()

@@ -45,6 +45,10 @@ def test_declare_and_confirm_an_affiliate(
     page.screenshot(path=screenshot_dir / "affiliates-decision.png", full_page=True)
     with page.expect_navigation():
         page.locator("button[value=confirm]").click()
+    assert "其职工自即日起视为本机构职工" in page.locator("main").inner_text()
+    page.screenshot(path=screenshot_dir / "affiliates-confirm-step.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认该所属单位").click()
     assert "已确认该所属单位" in page.content()
     assert AffiliatedEmployer.objects.get(uscc=code).status == AffiliateStatus.CONFIRMED
 
