@@ -447,19 +447,25 @@ def _directory_sessions(request, entry) -> dict | None:
 def _plans_panel(request) -> Panel | None:
     if not request.user.jurisdiction:
         return None
+    from django.db.models import Count, Q
+
     from assessments import queries
 
     today = clock.today()
-    plans = queries.plans_for_official(request.user)
-    coming = plans.filter(
-        first_sitting_on__gte=today, first_sitting_on__lte=today + dt.timedelta(days=30)
+    counts = queries.plans_for_official(request.user).aggregate(
+        coming=Count(
+            "pk",
+            filter=Q(first_sitting_on__gte=today, first_sitting_on__lte=today + dt.timedelta(30)),
+        ),
+        asked=Count("pk", filter=Q(awaiting_answer=True)),
     )
-    asked = plans.filter(awaiting_answer=True).count()
     facts = [
-        gettext("%(count)s filed plans have sittings within 30 days.") % {"count": coming.count()},
+        gettext("%(count)s filed plans have sittings within 30 days.") % {"count": counts["coming"]}
     ]
-    if asked:
-        facts.append(gettext("%(count)s plans wait for the agency's answer.") % {"count": asked})
+    if counts["asked"]:
+        facts.append(
+            gettext("%(count)s plans wait for the agency's answer.") % {"count": counts["asked"]}
+        )
     return Panel(
         title=_("Filed assessment plans"),
         text=_(
@@ -480,29 +486,33 @@ def _sessions_panel(request) -> Panel | None:
     agency = getattr(request, "agency", None)
     if agency is None:
         return None
-    own = queries.sessions_of_agency(agency)
+    from django.db.models import Count, Min, Q
+
     url = reverse("assessments:sessions", args=[agency.pk])
-    drafts = own.filter(status=SessionStatus.DRAFT, first_sitting_on__gt=clock.today())
-    questions = own.filter(awaiting_answer=True)
-    first_draft = drafts.order_by("first_sitting_on").first()
+    draft = Q(status=SessionStatus.DRAFT, first_sitting_on__gt=clock.today())
+    counts = queries.sessions_of_agency(agency).aggregate(
+        drafts=Count("pk", filter=draft),
+        questions=Count("pk", filter=Q(awaiting_answer=True)),
+        first_draft=Min("first_sitting_on", filter=draft),
+    )
     return Panel(
         title=_("Assessment sessions"),
         text=_("Plan sessions within the approved scope and file them with the authority."),
         links=[PanelLink(_("Open the sessions"), url)],
         todos=[
             Todo(
-                questions.count(),
+                counts["questions"],
                 gettext("%(count)s questions of the authority to answer")
-                % {"count": questions.count()},
+                % {"count": counts["questions"]},
                 url + "?status=filed",
             ),
             Todo(
-                drafts.count(),
-                gettext("%(count)s draft plans to file") % {"count": drafts.count()},
+                counts["drafts"],
+                gettext("%(count)s draft plans to file") % {"count": counts["drafts"]},
                 url + "?status=draft",
                 due_on=(
-                    sessions_latest_filing_day(first_draft.first_sitting_on)
-                    if first_draft
+                    sessions_latest_filing_day(counts["first_draft"])
+                    if counts["first_draft"]
                     else None
                 ),
             ),

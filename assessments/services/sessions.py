@@ -172,7 +172,7 @@ def plan_problems(
                 "method": methods[method]})  # fmt: skip
     for sitting in sittings:
         label = methods.get(sitting.method, sitting.method)
-        if sitting.date < today or (sitting.date == today):
+        if sitting.date <= today:
             add("sittings", _("%(method)s: the sitting on %(date)s is not in the future.") % {
                 "method": label, "date": sitting.date})  # fmt: skip
         if sitting.ends_at <= sitting.starts_at:

@@ -32,6 +32,7 @@ from assessments.models import AssessmentSession, SessionStatus
 from assessments.services.sessions import latest_filing_day, lead_days
 from catalog.models import Occupation
 from portal import clock, pagecache
+from portal.templatetags.portal_tags import cndate_day
 from portal.ui.confirm import confirm_page, is_confirmed, is_revising
 from portal.ui.helpers import apply_errors, button_action, crumbs, loads
 from portal.ui.tracker import STOPPED, Step, progress
@@ -74,7 +75,7 @@ def _tracker(session: AssessmentSession) -> list[Step]:
         steps[2].note = (
             _("waits for the agency's answer")
             if session.awaiting_answer
-            else _("opens on %(date)s") % {"date": session.registration_opens}
+            else _("opens on %(date)s") % {"date": cndate_day(session.registration_opens)}
         )
     if session.status == SessionStatus.OPEN:
         steps[2].until = session.registration_closes
@@ -172,7 +173,7 @@ def session(request, agency_id: int, session: AssessmentSession):
                       "approved, the authority may ask a question or stop it.")
                     % {"province": session.site.province.name},
                     _("Registration opens on its own on %(date)s.")
-                    % {"date": session.registration_opens},
+                    % {"date": cndate_day(session.registration_opens)},
                     _("The sittings can no longer be changed; cancel the plan to change them."),
                 ], label=_("File the plan"), back=url)  # fmt: skip
             return button_action(
@@ -346,19 +347,20 @@ def search_public(data: dict, on: dt.date | None = None):
 
 
 def public_sessions(request):
-    filters = PublicSearchForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    """Workers' search; on a cache hit (``{% publiccache %}``) no query runs for the content:
+    the form, the search and the page are all lazy."""
     context = {
-        "filters": filters,
-        **pagecache.lazy_context(lambda: _public_page(request, data), "page", "today"),
+        **pagecache.lazy_context(lambda: _public_page(request), "filters", "page", "today"),
         "breadcrumbs": crumbs(_("Assessment sessions"), root=None),
     }
     return render(request, "assessments/sessions/public_sessions.html", context)
 
 
-def _public_page(request, data) -> dict:
+def _public_page(request) -> dict:
+    filters = PublicSearchForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
     page = Paginator(search_public(data), PER_PAGE).get_page(request.GET.get("page"))
-    return {"page": page, "today": clock.today()}
+    return {"filters": filters, "page": page, "today": clock.today()}
 
 
 def public_session(request, pk: int):
