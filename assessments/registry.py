@@ -313,7 +313,22 @@ def _venue_url(user, object_id: str) -> str | None:
 # --- candidates (Art 16, 18) ------------------------------------------------------------------
 
 
+def _enrolled_addresses(session) -> list[str]:
+    """Whom to tell when a session is stopped or cancelled: its enrolled candidates who gave
+    an e-mail address (Art 18)."""
+    from assessments.models import Enrolment, EnrolmentStatus
+
+    return list(
+        Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
 def _register_candidates() -> None:
+    from assessments.services import sessions as session_services
+
+    session_services.register_recipients(_enrolled_addresses)
     register_action(
         "assessments.candidates.manage",
         agency_role(A.ADMIN, A.STAFF),

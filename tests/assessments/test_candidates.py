@@ -260,3 +260,22 @@ def test_export_lists_the_candidates_with_masked_ids(world):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] == "姓名" and rows[1][1] == "李考生1"
     assert inp.id_number not in str(rows)
+
+
+def test_a_cancelled_session_tells_its_enrolled_candidates_by_e_mail(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from assessments import services
+
+    session = open_session(world)
+    admin = world.members["admin"]
+    cs.enrol(admin, session, person(1, email="one@example.com"))
+    gone = cs.enrol(admin, session, person(2, email="two@example.com"))
+    cs.enrol(admin, session, person(3, email=""))
+    cs.withdraw(admin, gone, reason="本人申请退出")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_session(admin, session, reason="考场检修")
+    assert sorted(address for m in mail.outbox for address in m.to) == ["one@example.com"]
+    assert "考场检修" in mail.outbox[0].body
