@@ -100,6 +100,9 @@ def test_the_page_shows_pending_confirms_and_refuses_with_the_services_text(clie
     assert enrolment.education_confirmed_at is not None
     listing = client.get(reverse("assessments:candidates", args=args)).content.decode()
     assert "学历待核验" not in listing and "学历已核验" in listing
+    download = reverse("portal:document_download", args=[enrolment.diploma_id])
+    assert download in client.get(url).content.decode()
+    assert client.get(download).status_code == 200  # the agency's staff read the diploma
     # Another route: the button is disabled with the service's refusal, a POST is refused.
     url = reverse("assessments:candidate_education", args=[*args, other.pk])
     page = client.get(url).content.decode()
