@@ -392,8 +392,16 @@ def confirm_education(actor, enrolment: Enrolment, *, diploma, confirmed: bool) 
 
 EXPORT_HEADERS = [
     "序号", "姓名", "证件号码", "手机号码", "用人单位", "实际用工单位", "文化程度",
-    "符合的申报条件", "来源", "状态",
+    "符合的申报条件", "学历核验", "来源", "状态",
 ]  # fmt: skip
+
+
+def _education_check(e: Enrolment) -> str:
+    if not e.diploma_required:
+        return ""
+    if e.education_confirmed_at:
+        return _("Education verified")
+    return _("Education to be verified")
 
 
 def export_xlsx(session: AssessmentSession) -> bytes:
@@ -415,6 +423,7 @@ def export_xlsx(session: AssessmentSession) -> bytes:
                 e.work_unit_name,
                 str(e.get_education_display()) if e.education else "",
                 e.eligible_by,
+                _education_check(e),
                 str(EnrolmentSource(e.source).label),
                 str(EnrolmentStatus(e.status).label),
             ]

@@ -5,11 +5,13 @@ routes need no diploma. The roster import marks such rows the same way."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assessments.services import candidates as cs
 from assessments.services import imports
@@ -100,6 +102,9 @@ def test_the_page_shows_pending_confirms_and_refuses_with_the_services_text(clie
     assert enrolment.education_confirmed_at is not None
     listing = client.get(reverse("assessments:candidates", args=args)).content.decode()
     assert "学历待核验" not in listing and "学历已核验" in listing
+    sheet = load_workbook(io.BytesIO(cs.export_xlsx(session))).active
+    column = [r[8] for r in sheet.iter_rows(values_only=True)]
+    assert column == ["学历核验", "学历已核验", None]  # the other route: nothing to check
     download = reverse("portal:document_download", args=[enrolment.diploma_id])
     assert download in client.get(url).content.decode()
     assert client.get(download).status_code == 200  # the agency's staff read the diploma
