@@ -342,6 +342,9 @@ def _register_candidates() -> None:
     for action, label in {
         "assessments.candidate.enrol": _("enrolled a candidate"),
         "assessments.candidate.withdraw": _("withdrew a candidate"),
+        "assessments.candidate.confirm_education": _(
+            "confirmed a candidate's education against the diploma"
+        ),
         "assessments.roster.stage": _("uploaded a roster of candidates"),
         "assessments.roster.apply": _("applied a roster of candidates"),
     }.items():

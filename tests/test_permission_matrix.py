@@ -229,6 +229,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:candidates":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:candidate_new":       ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:candidate_withdraw":  ("gd_enrolment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:candidate_education": ("gd_edu_enrolment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:candidates_export":   ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:roster_template":     ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "assessments:roster_new":          ("gd_cand_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
@@ -349,6 +350,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     # Candidates (Art 16, 18): the agency's admin and staff.
     "assessments:candidate_new":                 ("gd_cand_session",      "candidate",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:candidate_withdraw":            ("gd_enrolment",         "withdrawal",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:candidate_education":           ("gd_edu_enrolment",     "diploma",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:roster_new":                    ("gd_cand_session",      "roster",               "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:roster_apply":                  ("gd_batch",             "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     # Sessions: the agency's admin and staff; questions and stops by the site's province.
@@ -603,6 +605,13 @@ def build(world) -> dict:
     venue = declared_venue(world)  # waiting for verification
     cand_session = open_session(world)
     enrolment = candidate_services.enrol(world.members["admin"], cand_session, candidate_input(1))
+    edu_enrolment = candidate_services.enrol(
+        world.members["admin"],
+        cand_session,
+        candidate_input(
+            5, education="senior_middle", started_on=clock.today() - dt.timedelta(days=3 * 366)
+        ),
+    )  # eligible through education only: 学历待核验
     batch = roster.stage(
         world.members["admin"],
         cand_session,
@@ -674,6 +683,7 @@ def build(world) -> dict:
         "gd_cand_session": [world.gd_agency.pk, cand_session.pk],
         "cand_session": [cand_session.pk],
         "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
+        "gd_edu_enrolment": [world.gd_agency.pk, cand_session.pk, edu_enrolment.pk],
         "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
         # Not URL arguments: what the POST data names.
         "objection": objection,
@@ -1055,6 +1065,7 @@ DATA = {
     "nothing": nothing,
     "candidate": candidate_data,
     "withdrawal": lambda o, u: {"reason": "本人申请退出"},
+    "diploma": lambda o, u: {"diploma": pdf_file("毕业证.pdf"), "confirmed": "1"},
     "roster": lambda o, u: {
         "roster": SimpleUploadedFile("r.xlsx", roster.template([roster_row(3)]))
     },

@@ -102,6 +102,18 @@ class WithdrawForm(Form):
     )
 
 
+class EducationForm(Form):
+    diploma = forms.FileField(
+        label=_("Diploma (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": _("Upload the diploma (PDF, JPEG or PNG).")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("I have seen the diploma: it shows the stated education."),
+        error_messages={"required": _("Confirm that the diploma shows the stated education.")},
+    )
+
+
 class RosterForm(Form):
     roster = forms.FileField(
         label=_("Roster (XLSX, XLS, ODS or CSV)"),

@@ -96,6 +96,28 @@ class Enrolment(models.Model):
         verbose_name=_("photo"),
     )
     eligible_by = models.CharField(_("eligible by"), max_length=300)
+    # Eligible through an education rule (Art 18): the agency uploads the diploma and confirms
+    # it shows the stated education before the candidate counts as checked.
+    diploma_required = models.BooleanField(_("diploma to be checked"), default=False)
+    diploma = models.ForeignKey(
+        "portal.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diploma"),
+    )
+    education_confirmed_at = models.DateTimeField(
+        _("education confirmed at"), null=True, blank=True
+    )
+    education_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("education confirmed by"),
+    )
     source = models.CharField(
         _("source"), max_length=8, choices=EnrolmentSource.choices, default=EnrolmentSource.FORM
     )
@@ -152,6 +174,15 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return self.real_name
+
+    @property
+    def education_pending(self) -> bool:
+        """学历待核验: eligible through education, the diploma not yet confirmed."""
+        return (
+            self.diploma_required
+            and self.education_confirmed_at is None
+            and self.status == EnrolmentStatus.ENROLLED
+        )
 
 
 class BatchStatus(models.TextChoices):

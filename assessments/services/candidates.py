@@ -26,6 +26,7 @@ from assessments.models import (
     EnrolmentStatus,
 )
 from assessments.services import eligibility
+from catalog.models import EligibilityRoute
 from portal import access, audit, clock, codes, documents, pii
 from portal.models import Audience
 from portal.refusals import Refusal, refuse
@@ -176,6 +177,25 @@ def withdrawal_refusal(enrolment: Enrolment, actor=None) -> str | None:
     return None
 
 
+def needs_diploma(outcome: eligibility.Outcome) -> bool:
+    """Eligible through an education rule (Art 18): the diploma must be seen and confirmed."""
+    return bool(outcome.route) and outcome.route.get("route") == EligibilityRoute.EDUCATION
+
+
+def confirm_education_refusal(enrolment: Enrolment, actor=None) -> str | None:
+    """Why the education of this candidate cannot be confirmed now."""
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        return Refusal(_("The candidate has been withdrawn."), "withdrawn")
+    if not enrolment.diploma_required:
+        return Refusal(
+            _("The candidate is not eligible through education: no diploma is needed."),
+            "not_education",
+        )
+    if enrolment.education_confirmed_at is not None:
+        return Refusal(_("The education was already confirmed."), "confirmed")
+    return None
+
+
 # --- Actions ------------------------------------------------------------------------------
 
 
@@ -224,6 +244,7 @@ def enrolment_for(session, candidate, inp: CandidateInput, outcome, actor, now, 
         prior_level=inp.prior_level,
         prior_date=inp.prior_date,
         eligible_by=outcome.route_label[:300],
+        diploma_required=needs_diploma(outcome),
         enrolled_by=actor,
         enrolled_at=now,
         **extra,
@@ -319,10 +340,68 @@ def withdraw(actor, enrolment: Enrolment, *, reason: str) -> Enrolment:
     return enrolment
 
 
+@transaction.atomic
+def confirm_education(actor, enrolment: Enrolment, *, diploma, confirmed: bool) -> Enrolment:
+    """Confirm, against the uploaded diploma, the education a candidate eligible through an
+    education rule stated (Art 18): the agency's admin or staff uploads the diploma (PDF, JPEG
+    or PNG, a document of the session owned by the site's province) and confirms that it shows
+    the stated education."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("session__agency", "session__site")
+        .get(pk=enrolment.pk)
+    )
+    access.require(actor, "assessments.candidates.manage", enrolment.session)
+    refuse(confirm_education_refusal(enrolment, actor))
+    errors = {}
+    if not diploma:
+        errors["diploma"] = _("Upload the diploma (PDF, JPEG or PNG).")
+    if not confirmed:
+        errors["confirmed"] = _("Confirm that the diploma shows the stated education.")
+    if errors:
+        raise ValidationError(errors, code="required")
+    session = enrolment.session
+    document = documents.store_document(
+        actor,
+        diploma,
+        title=_("Diploma of %(name)s") % {"name": enrolment.real_name},
+        kind="candidate_diploma",
+        owner_agency=session.agency,
+        owner_jurisdiction=session.site.province_id,
+        subject=session,
+        allowed=("pdf", "jpeg", "png"),
+    )
+    enrolment.diploma = document
+    enrolment.education_confirmed_at = clock.now()
+    enrolment.education_confirmed_by = actor
+    enrolment.save(update_fields=["diploma", "education_confirmed_at", "education_confirmed_by"])
+    audit.record(
+        actor,
+        "assessments.candidate.confirm_education",
+        enrolment,
+        {
+            "education": [None, str(enrolment.get_education_display())],
+            "diploma": [None, document.pk],
+        },
+        agency=session.agency,
+        province=session.site.province_id,
+        audience=Audience.AGENCY,
+    )
+    return enrolment
+
+
 EXPORT_HEADERS = [
     "序号", "姓名", "证件号码", "手机号码", "用人单位", "实际用工单位", "文化程度",
-    "符合的申报条件", "来源", "状态",
+    "符合的申报条件", "学历核验", "来源", "状态",
 ]  # fmt: skip
+
+
+def _education_check(e: Enrolment) -> str:
+    if not e.diploma_required:
+        return ""
+    if e.education_confirmed_at:
+        return _("Education verified")
+    return _("Education to be verified")
 
 
 def export_xlsx(session: AssessmentSession) -> bytes:
@@ -344,6 +423,7 @@ def export_xlsx(session: AssessmentSession) -> bytes:
                 e.work_unit_name,
                 str(e.get_education_display()) if e.education else "",
                 e.eligible_by,
+                _education_check(e),
                 str(EnrolmentSource(e.source).label),
                 str(EnrolmentStatus(e.status).label),
             ]

@@ -362,6 +362,7 @@ def check_rows(session: AssessmentSession, read_rows, *, photos: dict[str, bytes
                 if k not in ("photo", "id_number", "id_type")
             }
             clean["eligible_by"] = outcome.route_label if outcome.eligible else ""
+            clean["eligible_route"] = (outcome.route or {}).get("route", "")
         shown = {k: _shown(values.get(k)) for k in KEYS if k != "id_number"}
         yield RosterRow(
             number=number,
@@ -599,10 +600,13 @@ def _apply_rows(actor, session, batch, now) -> int:
     for row in rows:
         clean = dict(row.values["clean"])
         eligible_by = clean.pop("eligible_by", "")
+        route = clean.pop("eligible_route", "")
         for key in ("started_on", "prior_date"):
             clean[key] = dt.date.fromisoformat(clean[key]) if clean.get(key) else None
         inp = cs.CandidateInput(id_type=row.id_type, id_number=row.id_number, **clean)
-        outcome = eligibility.Outcome(True, {"label": eligible_by})
+        # An education route marks the enrolment 学历待核验 (the agency uploads the diploma
+        # and confirms it per candidate).
+        outcome = eligibility.Outcome(True, {"label": eligible_by, "route": route})
         enrolment = cs.enrolment_for(
             session, people[row.id_index], inp, outcome, actor, now,
             source=EnrolmentSource.ROSTER, batch=batch,

@@ -25,6 +25,11 @@ urlpatterns = [
         _v(views.candidate_withdraw),
         name="candidate_withdraw",
     ),
+    path(
+        f"{S}candidates/<int:enrolment_pk>/education/",
+        _v(views.candidate_education),
+        name="candidate_education",
+    ),
     path(f"{S}candidates/export/", _v(views.candidates_export), name="candidates_export"),
     path(f"{S}roster/template/", _v(views.roster_template), name="roster_template"),
     path(f"{S}roster/", _v(views.roster_new), name="roster_new"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import queries
-from assessments.forms.candidates import CandidateForm, RosterForm, WithdrawForm
+from assessments.forms.candidates import CandidateForm, EducationForm, RosterForm, WithdrawForm
 from assessments.models import Enrolment, RosterBatch
 from assessments.services import candidates as cs
 from assessments.services import imports
@@ -113,6 +113,42 @@ def candidate_withdraw(request, agency_id: int, pk: int, enrolment_pk: int):
         ),
     }
     return render(request, "assessments/candidates/withdraw.html", context)
+
+
+def candidate_education(request, agency_id: int, pk: int, enrolment_pk: int):
+    """学历核验 (Art 18): the diploma of a candidate eligible through education, uploaded and
+    confirmed by the agency's admin or staff."""
+    session = _session(request, pk)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("candidate", "diploma", "education_confirmed_by"),
+        session=session,
+        pk=enrolment_pk,
+    )
+    form = EducationForm(request.POST or None, request.FILES or None)
+    done = form_action(
+        request,
+        form,
+        lambda data: cs.confirm_education(
+            request.user, enrolment, diploma=data["diploma"], confirmed=data["confirmed"]
+        ),
+        success_url=_list_url(agency_id, session),
+        message=_("The education was confirmed against the diploma."),
+    )
+    if done:
+        return done
+    context = {
+        "session": session,
+        "enrolment": enrolment,
+        "form": form,
+        "confirm_refusal": cs.confirm_education_refusal(enrolment),
+        "breadcrumbs": _crumbs(
+            agency_id,
+            session,
+            (_("Candidates"), _list_url(agency_id, session)),
+            _("Check the education"),
+        ),
+    }
+    return render(request, "assessments/candidates/education.html", context)
 
 
 def candidates_export(request, agency_id: int, pk: int):
