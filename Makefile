@@ -51,6 +51,7 @@ messages: install
 bench: install
 	source <(bash .ci/services) && DJANGO_ENV=test $(PY) bench/run.py
 	source <(bash .ci/services) && $(PY) bench/throughput.py
+	source <(bash .ci/services) && $(PY) bench/sessions_search.py
 
 clean:
 	rm -rf var/ .pytest_cache
