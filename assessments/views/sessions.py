@@ -157,6 +157,26 @@ def _confirm(request, session, *, title, points, label, back):
     )  # fmt: skip
 
 
+def _ending(request, session, form, *, refusal, service, title, points, done, url):
+    """Cancel or stop with a reason: the confirmation page that restates it first (decision
+    0026), then the service; a response, or None to show the page with the form's errors."""
+    if not form.is_valid() or is_revising(request):
+        return None
+    reason = form.cleaned_data["reason"]
+    if not is_confirmed(request):
+        if refused := refusal(session, request.user):
+            form.add_error(None, refused)
+            return None
+        return _confirm(request, session, title=title, points=points(reason), label=title, back=url)
+    try:
+        service(request.user, session, reason=reason)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(url)
+
+
 @loads(_own, as_="session")
 def session(request, agency_id: int, session: AssessmentSession):
     url = reverse("assessments:session", args=[agency_id, session.pk])
@@ -196,26 +216,17 @@ def session(request, agency_id: int, session: AssessmentSession):
                     return redirect(url)
         elif action == "cancel":
             cancel = ReasonForm(request.POST, prefix="c")
-            if cancel.is_valid() and not is_revising(request):
-                if not is_confirmed(request):
-                    if refusal := services.cancel_refusal(session, request.user):
-                        cancel.add_error(None, refusal)
-                    else:
-                        return _confirm(request, session, title=_("Cancel the session"), points=[
-                            _("The session is cancelled for good: %(reason)s")
-                            % {"reason": cancel.cleaned_data["reason"]},
-                            _("Candidates known by e-mail are told."),
-                        ], label=_("Cancel the session"), back=url)  # fmt: skip
-                else:
-                    try:
-                        services.cancel_session(
-                            request.user, session, reason=cancel.cleaned_data["reason"]
-                        )
-                    except ValidationError as exc:
-                        apply_errors(cancel, exc)
-                    else:
-                        messages.success(request, _("The session is cancelled."))
-                        return redirect(url)
+            response = _ending(
+                request, session, cancel, refusal=services.cancel_refusal,
+                service=services.cancel_session, title=_("Cancel the session"),
+                points=lambda reason: [
+                    _("The session is cancelled for good: %(reason)s") % {"reason": reason},
+                    _("Candidates known by e-mail are told."),
+                ],
+                done=_("The session is cancelled."), url=url,
+            )  # fmt: skip
+            if response is not None:
+                return response
         else:
             raise Http404
     context = _detail_context(session)
@@ -286,27 +297,18 @@ def plan(request, session: AssessmentSession):
                     return redirect(url)
         elif action == "stop":
             stop = ReasonForm(request.POST, prefix="s")
-            if stop.is_valid() and not is_revising(request):
-                if not is_confirmed(request):
-                    if refusal := services.stop_refusal(session, request.user):
-                        stop.add_error(None, refusal)
-                    else:
-                        return _confirm(request, session, title=_("Stop the plan"), points=[
-                            _("The plan of %(agency)s is stopped: %(reason)s")
-                            % {"agency": session.agency.name,
-                               "reason": stop.cleaned_data["reason"]},
-                            _("Candidates known by e-mail are told; the agency sees the reason."),
-                        ], label=_("Stop the plan"), back=url)  # fmt: skip
-                else:
-                    try:
-                        services.stop_session(
-                            request.user, session, reason=stop.cleaned_data["reason"]
-                        )
-                    except ValidationError as exc:
-                        apply_errors(stop, exc)
-                    else:
-                        messages.success(request, _("The plan is stopped."))
-                        return redirect(url)
+            response = _ending(
+                request, session, stop, refusal=services.stop_refusal,
+                service=services.stop_session, title=_("Stop the plan"),
+                points=lambda reason: [
+                    _("The plan of %(agency)s is stopped: %(reason)s")
+                    % {"agency": session.agency.name, "reason": reason},
+                    _("Candidates known by e-mail are told; the agency sees the reason."),
+                ],
+                done=_("The plan is stopped."), url=url,
+            )  # fmt: skip
+            if response is not None:
+                return response
         else:
             raise Http404
     context = _detail_context(session)

@@ -391,3 +391,29 @@ def test_the_agency_and_official_pages_render_the_plan(client, world):
     )
     assert asked.status_code == 302
     assert AssessmentSession.objects.get(pk=session.pk).awaiting_answer
+
+
+def test_stopping_and_cancelling_restate_the_reason_before_anything_changes(client, world):
+    session = _filed(world)
+    plan_url = reverse("assessments:plan", args=[session.pk])
+    client.force_login(world.gd_official)
+    blank = client.post(plan_url, {"action": "stop", "s-reason": " "})
+    assert blank.status_code == 200 and blank.context["stop_form"].errors
+    before = AssessmentSession.objects.get(pk=session.pk).status
+    page = client.post(plan_url, {"action": "stop", "s-reason": "考点条件不符"})
+    assert page.status_code == 200 and "考点条件不符" in page.content.decode()
+    assert AssessmentSession.objects.get(pk=session.pk).status == before
+    stopped = client.post(
+        plan_url, {"action": "stop", "s-reason": "考点条件不符", "confirmed": "1"}
+    )
+    assert stopped.status_code == 302
+    assert AssessmentSession.objects.get(pk=session.pk).status == SessionStatus.STOPPED
+    # Once stopped, the agency may no longer cancel: the service's refusal sits at the form.
+    client.force_login(world.members["admin"])
+    own_url = reverse("assessments:session", args=[world.gd_agency.pk, session.pk])
+    refused = client.post(own_url, {"action": "cancel", "c-reason": "报名人数不足"})
+    assert refused.status_code == 200
+    session.refresh_from_db()
+    assert services.cancel_refusal(session, world.members["admin"]) in str(
+        refused.context["cancel_form"].non_field_errors()
+    )
