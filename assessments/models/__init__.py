@@ -1,5 +1,16 @@
 """Exam affairs (Art 12, 18–20, 23): one module per stage, every model re-exported here by name."""
 
+from assessments.models.assignments import (
+    KIND_FOR_METHOD,
+    SCORING_KINDS,
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
+    ConflictEntry,
+    ConflictKind,
+    ConflictSource,
+    ReviewGrant,
+)
 from assessments.models.candidates import (
     BatchStatus,
     Candidate,
@@ -20,6 +31,22 @@ from assessments.models.people import (
     QualitySupervisor,
     TrainingRecord,
 )
+from assessments.models.results import (
+    ArchiveExport,
+    Result,
+    ResultOutcome,
+    ResultPublication,
+    ResultStatus,
+    ScoreReview,
+)
+from assessments.models.scores import (
+    Mark,
+    MethodScore,
+    ScoreCorrection,
+    ScoreSource,
+    TheoryEntry,
+    TheorySheet,
+)
 from assessments.models.sessions import (
     ENDED_STATUSES,
     LIVE_STATUSES,
@@ -28,9 +55,33 @@ from assessments.models.sessions import (
     SessionStatus,
     Sitting,
 )
+from assessments.models.sittings import (
+    Attendance,
+    AttendanceStatus,
+    Incident,
+    IncidentDecision,
+    IncidentKind,
+    Seat,
+    SeatAllocation,
+    SeatRule,
+    SupervisionRating,
+    SupervisorReport,
+    Ticket,
+    TicketBatch,
+)
 from assessments.models.venues import Room, RoomKind, Tenure, Venue, VenueStatus
 
 __all__ = [
+    # assignments (Art 19)
+    "KIND_FOR_METHOD",
+    "SCORING_KINDS",
+    "Assignment",
+    "AssignmentKind",
+    "AssignmentStatus",
+    "ConflictEntry",
+    "ConflictKind",
+    "ConflictSource",
+    "ReviewGrant",
     # candidates (Art 16, 18)
     "BatchStatus",
     "Candidate",
@@ -49,6 +100,20 @@ __all__ = [
     "QualifiedPerson",
     "QualitySupervisor",
     "TrainingRecord",
+    # results, publicity, archive (Art 20, 21)
+    "ArchiveExport",
+    "Result",
+    "ResultOutcome",
+    "ResultPublication",
+    "ResultStatus",
+    "ScoreReview",
+    # scores (Art 18, 20)
+    "Mark",
+    "MethodScore",
+    "ScoreCorrection",
+    "ScoreSource",
+    "TheoryEntry",
+    "TheorySheet",
     # sessions (Art 17, 18)
     "AssessmentSession",
     "ENDED_STATUSES",
@@ -56,6 +121,19 @@ __all__ = [
     "SessionQuestion",
     "SessionStatus",
     "Sitting",
+    # sittings (Art 18, 19)
+    "Attendance",
+    "AttendanceStatus",
+    "Incident",
+    "IncidentDecision",
+    "IncidentKind",
+    "Seat",
+    "SeatAllocation",
+    "SeatRule",
+    "SupervisionRating",
+    "SupervisorReport",
+    "Ticket",
+    "TicketBatch",
     # venues (Art 12, 19)
     "Room",
     "RoomKind",

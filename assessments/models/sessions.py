@@ -23,6 +23,7 @@ class SessionStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("session status", "Registration closed")
     STOPPED = "stopped", pgettext_lazy("session status", "Stopped")
     CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
+    ARCHIVED = "archived", pgettext_lazy("session status", "Archived")
 
 
 #: States in which the plan is filed and still going ahead.
@@ -106,6 +107,23 @@ class AssessmentSession(models.Model):
         verbose_name=_("ended by"),
     )
     end_reason = models.TextField(_("reason"), blank=True)
+    # After the sittings (Art 20, 21): results published on notice, final when the notice
+    # closed without an upheld objection, certificates recorded by the certificates app
+    # (``services.record_certificates_issued``), archived.
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    results_final_at = models.DateTimeField(_("results final"), null=True, blank=True)
+    certificates_recorded_at = models.DateTimeField(
+        _("certificates recorded"), null=True, blank=True
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -191,6 +209,11 @@ class Sitting(models.Model):
         on_delete=models.PROTECT,
         related_name="sittings",
         verbose_name=_("room"),
+    )
+    # A skill sitting may examine its candidates in rounds (场次) one after another in the same
+    # room: 100 candidates in 10 rounds of 10 need the examiners for 10 (decision 0036).
+    rounds = models.PositiveSmallIntegerField(
+        _("rounds"), default=1, validators=[MinValueValidator(1)]
     )
 
     tenant_path = "session__agency"
