@@ -6,6 +6,7 @@ runs on the day takes a session."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -127,3 +128,99 @@ def public_sessions(on: dt.date | None = None) -> QuerySet:
         .filter(status__in=[SessionStatus.FILED, SessionStatus.OPEN], registration_closes__gte=on)
         .order_by("first_sitting_on", "pk")
     )
+
+
+# conduct (Art 18–21): assignment, results
+
+
+def assignment_on(user, sitting, *, kinds=None, declared: bool = True):
+    """The user's active assignment on ``sitting`` (of one of ``kinds``), or None. With
+    ``declared`` only once the person has declared conflicts: before that no candidate detail
+    or score opens to them (Art 19)."""
+    from assessments.models import Assignment, AssignmentStatus
+
+    if user is None or not user.is_authenticated:
+        return None
+    queryset = Assignment.objects.filter(user=user, sitting=sitting, status=AssignmentStatus.ACTIVE)
+    if kinds:
+        queryset = queryset.filter(kind__in=list(kinds))
+    if declared:
+        queryset = queryset.filter(declared_at__isnull=False)
+    return queryset.select_related("examiner", "session").first()
+
+
+def conflicted_enrolment_ids(assignment) -> set[int]:
+    """Candidates this assigned person must not score or see (declared or found)."""
+    return set(assignment.conflicts.values_list("enrolment_id", flat=True))
+
+
+@dataclass(frozen=True)
+class PassedResult:
+    """A final passing result with the candidate snapshot certificates freeze (Art 20)."""
+
+    result_id: int
+    enrolment_id: int
+    candidate_id: int
+    real_name: str
+    id_type: str
+    id_number: str  # decrypted from the stored value; the certificate stores it with pii
+    photo: object  # portal.Document or None
+    occupation: object  # catalog.Occupation
+    work_type: object  # catalog.WorkType or None
+    level: object  # catalog.SkillLevel
+    basis: dict
+    session_id: int
+    agency_id: int
+    site_id: int
+    first_sitting_on: dt.date | None
+    last_sitting_on: dt.date | None
+    final_at: dt.datetime
+    scores: dict
+    certificate_number: str  # "" until certificates recorded it
+
+
+def final_passed_results(session) -> list[PassedResult]:
+    """The session's final passing results, used by certificates and nothing else: only
+    results whose notice closed without an upheld objection (status final, outcome passed)."""
+    from assessments.models import Result, ResultOutcome, ResultStatus
+
+    rows = (
+        Result.objects.filter(
+            session=session, status=ResultStatus.FINAL, outcome=ResultOutcome.PASSED
+        )
+        .select_related(
+            "enrolment__candidate",
+            "enrolment__photo",
+            "session__occupation",
+            "session__work_type",
+            "session__level",
+        )
+        .order_by("enrolment__candidate__id_index", "pk")
+    )
+    out = []
+    for result in rows:
+        enrolment, candidate, s = result.enrolment, result.enrolment.candidate, result.session
+        out.append(
+            PassedResult(
+                result_id=result.pk,
+                enrolment_id=enrolment.pk,
+                candidate_id=candidate.pk,
+                real_name=enrolment.real_name,
+                id_type=candidate.id_type,
+                id_number=candidate.id_number,
+                photo=enrolment.photo,
+                occupation=s.occupation,
+                work_type=s.work_type,
+                level=s.level,
+                basis=s.basis,
+                session_id=s.pk,
+                agency_id=s.agency_id,
+                site_id=s.site_id,
+                first_sitting_on=s.first_sitting_on,
+                last_sitting_on=s.last_sitting_on,
+                final_at=result.final_at,
+                scores=result.scores,
+                certificate_number=result.certificate_number,
+            )
+        )
+    return out

@@ -30,6 +30,7 @@ def register() -> None:
     _register_venues()
     _register_candidates()
     _register_sessions()
+    _register_conduct()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -560,3 +561,30 @@ def _session_url(user, object_id: str) -> str | None:
     if access.can(user, "assessments.session.manage", session):
         return reverse("assessments:session", args=[session.agency_id, session.pk])
     return None
+
+
+# --- conduct: assignment, sittings, scores, results, archive (Art 18–21) ------------------------
+
+
+def _register_conduct() -> None:
+    register_action(
+        "assessments.session.read",
+        any_of(
+            agency_role(A.ADMIN, A.STAFF),
+            in_jurisdiction(*OFFICIALS),
+            access.assigned("view_assessmentsession"),
+        ),
+        "Read one session's conduct records: its agency, officials of the site's province, "
+        "the people assigned to it and reviewers given access",
+    )
+    audit.register_label(
+        "assessments.session.certificates_recorded",
+        _("recorded the certificates issued from the session's results"),
+    )
+    audit.display.register_change_labels(
+        {
+            "certificates": _("certificates"),
+            "first": _("first number"),
+            "last": _("last number"),
+        }
+    )

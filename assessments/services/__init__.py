@@ -17,6 +17,7 @@ from assessments.services.people import (
     suspend,
     suspension_refusal,
 )
+from assessments.services.results import record_certificates_issued
 from assessments.services.sessions import (
     SittingData,
     advance_sessions,
@@ -45,6 +46,8 @@ from assessments.services.venues import (
 )
 
 __all__ = [
+    # results (Art 20, 21)
+    "record_certificates_issued",
     # people (Art 19, 23)
     "OccupationRange",
     "PersonInput",
