@@ -224,3 +224,28 @@ def final_passed_results(session) -> list[PassedResult]:
             )
         )
     return out
+
+
+# statistics and archive (Art 21)
+
+
+def sessions_for_statistics(user) -> QuerySet:
+    """The sessions an official's statistics count: filed (never drafts) at sites in their
+    province (national: all)."""
+    return access.visible(user, _sessions().exclude(status=SessionStatus.DRAFT))
+
+
+def filter_statistics(sessions: QuerySet, data: dict) -> QuerySet:
+    """The statistics' filters: the period by the last sitting, occupation (name or code),
+    level."""
+    if data.get("sat_from"):
+        sessions = sessions.filter(last_sitting_on__gte=data["sat_from"])
+    if data.get("sat_until"):
+        sessions = sessions.filter(last_sitting_on__lte=data["sat_until"])
+    if occupation := data.get("occupation"):
+        sessions = sessions.filter(
+            Q(occupation__name__icontains=occupation) | Q(occupation__code=occupation)
+        )
+    if data.get("level"):
+        sessions = sessions.filter(level=data["level"])
+    return sessions

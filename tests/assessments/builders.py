@@ -215,3 +215,126 @@ def candidate_input(n: int = 1, **overrides):
     }
     data.update(overrides)
     return CandidateInput(**data)
+
+
+# --- Statistics and archive (Art 21) ------------------------------------------------------------
+
+ARCHIVE_METHODS = [
+    {"method": "theory", "label": "理论知识考试", "full_marks": 100, "pass_mark": 60},
+    {"method": "skill", "label": "操作技能考核", "full_marks": 100, "pass_mark": 60},
+]
+# name: (present at theory, present at skill, theory score, skill score, skill locked, outcome)
+CONCLUDED = {
+    "甲": (True, True, 80, 70, True, "passed"),
+    "乙": (True, True, 59, 90, False, "failed"),
+    "丙": (True, True, 60, 60, True, "passed"),
+    "丁": (False, False, None, None, True, "absent"),
+    "戊": (True, False, 75, None, True, "absent"),
+    "己": (True, True, 85, 88, True, "disqualified"),
+}
+
+
+def concluded_session(world, *, n0: int = 0, site=None, actor=None, people=None, days_ago=20):
+    """A 电工 四级 session whose sittings are over and whose results are final (made directly):
+    six enrolled (``CONCLUDED``) and one withdrawn; a warning on 甲 at theory and 己
+    disqualified at skill. Returns the session."""
+    from decimal import Decimal
+
+    from assessments.models import (
+        Attendance,
+        Candidate,
+        Enrolment,
+        Incident,
+        MethodScore,
+        Result,
+        Sitting,
+    )
+
+    site = site or world.gd_site
+    actor = actor or (world.members["admin"] if site == world.gd_site else world.hlj_admin)
+    people = CONCLUDED if people is None else people
+    now = clock.now()
+    last = clock.today() - dt.timedelta(days=days_ago)
+    venue = declared_venue(world, site=site, actor=actor, name=f"测试考点{n0}")
+    session = open_session(
+        world,
+        agency=site.agency,
+        site=site,
+        venue=venue,
+        basis={"methods": ARCHIVE_METHODS, "eligibility": CANDIDATE_RULES, "title": "电工"},
+        status="closed",
+        registration_opens=last - dt.timedelta(days=40),
+        registration_closes=last - dt.timedelta(days=10),
+        first_sitting_on=last - dt.timedelta(days=1),
+        last_sitting_on=last,
+        results_published_at=now,
+        results_final_at=now,
+        created_by=actor,
+    )
+    sittings = {}
+    for offset, method in ((1, "theory"), (0, "skill")):
+        sittings[method] = Sitting.objects.create(
+            session=session,
+            method=method,
+            date=last - dt.timedelta(days=offset),
+            starts_at=dt.time(9),
+            ends_at=dt.time(11),
+            room=venue.rooms.get(kind=method),
+        )
+
+    def person(n: int, name: str):
+        return Candidate.objects.create(
+            real_name=name, id_type="resident_id", id_number=candidate_id(n)
+        )
+
+    def enrol(n: int, name: str, **extra):
+        return Enrolment.objects.create(
+            session=session, candidate=person(n, name), real_name=f"考生{name}",
+            phone="13800138000", eligible_by="累计从事本职业6年", enrolled_by=actor,
+            enrolled_at=now, **extra,
+        )  # fmt: skip
+
+    found = {}
+    for i, (name, (at_theory, at_skill, theory, skill, locked, outcome)) in enumerate(
+        people.items(), start=n0 + 1
+    ):
+        e = found[name] = enrol(i, name)
+        for method, present in (("theory", at_theory), ("skill", at_skill)):
+            Attendance.objects.create(
+                sitting=sittings[method], enrolment=e, marked_by=actor, marked_at=now,
+                status="present" if present else "absent",
+            )  # fmt: skip
+        for method, value, lock in (("theory", theory, True), ("skill", skill, locked)):
+            if value is not None:
+                MethodScore.objects.create(
+                    enrolment=e, method=method, value=Decimal(value), source="marks",
+                    submitted_at=now if lock else None, submitted_by=actor if lock else None,
+                )  # fmt: skip
+        Result.objects.create(
+            enrolment=e, session=session, outcome=outcome, status="final", computed_at=now,
+            final_at=now, scores={"theory": theory, "skill": skill},
+        )  # fmt: skip
+    enrol(n0 + 50, "庚", status="withdrawn", withdrawal_reason="本人申请退出")
+    if "甲" in found:
+        Incident.objects.create(
+            sitting=sittings["theory"], enrolment=found["甲"], kind="device",
+            description="携带手机", reported_by=actor, reported_at=now, decision="warning",
+            decision_reason="初次违规，予以警告", decided_by=actor, decided_at=now,
+        )  # fmt: skip
+    if "己" in found:
+        Incident.objects.create(
+            sitting=sittings["skill"], enrolment=found["己"], kind="impersonation",
+            description="替考", reported_by=actor, reported_at=now, decision="disqualified",
+            decision_reason="经核实替考", decided_by=actor, decided_at=now,
+        )  # fmt: skip
+    return session
+
+
+def certify(session) -> None:
+    """Record certificate numbers for the session's final passing results."""
+    from assessments import services as assessment_services
+    from assessments.models import Result
+
+    passed = Result.objects.filter(session=session, outcome="passed").order_by("pk")
+    numbers = {r.pk: f"S0000{session.pk:04d}{n:05d}" for n, r in enumerate(passed, start=1)}
+    assessment_services.record_certificates_issued(session, numbers)
