@@ -31,6 +31,7 @@ def register() -> None:
     _register_candidates()
     _register_sessions()
     _register_conduct()
+    _register_archive()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -587,4 +588,49 @@ def _register_conduct() -> None:
             "first": _("first number"),
             "last": _("last number"),
         }
+    )
+
+
+# --- archive: statistics and archiving a session (Art 18, 21) -----------------------------------
+
+
+def _register_archive() -> None:
+    register_action(
+        "assessments.archive.read",
+        any_of(agency_role(A.ADMIN, A.STAFF), in_jurisdiction(*OFFICIALS)),
+        "Read a session's statistics, archive and archive export: its agency, officials and "
+        "the testing centre of the site's province",
+    )
+    register_action(
+        "assessments.statistics.view",
+        authority_role(*OFFICIALS),
+        "Read the statistics of the agencies of one's jurisdiction",
+    )
+    audit.register_label("assessments.session.archive", _("archived an assessment session"))
+    audit.register_label(
+        "assessments.session.recordings", _("said where the video recordings are kept")
+    )
+    audit.display.register_change_labels(
+        {
+            "documents": _("documents"),
+            "sha256": _("SHA-256"),
+            "grants_revoked": _("access taken away"),
+            "recordings_kept_at": _("where the video recordings are kept"),
+        }
+    )
+    navigation.register(
+        "agency_statistics",
+        _("Statistics"),
+        "assessments:agency_statistics",
+        area=navigation.AGENCY,
+        order=77,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "assessments_statistics",
+        _("Statistics of recognition"),
+        "assessments:statistics",
+        area=navigation.WORKSPACE,
+        order=415,
+        roles=set(OFFICIALS),
     )

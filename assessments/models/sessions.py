@@ -124,6 +124,10 @@ class AssessmentSession(models.Model):
         related_name="+",
         verbose_name=_("archived by"),
     )
+    # Where the video recordings of the sittings are kept (Art 18, 21): stated before archiving.
+    recordings_kept_at = models.CharField(
+        _("where the video recordings are kept"), max_length=200, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,5 +1,13 @@
 """The public write API of exam affairs, by stage (decision 0017)."""
 
+from assessments.services.archives import (
+    add_paper_record,
+    add_record_file,
+    archive_refusal,
+    archive_session,
+    record_refusal,
+    set_recordings_location,
+)
 from assessments.services.people import (
     OccupationRange,
     PersonInput,
@@ -46,6 +54,13 @@ from assessments.services.venues import (
 )
 
 __all__ = [
+    # archives (Art 18, 21)
+    "add_paper_record",
+    "add_record_file",
+    "archive_refusal",
+    "archive_session",
+    "record_refusal",
+    "set_recordings_location",
     # results (Art 20, 21)
     "record_certificates_issued",
     # people (Art 19, 23)

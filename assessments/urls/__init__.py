@@ -3,7 +3,7 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import candidates, people, sessions, venues
+from assessments.urls import archives, candidates, people, sessions, statistics, venues
 
 app_name = "assessments"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     *venues.urlpatterns,
     *sessions.urlpatterns,
     *candidates.urlpatterns,
+    *archives.urlpatterns,
+    *statistics.urlpatterns,
 ]
