@@ -246,6 +246,16 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:plan":                ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:public_sessions":     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:public_session":      ("gd_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Statistics and archive (Art 18, 21): the agency's admin and staff; officials and the
+    # testing centre of the site's province read (national: all); the officials' report.
+    "assessments:session_archive":        ("gd_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:session_archive_export": ("gd_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:session_statistics":     ("gd_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:agency_statistics":      ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:plan_archive":           ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:plan_archive_export":    ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:plan_statistics":        ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:statistics":             ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -360,6 +370,10 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:session answer":                ("gd_filed_session",      "session_answer",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:session_archive recordings":   ("gd_session",            "archive_recordings",   "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session_archive file":         ("gd_session",            "archive_file",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session_archive paper":        ("gd_session",            "archive_paper",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:session_archive archive":      ("gd_session",            "confirmed",            "L     404   404   404   404   404   404   404   404   404   302   302   403   403   404"),
 }
 # fmt: on
 
@@ -375,6 +389,8 @@ ANSWERED_WITHOUT_WRITING = {
     "notices:track": "looking an objection up writes nothing",
     "catalog:manage_import": "the preview writes nothing",
     "agencies:register": "a signed-in user is sent on to the workspace",
+    "assessments:session_archive archive": "a session whose results are not final is refused "
+    "with a message",
 }
 
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
@@ -399,6 +415,9 @@ GET_ONLY = {
     "assessments:public_session",
     "assessments:candidates", "assessments:candidates_export", "assessments:plan_candidates",
     "assessments:roster", "assessments:roster_errors", "assessments:roster_template",
+    "assessments:session_archive_export", "assessments:session_statistics",
+    "assessments:agency_statistics", "assessments:plan_archive", "assessments:plan_archive_export",
+    "assessments:plan_statistics", "assessments:statistics",
 }  # fmt: skip
 
 
@@ -832,6 +851,7 @@ UNKNOWN_ACTION = {
     "assessments:venue_review": ("waiting_venue", "gd_off", 404),
     "assessments:session": ("gd_session", "gd_admin", 404),
     "assessments:plan": ("gd_plan", "gd_off", 404),
+    "assessments:session_archive": ("gd_session", "gd_admin", 404),
 }
 
 
@@ -1075,6 +1095,9 @@ DATA = {
     "session_answer": session_answer_data,
     "plan_question": lambda o, u: {"q-text": "请提供技能考场设备清单。"},
     "plan_stop": lambda o, u: {"s-reason": "考点条件不符", "confirmed": "1"},
+    "archive_recordings": lambda o, u: {"r-location": "监控服务器 NAS-2"},
+    "archive_file": lambda o, u: {"f-kind": "question_paper", "f-file": pdf_file("理论试卷.pdf")},
+    "archive_paper": lambda o, u: {"p-title": "纸质答题卡", "p-location": "档案室 3 号柜"},
     "venue": venue_data,
     "venue_refusal": lambda o, u: {"r-reason": "技能考场工位不足。"},
     "language": lambda o, u: {"language": "en", "next": "/"},
