@@ -212,7 +212,10 @@ def table(rep: Report, *, first: str, total: bool = True) -> tuple[list[str], li
     """The header and the rows (the total last) the page shows and the XLSX holds."""
     header = [first, _("Sessions"), _("Enrolled"), _("Sat"), _("Passed")]
     header += [_("Pass rate: %(method)s") % {"method": label} for _m, label in rep.methods]
-    header += [str(IncidentDecision(k).label) for k in INCIDENT_KEYS[:3]]
+    header += [
+        _("Incidents: %(decision)s") % {"decision": IncidentDecision(k).label}
+        for k in INCIDENT_KEYS[:3]
+    ]
     header += [_("Incidents not decided")]
     out = []
     for row in [*rep.rows, rep.total] if rep.rows and total else rep.rows:

@@ -185,3 +185,16 @@ def test_archiving_stores_the_record_with_its_retention_and_a_reproducible_expor
     assert got.status_code == 200 and got.content == first
     client.force_login(world.hlj_official)
     assert client.get(reverse("assessments:plan_archive", args=[session.pk])).status_code == 404
+
+
+def test_the_demo_archives_a_certified_session(world):
+    from assessments.demo_archive import archive_demo_session
+
+    session = concluded_session(world)
+    assert archive_demo_session(session, actor=world.members["admin"]) is None  # not certified
+    certify(session)
+    session = AssessmentSession.objects.get(pk=session.pk)
+    archived = archive_demo_session(session, actor=world.members["admin"])
+    assert archived.status == SessionStatus.ARCHIVED and archived.recordings_kept_at
+    assert ArchiveExport.objects.filter(session=session).exists()
+    assert archive_demo_session(archived, actor=world.members["admin"]) is None

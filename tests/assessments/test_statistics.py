@@ -99,8 +99,8 @@ def _page_cells(html: str) -> list[list[str]]:
 
     body = html.split("<thead>", 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
-            for r in rows]  # fmt: skip
+    cell = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in cell.findall(r)] for r in rows]
 
 
 def _xlsx_cells(data: bytes) -> list[list[str]]:
