@@ -29,9 +29,13 @@ class LookupForm(CaptchaFormMixin, Form):
     )
 
 
-class ReviewRequestForm(LookupForm):
-    """The look-up again (hidden, checked afresh) with the contact and what to review."""
+class ReviewRequestForm(CaptchaFormMixin, Form):
+    """Asked from the look-up's answer: ``token`` (signed, short-lived) names the result found,
+    so the ID number is never written back into the page."""
 
+    captcha_purpose = "result_lookup"
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
     contact = forms.CharField(
         label=_("Phone or e-mail"),
         max_length=notices.MAX_CONTACT,
@@ -42,11 +46,6 @@ class ReviewRequestForm(LookupForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("ticket", "name", "id_number"):
-            self.fields[name].widget = forms.HiddenInput()
 
     def clean_contact(self) -> str:
         return notices.validate_contact(self.cleaned_data["contact"])

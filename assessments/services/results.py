@@ -403,6 +403,23 @@ def find_result(*, ticket: str, name: str, id_number: str) -> Result | None:
     )
 
 
+def published_result(pk: int) -> Result | None:
+    """A published result by its key (the look-up's signed token names it)."""
+    return (
+        Result.objects.filter(pk=pk)
+        .exclude(status=ResultStatus.PROVISIONAL)
+        .select_related(
+            "session",
+            "session__agency",
+            "session__occupation",
+            "session__level",
+            "publication",
+            "enrolment",
+        )  # fmt: skip
+        .first()
+    )
+
+
 def review_deadline(result: Result) -> dt.date | None:
     """The last day to ask for a score review: ``SCORE_REVIEW_WORKING_DAYS`` working days
     after the publication the result is on."""

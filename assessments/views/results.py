@@ -7,13 +7,13 @@ views: every change goes through ``assessments.services.results``."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from assessments import queries
 from assessments.forms.results import (
@@ -282,44 +282,70 @@ def _result_context(result) -> dict:
     }
 
 
-@never_cache
+REVIEW_TOKEN_SALT = "assessments.results.review"
+REVIEW_TOKEN_SECONDS = 30 * 60
+
+
+def _token(result) -> str:
+    return signing.dumps(result.pk, salt=REVIEW_TOKEN_SALT)
+
+
+def _from_token(token: str):
+    try:
+        pk = signing.loads(token, salt=REVIEW_TOKEN_SALT, max_age=REVIEW_TOKEN_SECONDS)
+    except signing.BadSignature:
+        return None
+    return services.published_result(pk)
+
+
 def lookup(request):
     """The worker's own result: ticket + name + ID number, the human check; the same answer
-    for every kind of mismatch."""
+    for every kind of mismatch, never echoing what was typed; ``Cache-Control: no-store``.
+    The review form carries a signed token of the result found, not the ID number."""
     posted = request.method == "POST"
     review = posted and request.POST.get("action") == "review"
     form = (ReviewRequestForm if review else LookupForm)(
         request.POST if posted else None, captcha_request=request
     )
-    context = {"form": form, "searched": False, "result": None, "created": None}
+    context = {"searched": False, "result": None, "created": None, "review_form": None}
+    result = None
     if posted and form.is_valid():
         data = form.cleaned_data
-        result = services.find_result(
-            ticket=data["ticket"], name=data["name"], id_number=data["id_number"]
-        )
         context["searched"] = True
-        if result is not None:
-            context.update(_result_context(result))
-            initial = {k: data[k] for k in ("ticket", "name", "id_number")}
-            context["review_form"] = ReviewRequestForm(initial=initial, captcha_request=request)
-            if review:
-                try:
-                    created = services.request_review(
-                        result, contact=data["contact"], request=data["request"]
-                    )
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                    context["review_form"] = form
-                else:
-                    context["created"] = notices.format_tracking_code(created.tracking_code)
-                    context.update(_result_context(result))
-                    context["review_form"] = None
-            context["form"] = LookupForm(captcha_request=request)
+        if review:
+            result = _from_token(data["token"])
+        else:
+            result = services.find_result(
+                ticket=data["ticket"], name=data["name"], id_number=data["id_number"]
+            )
+    if review and result is not None:
+        try:
+            created = services.request_review(
+                result, contact=form.cleaned_data["contact"], request=form.cleaned_data["request"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            context["review_form"] = form
+        else:
+            context["created"] = notices.format_tracking_code(created.tracking_code)
+    elif review and form.errors and not context["searched"]:
+        result = _from_token(request.POST.get("token", ""))
+        context["review_form"] = form  # the contact or the check to correct
+    if result is not None:
+        context.update(_result_context(result))
+        if context["review_form"] is None and not context["created"]:
+            context["review_form"] = ReviewRequestForm(
+                initial={"token": _token(result)}, captcha_request=request
+            )
+    # What was typed into the look-up is never written back into the page.
+    lookup_form = (
+        form if (posted and not review and form.errors) else LookupForm(captcha_request=request)
+    )
+    context["form"] = lookup_form
     context["breadcrumbs"] = crumbs(_("Look up my result"), root=None)
     return _no_store(render(request, "assessments/results/lookup.html", context))
 
 
-@never_cache
 def track_review(request):
     form = ReviewTrackForm(request.POST if request.method == "POST" else None)
     found, searched = None, False

@@ -45,16 +45,16 @@ class CappedPaginator(Paginator):
     cap = notices.PUBLIC_LIST_CAP
 
     @cached_property
-    def count(self) -> int:
+    def _found(self) -> int:
         return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
-
-    @cached_property
-    def num_pages(self) -> int:
-        return max(1, -(-min(self.count, self.cap) // self.per_page))
+        return self._found > self.cap
 
 
 def _public_list(request) -> dict:
