@@ -158,7 +158,7 @@ def test_record_certificates_issued_refuses_then_records_once(world):
     assert session.certificates_recorded_at is not None
 
 
-# --- an upheld objection: the named candidates to correction, round 2 ------------------------------
+# --- an upheld objection: the named candidates to correction, round 2 ---------------------------
 
 
 def test_an_upheld_objection_sends_the_named_candidates_to_correction_then_round_two(world):
@@ -288,7 +288,7 @@ def test_published_results_are_not_late_and_late_ones_show_on_both_dashboards(cl
     assert world.gd_agency.name not in other_page
 
 
-# --- the worker's look-up and score reviews --------------------------------------------------------
+# --- the worker's look-up and score reviews --------------------------------------------------
 
 
 def _message(response) -> str:
