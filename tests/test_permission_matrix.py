@@ -48,6 +48,7 @@ from assessments import services as assessments_services
 from assessments.models import Examiner
 from assessments.services import candidates as candidate_services
 from assessments.services import imports as roster
+from assessments.services import results as results_services
 from catalog import services
 from catalog.models import LevelRequirement, Method, MethodRequirement, Occupation
 from portal import clock, documents, notices
@@ -65,7 +66,6 @@ from tests.agencies.builders import (
     under_review,
 )
 from tests.agencies.builders import uscc as _uscc
-from assessments.services import results as results_services
 from tests.assessments.builders import (
     candidate_id,
     candidate_input,
