@@ -636,6 +636,21 @@ def _register_results() -> None:
     slots.register(
         "notices.detail", _notice_results, template="assessments/results/_notice_slot.html"
     )
+    navigation.register(
+        "assessments_results_notices",
+        _("Results notices"),
+        "assessments:results_notices",
+        area=navigation.WORKSPACE,
+        order=155,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "public_result_lookup",
+        _("Look up my result"),
+        "assessments:result_lookup",
+        area=navigation.PUBLIC,
+        order=27,
+    )
     register_panel("assessments.results.agency", {"agency:admin", "agency:staff"}, _results_panel)
     register_panel("assessments.results.late", set(OFFICIALS), _late_results_panel)
 

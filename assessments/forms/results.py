@@ -20,7 +20,9 @@ class LookupForm(CaptchaFormMixin, Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     name = forms.CharField(
-        label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Candidate's name"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     id_number = forms.CharField(
         label=_("ID number"),

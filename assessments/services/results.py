@@ -161,6 +161,7 @@ def publication_refusal(session: AssessmentSession, actor=None) -> Refusal | Non
 
 def _notice_text(session: AssessmentSession, round_: int, passed: int) -> tuple[str, str]:
     from assessments.services.sessions import _title
+    from portal.templatetags.portal_tags import cndate
 
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Results of the skill-level assessment: %(agency)s, %(session)s") % {
@@ -178,7 +179,7 @@ def _notice_text(session: AssessmentSession, round_: int, passed: int) -> tuple[
         ) % {
             "agency": session.agency.name,
             "session": _title(session),
-            "date": session.last_sitting_on,
+            "date": cndate(session.last_sitting_on) if session.last_sitting_on else "—",
             "passed": passed,
         }
     return title, body

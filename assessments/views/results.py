@@ -98,6 +98,9 @@ def results(request, agency_id: int, session: AssessmentSession):
     page = Paginator(queries.session_results(session), ROWS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    labels = {m["method"]: m.get("label", m["method"]) for m in session.methods}
+    for result in page.object_list:
+        result.score_lines = [(labels.get(k, k), v) for k, v in (result.scores or {}).items()]
     context = {
         "session": session,
         "counts": _counts(session),

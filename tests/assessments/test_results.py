@@ -429,3 +429,20 @@ def test_the_public_list_counts_at_most_its_cap(world, django_assert_max_num_que
     assert paginator.count == 3 and paginator.capped and paginator.num_pages == 2
     with django_assert_max_num_queries(2):
         assert len(list(paginator.page(2).object_list)) == 1
+
+
+def test_the_demo_publishes_one_session_and_makes_another_final(world):
+    from assessments import demo_results
+
+    recent = sat_session(world, days_ago=1)
+    older = sat_session(world, days_ago=20)
+    on_notice = demo_results.publish(recent)
+    assert demo_results.publish(recent) == on_notice  # idempotent
+    assert set(recent.results.values_list("status", flat=True)) == {ResultStatus.ON_NOTICE}
+    demo_results.make_final(older)
+    older.refresh_from_db()
+    assert older.results_final_at is not None
+    assert older.results_published_at.date() < clock.today()
+    assert len(queries.final_passed_results(older)) == 2
+    demo_results.make_final(recent)
+    assert set(recent.results.values_list("status", flat=True)) == {ResultStatus.FINAL}
