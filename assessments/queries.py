@@ -249,3 +249,94 @@ def filter_statistics(sessions: QuerySet, data: dict) -> QuerySet:
     if data.get("level"):
         sessions = sessions.filter(level=data["level"])
     return sessions
+
+
+# results: publication, rows on notice, reviews (Art 20) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """One passing candidate as the public page of a results notice shows them."""
+
+    name: str  # masked 张*三
+    id_number: str  # masked
+    occupation: str
+    level: str
+    agency: str
+
+
+def publication_of_notice(notice_id: int):
+    from assessments.models import ResultPublication
+
+    return (
+        ResultPublication.objects.select_related(
+            "notice",
+            "session",
+            "session__agency",
+            "session__occupation",
+            "session__work_type",
+            "session__level",
+            "session__site__province",
+        )  # fmt: skip
+        .filter(notice_id=notice_id)
+        .first()
+    )
+
+
+def notice_result_rows(publication):
+    """The passing results of one publication, in a stable order, for a paginator (a session
+    of 2,000 pages through them; the rows are built per page by ``notice_rows``)."""
+    from assessments.models import Result, ResultOutcome
+
+    return (
+        Result.objects.filter(publication=publication, outcome=ResultOutcome.PASSED)
+        .select_related("enrolment__candidate")
+        .order_by("enrolment__real_name", "pk")
+    )
+
+
+def notice_rows(results, session) -> list[NoticeRow]:
+    from portal import pii
+
+    occupation = session.occupation.name + (
+        f"（{session.work_type.name}）" if session.work_type_id else ""
+    )
+    return [
+        NoticeRow(
+            name=pii.mask_name(r.enrolment.real_name),
+            id_number=r.enrolment.candidate.masked_id,
+            occupation=occupation,
+            level=session.level.display,
+            agency=session.agency.name,
+        )
+        for r in results
+    ]
+
+
+def session_results(session):
+    """Every result of the session for its agency's page, with the candidate."""
+    from assessments.models import Result
+
+    return (
+        Result.objects.filter(session=session)
+        .select_related("enrolment__candidate", "publication")
+        .order_by("enrolment__real_name", "pk")
+    )
+
+
+def reviews_of_session(session):
+    from assessments.models import ScoreReview
+
+    return (
+        ScoreReview.objects.filter(result__session=session)
+        .select_related("result__enrolment", "answered_by")
+        .order_by("answered_at", "requested_at", "pk")
+    )
+
+
+def results_notices_for_official(user):
+    """Results notices of the official's jurisdiction (the site's province; national: all)."""
+    from assessments.services.results import NOTICE_KIND
+    from portal import notices
+
+    return notices.notices_for_official(user).filter(kind=NOTICE_KIND)

@@ -32,6 +32,7 @@ def register() -> None:
     _register_sessions()
     _register_conduct()
     _register_archive()
+    _register_results()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -633,4 +634,169 @@ def _register_archive() -> None:
         area=navigation.WORKSPACE,
         order=415,
         roles=set(OFFICIALS),
+    )
+
+
+# --- results: publication, objections, reviews (Art 20) --------------------------------------
+
+
+def _register_results() -> None:
+    from assessments.services import results
+    from portal import notices
+
+    register_action(
+        "assessments.results.manage",
+        agency_role(A.ADMIN, A.STAFF),
+        "Publish the session's results on notice and answer score reviews",
+    )
+    notices.register_kind(
+        results.NOTICE_KIND,
+        label=_("Results of a skill-level assessment"),
+        on_stood=results.results_stood,
+        on_overturned=results.results_overturned,
+        uphold_url=lambda objection: reverse("assessments:results_uphold", args=[objection.pk]),
+    )
+    for action, label in {
+        "assessments.results.publish": _("published the results of a session on notice"),
+        "assessments.results.final": _("made the results of a session final"),
+        "assessments.results.correction": _(
+            "returned results for correction after an upheld objection"
+        ),
+        "assessments.review.request": _("asked for a review of scores"),
+        "assessments.review.answer": _("answered a review of scores"),
+    }.items():
+        audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "round": _("publication"),
+            "results": _("results"),
+            "passed": _("passed"),
+            "notice": _("notice"),
+            "result": _("result"),
+            "changed": _("the score was changed"),
+        }
+    )
+    audit.register_object_url("assessments.scorereview", _review_url)
+    from portal import slots
+
+    slots.register(
+        "notices.detail", _notice_results, template="assessments/results/_notice_slot.html"
+    )
+    navigation.register(
+        "assessments_results_notices",
+        _("Results notices"),
+        "assessments:results_notices",
+        area=navigation.WORKSPACE,
+        order=155,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "public_result_lookup",
+        _("Look up my result"),
+        "assessments:result_lookup",
+        area=navigation.PUBLIC,
+        order=27,
+    )
+    register_panel("assessments.results.agency", {"agency:admin", "agency:staff"}, _results_panel)
+    register_panel("assessments.results.late", set(OFFICIALS), _late_results_panel)
+
+
+def _notice_results(request, notice) -> dict | None:
+    """On a results notice's public page: the link to its rows (those who passed)."""
+    from assessments import queries
+    from assessments.services.results import NOTICE_KIND
+
+    if notice.kind != NOTICE_KIND:
+        return None
+    publication = queries.publication_of_notice(notice.pk)
+    if publication is None:
+        return None
+    return {"notice": notice, "passed": queries.notice_result_rows(publication).count()}
+
+
+def _review_url(user, object_id: str) -> str | None:
+    from assessments.models import ScoreReview
+
+    review = (
+        ScoreReview.objects.select_related("result__session").filter(pk=object_id).first()
+        if object_id.isdigit()
+        else None
+    )
+    if review is None or not access.can(user, "assessments.results.manage", review.result.session):
+        return None
+    session = review.result.session
+    return reverse("assessments:reviews", args=[session.agency_id, session.pk])
+
+
+def _results_panel(request) -> Panel | None:
+    from django.db.models import Min
+
+    from assessments import queries
+    from assessments.models import ScoreReview
+    from assessments.services import results
+    from portal.ui.dashboards import Todo
+
+    agency = getattr(request, "agency", None)
+    if agency is None:
+        return None
+    own = queries.sessions_of_agency(agency)
+    late = list(results.late_sessions(own).order_by("last_sitting_on")[:50])
+    reviews = ScoreReview.objects.filter(
+        result__session__agency=agency, answered_at__isnull=True
+    ).aggregate(oldest=Min("requested_at"))
+    open_reviews = ScoreReview.objects.filter(
+        result__session__agency=agency, answered_at__isnull=True
+    ).count()
+    todos = [
+        Todo(
+            len(late),
+            gettext("%(count)s sessions with results past their publication date")
+            % {"count": len(late)},
+            reverse("assessments:sessions", args=[agency.pk]) + "?status=closed",
+            due_on=results.results_due_on(late[0]) if late else None,
+        ),
+        Todo(
+            open_reviews,
+            gettext("%(count)s score reviews to answer") % {"count": open_reviews},
+            reverse("assessments:sessions", args=[agency.pk]) + "?status=closed",
+            oldest=reviews["oldest"],
+        ),
+    ]
+    if not any(t.count for t in todos):
+        return None
+    return Panel(
+        title=_("Results"),
+        text=_(
+            "Results go on public notice within 5 working days of the last sitting for a social "
+            "organisation, 10 for an employer (Art 20)."
+        ),
+        todos=todos,
+        order=46,
+    )
+
+
+def _late_results_panel(request) -> Panel | None:
+    from assessments.models import AssessmentSession
+    from assessments.services import results
+
+    if not request.user.jurisdiction:
+        return None
+    mine = access.visible(request.user, AssessmentSession.objects.select_related("agency"))
+    late = list(results.late_sessions(mine).order_by("last_sitting_on")[:50])
+    if not late:
+        return None
+    return Panel(
+        title=_("Results published late"),
+        text=_(
+            "Sessions of your jurisdiction whose results are not on public notice by their due "
+            "day (Art 20)."
+        ),
+        facts=[
+            gettext("%(agency)s: %(session)s, due %(date)s")
+            % {"agency": s.agency.name, "session": str(s), "date": results.results_due_on(s)}
+            for s in late[:5]
+        ],
+        count=len(late),
+        due_on=results.results_due_on(late[0]),
+        order=36,
     )

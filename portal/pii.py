@@ -250,3 +250,14 @@ def rotate(*, batch: int = 500) -> dict[str, tuple[int, int]]:
         report[model._meta.label] = (encrypted, indexed)
         del rows
     return report
+
+
+def mask_name(name: str) -> str:
+    """A name as public pages show it (张*三): the first and the last character kept, every
+    character between them starred; a name of two characters keeps its first (张*)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -86,6 +86,7 @@ LIMITS: dict[str, Limit] = {
     "captcha.objection": Limit(10, 24 * 60 * 60),
     "captcha.registration": Limit(5, 24 * 60 * 60),
     "captcha.signin": Limit(100, 24 * 60 * 60),
+    "captcha.result_lookup": Limit(20, 24 * 60 * 60),  # a worker's own result (Art 20)
 }
 
 

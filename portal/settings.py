@@ -208,6 +208,14 @@ SECURITY_ALERT_EMAILS = envlist("SECURITY_ALERT_EMAILS", [])
 OBJECTION_ANSWER_WORKING_DAYS = envint("OBJECTION_ANSWER_WORKING_DAYS", 15)
 # Assessment plans are filed this many working days before the first sitting (Art 18).
 SESSION_PLAN_LEAD_WORKING_DAYS = envint("SESSION_PLAN_LEAD_WORKING_DAYS", 5)
+# Results of an assessment session (Art 20, decision 0039): on public notice this many working
+# days; expected on notice within these working days of the last sitting (social
+# organisations / employers); a worker asks for a score review (复核) within this many working
+# days of the publication.
+RESULTS_NOTICE_WORKING_DAYS = envint("RESULTS_NOTICE_WORKING_DAYS", 5)
+RESULTS_DUE_WORKING_DAYS_SOCIAL_ORG = envint("RESULTS_DUE_WORKING_DAYS_SOCIAL_ORG", 5)
+RESULTS_DUE_WORKING_DAYS_EMPLOYER = envint("RESULTS_DUE_WORKING_DAYS_EMPLOYER", 10)
+SCORE_REVIEW_WORKING_DAYS = envint("SCORE_REVIEW_WORKING_DAYS", 5)
 # Seconds a public page's content stays cached for anonymous visitors (portal.pagecache,
 # docs/decisions/0030); any change of the data it shows abandons it at once. 0: off, the
 # default in tests and without Redis (a per-process cache misses other processes' changes).

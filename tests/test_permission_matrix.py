@@ -48,6 +48,7 @@ from assessments import services as assessments_services
 from assessments.models import Examiner
 from assessments.services import candidates as candidate_services
 from assessments.services import imports as roster
+from assessments.services import results as results_services
 from catalog import services
 from catalog.models import LevelRequirement, Method, MethodRequirement, Occupation
 from portal import clock, documents, notices
@@ -74,6 +75,7 @@ from tests.assessments.builders import (
     planned_session,
     ready_agency,
     resident_id,
+    sat_session,
     sitting,
 )
 from tests.catalog.builders import level_data, standard_post
@@ -256,6 +258,15 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:plan_archive_export":    ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:plan_statistics":        ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:statistics":             ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Results (Art 20): the agency publishes and answers reviews; officials of the site's
+    # province uphold naming candidates; the public reads a notice's rows; workers look up.
+    "assessments:results":             ("gd_results", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:reviews":             ("gd_published", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:results_notices":     ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:results_uphold":      ("results_objection", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:notice_rows":         ("results_notice", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "assessments:result_lookup":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "assessments:review_track":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -374,6 +385,12 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:session_archive file":         ("gd_session",            "archive_file",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:session_archive paper":        ("gd_session",            "archive_paper",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:session_archive archive":      ("gd_session",            "confirmed",            "L     404   404   404   404   404   404   404   404   404   302   302   403   403   404"),
+    "assessments:results publish":               ("gd_results",            "confirmed",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:reviews":                       ("gd_published",          "review_answer",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:results_uphold":                ("results_objection",     "uphold_named",         "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:result_lookup":                 ("",                      "result_lookup",        "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    "assessments:result_lookup (review)":        ("",                      "review_request",       "200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+"),
+    "assessments:review_track":                  ("",                      "review_tracking",      "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
 }
 # fmt: on
 
@@ -387,6 +404,8 @@ ANSWERED_WITHOUT_WRITING = {
     "portal:calendar": "officials who may read the calendar but not change it get the page",
     "accounts:verify": "without a two-factor device there is nothing to verify",
     "notices:track": "looking an objection up writes nothing",
+    "assessments:result_lookup": "looking one's result up writes nothing",
+    "assessments:review_track": "looking a score review up writes nothing",
     "catalog:manage_import": "the preview writes nothing",
     "agencies:register": "a signed-in user is sent on to the workspace",
     "assessments:session_archive archive": "a session whose results are not final is refused "
@@ -418,6 +437,7 @@ GET_ONLY = {
     "assessments:session_archive_export", "assessments:session_statistics",
     "assessments:agency_statistics", "assessments:plan_archive", "assessments:plan_archive_export",
     "assessments:plan_statistics", "assessments:statistics",
+    "assessments:results_notices", "assessments:notice_rows",
 }  # fmt: skip
 
 
@@ -649,6 +669,20 @@ def build(world) -> dict:
             sittings=[sitting(session_venue, starts_at=dt.time(13, 0), ends_at=dt.time(15, 0))],
         ),
     )
+    # Results (Art 20): a session with provisional results; one on notice with an objection
+    # and an open score review.
+    results_session = sat_session(world)
+    published = sat_session(world)
+    publication = results_services.publish_results(admin, published)
+    results_objection = notices.file_objection(
+        publication.notice, name="赵某", contact="13900000002", content="成绩登记有误"
+    )
+    named_result = published.results.get(enrolment__real_name="李考生1")
+    review = results_services.request_review(
+        published.results.get(enrolment__real_name="李考生2"),
+        contact="13900000003",
+        request="理论成绩偏低",
+    )
     # Accounts of 广东 that no actor is: an inactive one, and one with a two-factor device.
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
@@ -704,7 +738,14 @@ def build(world) -> dict:
         "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
         "gd_edu_enrolment": [world.gd_agency.pk, cand_session.pk, edu_enrolment.pk],
         "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
+        "gd_results": [world.gd_agency.pk, results_session.pk],
+        "gd_published": [world.gd_agency.pk, published.pk],
+        "results_objection": [results_objection.pk],
+        "results_notice": [publication.notice_id],
         # Not URL arguments: what the POST data names.
+        "named_result": named_result,
+        "review": review,
+        "published": published,
         "objection": objection,
         "work_type": work_type,
         "fresh_call": fresh_call,
@@ -852,6 +893,7 @@ UNKNOWN_ACTION = {
     "assessments:session": ("gd_session", "gd_admin", 404),
     "assessments:plan": ("gd_plan", "gd_off", 404),
     "assessments:session_archive": ("gd_session", "gd_admin", 404),
+    "assessments:results": ("gd_results", "gd_admin", 404),
 }
 
 
@@ -1081,8 +1123,36 @@ def session_answer_data(objects, user) -> dict:
     return {"a-answer": "设备齐全。"}
 
 
+def review_request_data(objects, user) -> dict:
+    from assessments.views.results import _token
+
+    return {
+        "action": "review",
+        "token": _token(objects["named_result"]),
+        "contact": "13900000004",
+        "request": "技能成绩复核",
+    }
+
+
+def result_lookup_data(objects, user) -> dict:
+    session = objects["published"]
+    return {"ticket": f"T{session.pk}-1", "name": "李考生1", "id_number": candidate_id(1)}
+
+
 DATA = {
     "nothing": nothing,
+    "review_request": review_request_data,
+    "result_lookup": result_lookup_data,
+    "review_tracking": lambda o, u: {"code": o["review"].tracking_code},
+    "review_answer": lambda o, u: {
+        "review": o["review"].pk,
+        f"r{o['review'].pk}-answer": "复核后成绩无误。",
+    },
+    "uphold_named": lambda o, u: {
+        "results": [str(o["named_result"].pk)],
+        "reason": "登记错误属实。",
+        "confirmed": "1",
+    },
     "candidate": candidate_data,
     "withdrawal": lambda o, u: {"reason": "本人申请退出"},
     "diploma": lambda o, u: {"diploma": pdf_file("毕业证.pdf"), "confirmed": "1"},

@@ -33,6 +33,7 @@ from assessments.models.people import (
 )
 from assessments.models.results import (
     ArchiveExport,
+    ContestedResult,
     Result,
     ResultOutcome,
     ResultPublication,
@@ -102,6 +103,7 @@ __all__ = [
     "TrainingRecord",
     # results, publicity, archive (Art 20, 21)
     "ArchiveExport",
+    "ContestedResult",
     "Result",
     "ResultOutcome",
     "ResultPublication",

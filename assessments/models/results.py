@@ -173,3 +173,27 @@ class ArchiveExport(models.Model):
 
     def __str__(self) -> str:
         return self.sha256[:12]
+
+
+class ContestedResult(models.Model):
+    """A candidate an official named when upholding an objection to a results notice (Art 20):
+    that candidate's result returns to correction; the others stay on the list, which is
+    published anew once the corrected scores are computed (decision 0039)."""
+
+    objection = models.ForeignKey(
+        "portal.Objection", on_delete=models.PROTECT, related_name="contested_results"
+    )
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="contested")
+
+    tenant_path = "result__session__agency"
+    province_path = "result__session__site__province"
+
+    class Meta:
+        verbose_name = _("result named in an upheld objection")
+        verbose_name_plural = _("results named in upheld objections")
+        constraints = [
+            models.UniqueConstraint(fields=["objection", "result"], name="contested_result_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objection_id}: {self.result_id}"

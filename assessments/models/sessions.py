@@ -146,6 +146,12 @@ class AssessmentSession(models.Model):
         indexes = [
             models.Index(fields=["status", "registration_closes"], name="session_public_idx"),
             models.Index(fields=["agency", "status"], name="session_agency_idx"),
+            # Sessions whose results are still to be published (the late-results panels).
+            models.Index(
+                fields=["last_sitting_on"],
+                condition=Q(results_published_at__isnull=True, last_sitting_on__isnull=False),
+                name="session_results_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -25,7 +25,14 @@ from assessments.services.people import (
     suspend,
     suspension_refusal,
 )
-from assessments.services.results import record_certificates_issued
+from assessments.services.results import (
+    answer_review,
+    publication_refusal,
+    publish_results,
+    record_certificates_issued,
+    request_review,
+    uphold_for_candidates,
+)
 from assessments.services.sessions import (
     SittingData,
     advance_sessions,
@@ -63,6 +70,11 @@ __all__ = [
     "set_recordings_location",
     # results (Art 20, 21)
     "record_certificates_issued",
+    "answer_review",
+    "publication_refusal",
+    "publish_results",
+    "request_review",
+    "uphold_for_candidates",
     # people (Art 19, 23)
     "OccupationRange",
     "PersonInput",

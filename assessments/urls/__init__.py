@@ -3,7 +3,7 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import archives, candidates, people, sessions, statistics, venues
+from assessments.urls import archives, candidates, people, results, sessions, statistics, venues
 
 app_name = "assessments"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     *candidates.urlpatterns,
     *archives.urlpatterns,
     *statistics.urlpatterns,
+    *results.urlpatterns,
 ]

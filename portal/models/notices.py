@@ -135,7 +135,21 @@ class PublicNotice(models.Model):
                 name="notice_one_open_per_subject",
             ),
         ]
-        indexes = [models.Index(fields=["status", "ends_on"], name="notice_status_ends")]
+        indexes = [
+            models.Index(fields=["status", "ends_on"], name="notice_status_ends"),
+            # The public list, newest first, filtered by kind, province or agency (decision 0039).
+            models.Index(fields=["status", "published_on", "id"], name="notice_public_idx"),
+            models.Index(
+                fields=["kind", "status", "published_on", "id"], name="notice_public_kind_idx"
+            ),
+            models.Index(
+                fields=["jurisdiction", "status", "published_on", "id"],
+                name="notice_public_area_idx",
+            ),
+            models.Index(
+                fields=["agency", "status", "published_on", "id"], name="notice_public_agency_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -107,6 +107,9 @@ class NoticeKind:
     label: str | Promise
     on_stood: Callable[[PublicNotice], object]
     on_overturned: Callable[[PublicNotice, Objection], object]
+    # Where an official upholds an objection of this kind when that needs more than a reason
+    # (results notices name the candidates concerned); None: on the notice's own page.
+    uphold_url: Callable[[Objection], str] | None = None
 
 
 _KINDS: dict[str, NoticeKind] = {}
@@ -118,11 +121,20 @@ def register_kind(
     label: str | Promise,
     on_stood: Callable[[PublicNotice], object],
     on_overturned: Callable[[PublicNotice, Objection], object],
+    uphold_url: Callable[[Objection], str] | None = None,
 ) -> None:
     """Register (or replace, on reload) a kind of notice, e.g. ``agencies.approval``."""
     if not kind or len(kind) > 60:
         raise ValueError(f"a notice kind is a short dotted name, got {kind!r}")
-    _KINDS[kind] = NoticeKind(kind, label, on_stood, on_overturned)
+    _KINDS[kind] = NoticeKind(kind, label, on_stood, on_overturned, uphold_url)
+
+
+def uphold_url(objection: Objection) -> str | None:
+    """The page where an official upholds ``objection`` if its kind has one of its own."""
+    registered = _KINDS.get(objection.notice.kind)
+    if registered is None or registered.uphold_url is None:
+        return None
+    return registered.uphold_url(objection)
 
 
 def kind_of(kind: str) -> NoticeKind:
@@ -641,6 +653,55 @@ def _announcement_item(item: Announcement, today: dt.date) -> ListItem:
         ends_on=item.ends_on,
         is_open=item.ends_on is None or item.ends_on >= today,
     )
+
+
+#: The public list pages through at most this many notices of one filter; beyond, the visitor
+#: narrows it (kind, province, agency). Counting is bounded too, so a list of millions of
+#: closed notices never counts them all (decision 0039).
+PUBLIC_LIST_CAP = 2000
+
+
+def public_notices(
+    *, closed: bool = False, kind: str = "", jurisdiction: str = "", agency_ids=None
+) -> QuerySet[PublicNotice]:
+    """Open (or closed) notices, newest first, filtered by kind, jurisdiction (the province or
+    000000) and agencies; each filter has its index (``notice_public_*``)."""
+    status = NoticeStatus.CLOSED if closed else NoticeStatus.OPEN
+    found = PublicNotice.objects.filter(status=status)
+    if kind:
+        found = found.filter(kind=kind)
+    if jurisdiction:
+        found = found.filter(jurisdiction=jurisdiction)
+    if agency_ids is not None:
+        found = found.filter(agency_id__in=list(agency_ids))
+    return found.select_related("agency").order_by("-published_on", "-id")
+
+
+def agencies_named(text: str, limit: int = 20) -> list[int]:
+    """Agencies whose credit code is ``text`` or whose name contains it (the agency filter)."""
+    from portal.models import Agency
+
+    text = _nfkc(text)
+    if not text:
+        return []
+    return list(
+        Agency.objects.filter(Q(uscc=text.upper()) | Q(name__icontains=text))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def public_announcements(*, closed: bool = False) -> list[ListItem]:
+    """Other apps' announcements (calls for agencies): current ones, or ended ones."""
+    today = clock.today()
+    items = [_announcement_item(a, today) for a in announcements()]
+    items = [i for i in items if i.is_open != closed]
+    items.sort(key=lambda i: i.published_on, reverse=True)
+    return items
+
+
+def list_item(notice: PublicNotice) -> ListItem:
+    return _notice_item(notice)
 
 
 def public_items(*, closed: bool = False) -> list[ListItem]:

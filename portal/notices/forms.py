@@ -102,3 +102,40 @@ class NoticeQueueForm(FilterForm):
             ("closed", _("Closed")),
         ],
     )
+
+
+class PublicNoticeFilterForm(FilterForm):
+    """The public list's filters: open or ended, kind, province (or national) and agency."""
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("", _("Open for objections")), ("closed", _("Ended"))],
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    agency = forms.CharField(
+        label=_("Agency (name or credit code)"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from portal.models import Province
+        from portal.roles import NATIONAL
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds"))] + sorted(
+            ((k, str(v.label)) for k, v in notices.registered_kinds().items()),
+            key=lambda c: c[1],
+        )
+        self.fields["province"].choices = [
+            ("", _("All provinces")),
+            (NATIONAL, _("Nationwide")),
+        ] + [(p.code, p.name) for p in Province.objects.all()]
+
+    @property
+    def filtered(self) -> bool:
+        data = self.cleaned_data if self.is_valid() else {}
+        return any(data.get(k) for k in ("kind", "province", "agency"))

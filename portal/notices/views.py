@@ -10,13 +10,20 @@ from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from portal import clock, notices, pagecache
 from portal.models import NoticeStatus, ObjectionStatus, jurisdiction_label
-from portal.notices.forms import DecisionForm, NoticeQueueForm, ObjectionForm, TrackForm
+from portal.notices.forms import (
+    DecisionForm,
+    NoticeQueueForm,
+    ObjectionForm,
+    PublicNoticeFilterForm,
+    TrackForm,
+)
 from portal.ui.confirm import confirm_page, is_revising, wants_confirmation
 from portal.ui.helpers import crumbs, form_action
 from portal.ui.queues import read_filters
@@ -31,15 +38,55 @@ NOTICES = (gettext_lazy("Notices and announcements"), reverse_lazy("notices:list
 # --- Public pages ------------------------------------------------------------------------------
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows (``COUNT`` over a ``LIMIT``), so a list of millions of
+    closed notices pages through its newest ``cap`` without counting the rest."""
+
+    cap = notices.PUBLIC_LIST_CAP
+
+    @cached_property
+    def _found(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._found > self.cap
+
+
+def _public_list(request) -> dict:
+    filters = PublicNoticeFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    closed = data.get("show") == "closed"
+    agency_ids = notices.agencies_named(data["agency"]) if data.get("agency") else None
+    found = notices.public_notices(
+        closed=closed,
+        kind=data.get("kind", ""),
+        jurisdiction=data.get("province", ""),
+        agency_ids=agency_ids,
+    )
+    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [notices.list_item(n) for n in page.object_list]
+    filtered = filters.is_bound and filters.filtered
+    return {
+        "filters": filters,
+        "page": page,
+        "announcements": (
+            notices.public_announcements(closed=closed) if not filtered and page.number == 1 else []
+        ),
+        "filtered": filtered,
+    }
+
+
 def notice_list(request):
+    """The public list, filtered by kind, province and agency; on a cache hit
+    (``{% publiccache %}``) no query runs for its content."""
     closed = request.GET.get("show") == "closed"
     context = pagecache.lazy_context(
-        lambda: {
-            "page": Paginator(notices.public_items(closed=closed), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            )
-        },
-        "page",
+        lambda: _public_list(request), "filters", "page", "announcements", "filtered"
     )
     return render(
         request,
@@ -171,6 +218,9 @@ def manage_detail(request, pk: int):
             return redirect("notices:manage_detail", pk=notice.pk)
         form = DecisionForm(request.POST, prefix=f"o{objection.pk}")
         forms[objection.pk] = form
+        elsewhere = notices.uphold_url(objection)
+        if elsewhere and form.data.get(form.add_prefix("decision")) == DecisionForm.UPHOLD:
+            return redirect(elsewhere)
 
         def decide(data):
             uphold = data["decision"] == DecisionForm.UPHOLD
@@ -199,6 +249,7 @@ def manage_detail(request, pk: int):
             "objection": o,
             "form": forms.get(o.pk),
             "refusal": notices.objection_decision_refusal(o, request.user),
+            "uphold_url": notices.uphold_url(o),
         }
         for o in objections
     ]

@@ -338,3 +338,44 @@ def certify(session) -> None:
     passed = Result.objects.filter(session=session, outcome="passed").order_by("pk")
     numbers = {r.pk: f"S0000{session.pk:04d}{n:05d}" for n, r in enumerate(passed, start=1)}
     assessment_services.record_certificates_issued(session, numbers)
+
+
+# --- Results (Art 20) ----------------------------------------------------------------------------
+
+RESULT_METHODS = [
+    {"method": "theory", "label": "理论知识考试", "full_marks": 100, "pass_mark": 60},
+    {"method": "skill", "label": "技能操作考核", "full_marks": 100, "pass_mark": 60},
+]
+
+
+def sat_session(world, *, candidates: int = 3, results: bool = True, days_ago: int = 2, **extra):
+    """An 电工 四级 session of world.gd_agency that sat ``days_ago`` days ago, with
+    ``candidates`` enrolled (ticket ``T<session>-<n>``) and, with ``results``, a provisional
+    result each: the first fails the theory (59), the others pass. Made directly, as the
+    scores stage would leave it (``compute_results``)."""
+    from assessments.models import Result, Ticket
+    from assessments.services.candidates import enrol
+
+    session = open_session(world, capacity=max(candidates, 1), **extra)
+    enrolments = [
+        enrol(world.members["admin"], session, candidate_input(n)) for n in range(candidates)
+    ]
+    sat_on = clock.today() - dt.timedelta(days=days_ago)
+    session.status = "closed"
+    session.first_sitting_on = session.last_sitting_on = sat_on
+    session.registration_opens = sat_on - dt.timedelta(days=20)
+    session.registration_closes = sat_on - dt.timedelta(days=5)
+    session.basis = {**session.basis, "methods": RESULT_METHODS}
+    session.save()
+    for n, enrolment in enumerate(enrolments):
+        Ticket.objects.create(enrolment=enrolment, code=f"T{session.pk}-{n}", issued_at=clock.now())
+        if results:
+            theory = 59 if n == 0 else 80 + n
+            Result.objects.create(
+                enrolment=enrolment,
+                session=session,
+                outcome="failed" if n == 0 else "passed",
+                scores={"theory": theory, "skill": 75},
+                computed_at=clock.now(),
+            )
+    return session

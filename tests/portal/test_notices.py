@@ -541,9 +541,11 @@ def test_the_objection_form_asks_for_the_captcha(client, world, calls, settings)
     assert notices.format_tracking_code(objection.tracking_code) in solved.content.decode()
 
 
-def test_the_public_list_shows_open_notices_and_announcements_newest_first(
+def test_the_public_list_shows_announcements_first_then_open_notices_newest_first(
     client, world, calls, announcements
 ):
+    """Announcements (calls) head page 1 of the unfiltered list; the notices below page in
+    the database, newest first (decision 0039)."""
     older = publish(world, on=dt.date(2027, 3, 1), subject="tests.thing:10")
     newer = publish(world, on=dt.date(2027, 3, 3), subject="tests.thing:11")
     done = publish(world, on=dt.date(2027, 2, 1), subject="tests.thing:12")
@@ -562,9 +564,8 @@ def test_the_public_list_shows_open_notices_and_announcements_newest_first(
     with clock.frozen(dt.date(2027, 3, 4)):
         page = client.get(reverse("notices:list")).content.decode()
         ended = client.get(reverse("notices:list") + "?show=closed").content.decode()
-    positions = [page.index(t) for t in (newer.title, "2027年评价机构征集公告")]
+    positions = [page.index(t) for t in ("2027年评价机构征集公告", newer.title, older.title)]
     assert positions == sorted(positions)
-    assert page.index("2027年评价机构征集公告") < page.rindex(older.title)
     assert f'href="{reverse("notices:detail", args=[newer.pk])}"' in page
     assert "已截止的征集公告" not in page
     assert f'href="{reverse("notices:detail", args=[done.pk])}"' not in page
