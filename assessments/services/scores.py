@@ -391,10 +391,13 @@ def make_mark_scores(sitting: Sitting) -> int:
                     flagged=flagged,
                 )
             )
-        elif score.source == ScoreSource.MARKS and not score.is_locked:
-            if (score.value, score.flagged) != (value, flagged):
-                score.value, score.flagged = value, flagged
-                changed.append(score)
+        elif (
+            score.source == ScoreSource.MARKS
+            and not score.is_locked
+            and (score.value, score.flagged) != (value, flagged)
+        ):
+            score.value, score.flagged = value, flagged
+            changed.append(score)
     MethodScore.objects.bulk_create(new)
     MethodScore.objects.bulk_update(changed, ["value", "flagged"])
     return len(new) + len(changed)
@@ -645,14 +648,21 @@ def _typed(sitting: Sitting, values: Mapping[int, object]) -> dict[int, Decimal]
     return out
 
 
+def _locked_sitting(sitting: Sitting) -> Sitting:
+    return (
+        Sitting.objects.select_for_update(of=("self",))
+        .select_related("session__agency", "session__site")
+        .get(pk=sitting.pk)
+    )
+
+
 @transaction.atomic
 def enter_theory(actor, sitting: Sitting, *, upload=None, values=None) -> TheorySheet:
     """One of the two entries of a theory sitting's scores (Art 19): a spreadsheet (``upload``)
     or typed (``values``: {enrolment id: score}). The first person makes entry 1, another
     person entry 2; a person re-enters their own entry until the sheet is accepted. A file
     with any error changes nothing (every problem at its row and column)."""
-    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("session__agency",
-                                                                  "session__site").get(pk=sitting.pk)  # fmt: skip
+    sitting = _locked_sitting(sitting)
     session = sitting.session
     access.require(actor, "assessments.session.manage", session)
     refuse(entry_refusal(sitting, actor))
@@ -739,8 +749,7 @@ def acceptance_refusal(sitting: Sitting, actor=None) -> Refusal | None:
 def accept_theory(actor, sitting: Sitting) -> int:
     """Both entries agree for every candidate: the sheet is accepted and the theory scores
     made (source: double entry). Returns how many."""
-    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("session__agency",
-                                                                  "session__site").get(pk=sitting.pk)  # fmt: skip
+    sitting = _locked_sitting(sitting)
     session = sitting.session
     access.require(actor, "assessments.session.manage", session)
     refuse(acceptance_refusal(sitting, actor))

@@ -308,8 +308,10 @@ def scoring_session(world, *, candidates: int = 4, examiners: int = 2, tag: str 
 def absent(world, sitting, enrolment):
     from assessments.models import Attendance
 
-    return Attendance.objects.create(sitting=sitting, enrolment=enrolment, status="absent",
-                                     marked_by=world.members["admin"], marked_at=clock.now())  # fmt: skip
+    return Attendance.objects.create(
+        sitting=sitting, enrolment=enrolment, status="absent",
+        marked_by=world.members["admin"], marked_at=clock.now(),
+    )  # fmt: skip
 
 
 def incident(world, sitting, enrolment, decision: str = ""):

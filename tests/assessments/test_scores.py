@@ -216,7 +216,8 @@ def test_marks_too_far_apart_wait_for_the_leader_who_settles_with_a_reason(world
 def test_double_entry_catches_a_mismatch_and_one_entry_is_corrected(world, s):
     a, b, c, d = s.people
     admin, staff_user = world.members["admin"], world.members["staff"]
-    sc.enter_theory(admin, s.theory, upload=xlsx([(ticket(e), 70 + i) for i, e in enumerate(s.people)]))
+    sheet = xlsx([(ticket(e), 70 + i) for i, e in enumerate(s.people)])
+    sc.enter_theory(admin, s.theory, upload=sheet)
     with pytest.raises(ValidationError, match="Both entries"):
         sc.accept_theory(admin, s.theory)
     typed = {a.pk: 70, b.pk: 71, c.pk: "27", d.pk: 73}  # 72 typed as 27
@@ -352,7 +353,8 @@ def test_results_pass_fail_absent_void_disqualified_withheld(world):
     incident(world, s.skill, f, "")  # undecided: withheld
     incident(world, s.skill, g, "warning")
     present = [p for p in s.people if p != c]
-    mark_all(s, [{**dict.fromkeys(present, 60), b: "59.9"}, {**dict.fromkeys(present, 60), b: "59.9"}])
+    marks = {**dict.fromkeys(present, 60), b: "59.9"}
+    mark_all(s, [marks, marks])
     for user in (world.members["admin"], world.members["staff"]):
         sc.enter_theory(user, s.theory, values={p.pk: 60 for p in s.people})
     sc.accept_theory(world.members["admin"], s.theory)
