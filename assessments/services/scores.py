@@ -513,16 +513,23 @@ class _Lookup:
 
 
 def _lookup(sitting: Sitting) -> _Lookup:
-    candidates = list(enrolled(sitting.session).select_related("candidate"))
-    absent = absent_ids(sitting)
-    by_ticket = dict(
-        Ticket.objects.filter(enrolment__in=[e.pk for e in candidates]).values_list(
-            "code", "enrolment_id"
+    """Tickets and ID indexes of the session's enrolled candidates (no ID is decrypted)."""
+    rows = list(
+        enrolled(sitting.session).values_list(
+            "pk", "real_name", "candidate__id_index", "candidate__id_type"
         )
     )
-    by_index = {e.candidate.id_index: e.pk for e in candidates}
-    id_types = sorted({e.candidate.id_type for e in candidates})
-    present = {e.pk: e for e in candidates if e.pk not in absent}
+    absent = absent_ids(sitting)
+    by_ticket = dict(
+        Ticket.objects.filter(
+            enrolment__session=sitting.session, enrolment__status=EnrolmentStatus.ENROLLED
+        ).values_list("code", "enrolment_id")
+    )
+    by_index = {index: pk for pk, _name, index, _type in rows}
+    id_types = sorted({id_type for *_rest, id_type in rows})
+    present = {
+        pk: Enrolment(pk=pk, real_name=name) for pk, name, *_rest in rows if pk not in absent
+    }
     return _Lookup(by_ticket, by_index, id_types, absent, present)
 
 
