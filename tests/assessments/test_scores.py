@@ -397,3 +397,15 @@ def test_results_only_by_the_agency(world, s):
         sc.compute_results(world.gd_official, s.session)
     with pytest.raises(PermissionDenied):
         sc.compute_results(s.panel[0].user, s.session)
+
+
+def test_the_demo_advances_a_held_session_to_provisional_results(world):
+    from assessments import demo_scores
+
+    s = scoring_session(world, candidates=5, tag="d")
+    absent(world, s.skill, s.people[4])
+    assert demo_scores.advance(s.session) == 5
+    assert Result.objects.filter(session=s.session, outcome="absent").count() == 1
+    assert MethodScore.objects.filter(enrolment__session=s.session, source="settled").count() == 1
+    assert not MethodScore.objects.filter(enrolment__session=s.session, submitted_at=None).exists()
+    assert TheorySheet.objects.filter(sitting=s.theory, accepted_at__isnull=False).count() == 2
