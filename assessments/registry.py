@@ -33,6 +33,7 @@ def register() -> None:
     _register_conduct()
     _register_archive()
     _register_results()
+    _register_scores()
 
 
 # --- people (Art 19, 23) ------------------------------------------------------------------------
@@ -800,3 +801,58 @@ def _late_results_panel(request) -> Panel | None:
         due_on=results.results_due_on(late[0]),
         order=36,
     )
+
+
+# --- scores and the pass rule (Art 18, 20; decision 0038) ----------------------------------------
+
+
+def _register_scores() -> None:
+    for action, label in {
+        "assessments.marks.save": _("entered marks"),
+        "assessments.marks.submit": _("submitted their marks"),
+        "assessments.score.settle": _("settled a score whose marks were too far apart"),
+        "assessments.theory.enter": _("entered theory scores"),
+        "assessments.theory.accept": _("accepted the theory scores (both entries agree)"),
+        "assessments.scores.submit": _("submitted and locked a method's scores"),
+        "assessments.score.correction_request": _("asked to correct a locked score"),
+        "assessments.score.correct": _("confirmed the correction of a locked score"),
+        "assessments.score.correction_refuse": _("refused the correction of a locked score"),
+        "assessments.results.compute": _("computed the results"),
+    }.items():
+        audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "marks": _("marks"),
+            "method": _("method"),
+            "score": _("score"),
+            "entry": _("entry"),
+            "scores": _("scores"),
+            "before": _("before"),
+            "after": _("after"),
+            "results": _("results"),
+            "passed": _("passed"),
+            "withheld": _("withheld"),
+        }
+    )
+    audit.register_object_url("assessments.methodscore", _score_url)
+    audit.register_object_url("assessments.scorecorrection", _correction_url)
+
+
+def _score_url(user, object_id: str) -> str | None:
+    from assessments.models import MethodScore
+
+    score = MethodScore.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    if score is None or not access.can(user, "assessments.session.read", score.enrolment.session):
+        return None
+    return reverse("assessments:scores", args=[score.enrolment.session_id])
+
+
+def _correction_url(user, object_id: str) -> str | None:
+    from assessments.models import ScoreCorrection
+
+    found = ScoreCorrection.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    if found is None:
+        return None
+    if not access.can(user, "assessments.session.read", found.score.enrolment.session):
+        return None
+    return reverse("assessments:score_correction", args=[found.pk])

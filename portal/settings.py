@@ -338,3 +338,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Scores (exam affairs part 3, decision 0038) -----------------------------------------------
+# Skill and review marks of one candidate further apart than this many points (highest minus
+# lowest mark) flag the score for the group leader (考评组长) to settle with a reason.
+SKILL_MARK_TOLERANCE = envint("SKILL_MARK_TOLERANCE", 10)

@@ -267,6 +267,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:notice_rows":         ("results_notice", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:result_lookup":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:review_track":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Scores and results (Art 18–20): see scores_objects at the end.
+    "assessments:scores":              ("sc_session", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:score_results":       ("sc_session", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 404, 404, 404)),
+    "assessments:score_marks":         ("sc_skill", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404)),
+    "assessments:score_theory":        ("sc_theory", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 404, 404, 404)),
+    "assessments:score_settle":        ("sc_flagged", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404)),
+    "assessments:score_correct":       ("sc_locked", (302, 404, 403, 403, 404, 403, 403, 404, 404, 404, 200, 200, 404, 404, 404)),
+    "assessments:score_correction":    ("sc_correction", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 404, 200, 404)),
 }
 # fmt: on
 
@@ -391,6 +399,18 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:result_lookup":                 ("",                      "result_lookup",        "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "assessments:result_lookup (review)":        ("",                      "review_request",       "200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+  200+"),
     "assessments:review_track":                  ("",                      "review_tracking",      "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    # Scores and results (Art 18–20): see scores_objects at the end.
+    "assessments:scores submit":                 ("sc_session",            "sc_submit",            "L     404   403   403   404   403   403   404   404   404   302+  302+  403   403   404"),
+    "assessments:scores compute":                ("sc_session",            "sc_compute",           "L     404   403   403   404   403   403   404   404   404   302+  302+  403   403   404"),
+    "assessments:score_marks save":              ("sc_skill",              "sc_marks",             "L     404   404   404   404   404   404   404   404   404   404   404   302+  404   404"),
+    "assessments:score_marks submit":            ("sc_skill",              "sc_marks",             "L     404   404   404   404   404   404   404   404   404   404   404   302+  404   404"),
+    "assessments:score_theory type":             ("sc_theory",             "sc_typed",             "L     404   403   403   404   403   403   404   404   404   302+  302+  404   404   404"),
+    "assessments:score_theory upload":           ("sc_theory",             "sc_upload",            "L     404   403   403   404   403   403   404   404   404   302+  302+  404   404   404"),
+    "assessments:score_theory accept":           ("sc_theory",             "sc_two_entries",       "L     404   403   403   404   403   403   404   404   404   302+  302+  404   404   404"),
+    "assessments:score_settle":                  ("sc_flagged",            "sc_settle",            "L     404   404   404   404   404   404   404   404   404   404   404   302+  404   404"),
+    "assessments:score_correct":                 ("sc_locked",             "sc_correct",           "L     404   403   403   404   403   403   404   404   404   302+  302+  404   404   404"),
+    "assessments:score_correction confirm":      ("sc_correction",         "nothing",              "L     404   403   403   404   403   403   404   404   404   403   403   404   302+  404"),
+    "assessments:score_correction refuse":       ("sc_correction",         "sc_refuse",            "L     404   403   403   404   403   403   404   404   404   403   403   404   302+  404"),
 }
 # fmt: on
 
@@ -438,6 +458,7 @@ GET_ONLY = {
     "assessments:agency_statistics", "assessments:plan_archive", "assessments:plan_archive_export",
     "assessments:plan_statistics", "assessments:statistics",
     "assessments:results_notices", "assessments:notice_rows",
+    "assessments:score_results",
 }  # fmt: skip
 
 
@@ -894,6 +915,10 @@ UNKNOWN_ACTION = {
     "assessments:plan": ("gd_plan", "gd_off", 404),
     "assessments:session_archive": ("gd_session", "gd_admin", 404),
     "assessments:results": ("gd_results", "gd_admin", 404),
+    "assessments:scores": ("sc_session", "gd_admin", 404),
+    "assessments:score_marks": ("sc_skill", "gd_exam", 404),
+    "assessments:score_theory": ("sc_theory", "gd_admin", 404),
+    "assessments:score_correction": ("sc_correction", "gd_sup", 404),
 }
 
 
@@ -1354,3 +1379,130 @@ DATA = {
     "suspension": lambda o, u: {"reason": "违规评分"},
     "suspended_first": suspended_first,
 }
+
+
+# --- Scores and results (Art 18–20; decision 0038) ----------------------------------------------
+# Every page answers 404 unless the user may read the session (its agency's admin and staff,
+# officials of the site's province, the people assigned to it); then the examiner's marks and
+# the leader's settling open to the assigned examiner only, corrections are confirmed by the
+# session's quality supervisor, officials read without acting (403 on a POST).
+# gd_exam is the skill sitting's group leader; gd_sup its internal quality supervisor.
+
+_build_before_scores = build
+
+
+def build(world) -> dict:  # noqa: F811 (the objects of the scores pages added to the others)
+    objects = _build_before_scores(world)
+    objects.update(scores_objects(world))
+    return objects
+
+
+def scores_objects(world) -> dict:
+    """A closed session sat yesterday: gd_exam leads the skill sitting (nothing marked yet),
+    gd_sup supervises; theory scores of the first two candidates locked (one with an open
+    correction), of the other two entered; one skill score flagged for the leader."""
+    from assessments.models import Assignment, Examiner, QualitySupervisor, ScoreCorrection
+    from assessments.models import MethodScore as Score
+    from portal.models import Province
+    from tests.assessments.builders import assign, scoring_session
+
+    s = scoring_session(world, candidates=4, examiners=1, tag="m")
+    Assignment.objects.filter(pk=s.panel[0].pk).update(is_leader=False)
+    user = world.members["examiner"]
+    examiner = Examiner.objects.filter(user=user).first()
+    fields = {
+        "province": Province.objects.get(code="440000"), "qualification_number": "GD-M-1",
+        "valid_from": clock.today() - dt.timedelta(days=30),
+        "valid_until": clock.today() + dt.timedelta(days=700),
+    }  # fmt: skip
+    if examiner is None:
+        examiner = Examiner.objects.create(user=user, real_name="矩阵考评员", grade="examiner",
+                                           id_number=resident_id("44010619700101901"), **fields)  # fmt: skip
+    assign(world, s.session, sitting=s.skill, person=examiner, leader=True)
+    supervisor = QualitySupervisor.objects.create(
+        user=world.members["quality_supervisor"], real_name="矩阵督导员",
+        id_number=resident_id("44010619700101902"), **fields,
+    )  # fmt: skip
+    assign(world, s.session, kind="supervisor", person=supervisor)
+    a, b, c, d = s.people
+    now = clock.now()
+    admin = world.members["admin"]
+    locked = [Score.objects.create(enrolment=e, method="theory", value=80, source="double_entry",
+                                   submitted_at=now, submitted_by=admin) for e in (a, b)]  # fmt: skip
+    for e in (c, d):
+        Score.objects.create(enrolment=e, method="theory", value=70, source="double_entry")
+    flagged = Score.objects.create(enrolment=d, method="skill", value=61, source="marks",
+                                   flagged=True)  # fmt: skip
+    correction = ScoreCorrection.objects.create(
+        score=locked[1], before=80, after=82, reason="漏加分", requested_by=admin,
+        requested_at=now,
+    )  # fmt: skip
+    return {
+        "sc_session": [s.session.pk],
+        "sc_skill": [s.skill.pk],
+        "sc_theory": [s.theory.pk],
+        "sc_flagged": [flagged.pk],
+        "sc_locked": [locked[0].pk],
+        "sc_correction": [correction.pk],
+        "sc": s,
+        "sc_people_admin": world.members["admin"],
+        "sc_people_staff": world.members["staff"],
+    }
+
+
+def _sc_compute(objects, user) -> dict:
+    from assessments.models import MethodScore as Score
+
+    s = objects["sc"]
+    for e in s.people:
+        for method in ("theory", "skill"):
+            Score.objects.update_or_create(
+                enrolment=e, method=method,
+                defaults={"value": 75, "source": "marks", "flagged": False,
+                          "submitted_at": clock.now()},
+            )  # fmt: skip
+    return {}
+
+
+def _sc_two_entries(objects, user) -> dict:
+    from assessments.models import MethodScore as Score
+    from assessments.models import ScoreCorrection, TheoryEntry, TheorySheet
+
+    s = objects["sc"]
+    ScoreCorrection.objects.filter(score__enrolment__session=s.session).delete()
+    Score.objects.filter(enrolment__session=s.session, method="theory").delete()
+    for entry, person in ((1, objects["sc_people_admin"]), (2, objects["sc_people_staff"])):
+        sheet = TheorySheet.objects.create(sitting=s.theory, entry=entry, entered_by=person,
+                                           entered_at=clock.now())  # fmt: skip
+        TheoryEntry.objects.bulk_create(
+            [TheoryEntry(sheet=sheet, enrolment=e, value=66) for e in s.people]
+        )
+    return {}
+
+
+def _sc_upload(objects, user) -> dict:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["准考证号", "成绩"])
+    for e in objects["sc"].people:
+        sheet.append([e.ticket.code, 66])
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    return {"f-scores_file": SimpleUploadedFile("theory.xlsx", out.getvalue())}
+
+
+DATA.update({
+    "sc_submit": lambda o, u: {"method": "theory"},
+    "sc_compute": _sc_compute,
+    "sc_marks": lambda o, u: {f"mark_{e.pk}": "70" for e in o["sc"].people},
+    "sc_typed": lambda o, u: {f"t-score_{e.pk}": "66" for e in o["sc"].people},
+    "sc_upload": _sc_upload,
+    "sc_two_entries": _sc_two_entries,
+    "sc_settle": lambda o, u: {"value": "70", "reason": "复看录像后确定"},
+    "sc_correct": lambda o, u: {"value": "85", "reason": "登分时看错行"},
+    "sc_refuse": lambda o, u: {"r-reason": "无依据"},
+})  # fmt: skip

@@ -3,7 +3,16 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import archives, candidates, people, results, sessions, statistics, venues
+from assessments.urls import (
+    archives,
+    candidates,
+    people,
+    results,
+    scores,
+    sessions,
+    statistics,
+    venues,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -14,4 +23,5 @@ urlpatterns = [
     *archives.urlpatterns,
     *statistics.urlpatterns,
     *results.urlpatterns,
+    *scores.urlpatterns,
 ]

@@ -379,3 +379,112 @@ def sat_session(world, *, candidates: int = 3, results: bool = True, days_ago: i
                 computed_at=clock.now(),
             )
     return session
+
+
+# --- Scores (Art 18, 20; decision 0038) ---------------------------------------------------------
+
+SCORE_METHODS = [
+    {"method": "theory", "label": "理论知识考试", "full_marks": 100, "pass_mark": 60,
+     "duration_minutes": 90},
+    {"method": "skill", "label": "操作技能考核", "full_marks": 100, "pass_mark": 60,
+     "duration_minutes": 120},
+]  # fmt: skip
+
+
+def qualified(model, username: str, n: int, world=None):
+    """An examiner or quality supervisor record of 广东 with an account ``username``."""
+    from portal.models import Province
+    from tests.portal.builders import make_user
+
+    user = make_user(username, real_name=f"考评员{n}")
+    return model.objects.create(
+        user=user,
+        real_name=f"考评员{n}",
+        id_number=resident_id(f"44010619700101{n:03d}"),
+        province=Province.objects.get(code="440000"),
+        qualification_number=f"GD-KPY-{n:04d}",
+        valid_from=clock.today() - dt.timedelta(days=30),
+        valid_until=clock.today() + dt.timedelta(days=700),
+        **({"grade": "examiner"} if model.__name__ == "Examiner" else {}),
+    )
+
+
+def assign(world, session, *, sitting=None, kind="examiner", person=None, leader=False,
+           declared=True):  # fmt: skip
+    """An Assignment made directly (the assignment stage is another piece), declared, with
+    the guardian grant that lets the person read the session."""
+    from assessments.models import Assignment
+    from portal import access
+
+    assignment = Assignment.objects.create(
+        session=session,
+        sitting=sitting,
+        kind=kind,
+        examiner=person if kind != "supervisor" else None,
+        supervisor=person if kind == "supervisor" else None,
+        user=person.user,
+        is_leader=leader,
+        declared_at=clock.now() if declared else None,
+        assigned_by=world.members["admin"],
+        assigned_at=clock.now(),
+    )
+    access.grant(person.user, "view_assessmentsession", session)
+    return assignment
+
+
+def scoring_session(world, *, candidates: int = 4, examiners: int = 2, tag: str = "s"):
+    """A closed 电工 四级 session of world.gd_agency sat yesterday: theory and skill (each out
+    of 100, pass 60), ``candidates`` enrolled with tickets, ``examiners`` declared skill
+    examiners (the first the group leader) and a declared quality supervisor. A namespace."""
+    from types import SimpleNamespace
+
+    from assessments.models import Examiner, QualitySupervisor, Sitting, Ticket
+    from assessments.services import candidates as cs
+
+    session = open_session(world, capacity=max(30, candidates))
+    venue = session.venue
+    people = [cs.enrol(world.members["admin"], session, candidate_input(i + 1))
+              for i in range(candidates)]  # fmt: skip
+    yesterday = clock.today() - dt.timedelta(days=1)
+    session.basis = {**session.basis, "methods": SCORE_METHODS}
+    session.status = "closed"
+    session.first_sitting_on = session.last_sitting_on = yesterday
+    session.save(update_fields=["basis", "status", "first_sitting_on", "last_sitting_on"])
+    theory = Sitting.objects.create(session=session, method="theory", date=yesterday,
+                                    starts_at=dt.time(9), ends_at=dt.time(10, 30),
+                                    room=venue.rooms.get(kind="theory"))  # fmt: skip
+    skill = Sitting.objects.create(session=session, method="skill", date=yesterday,
+                                   starts_at=dt.time(13), ends_at=dt.time(15),
+                                   room=venue.rooms.get(kind="skill"))  # fmt: skip
+    for i, e in enumerate(people):
+        Ticket.objects.create(enrolment=e, code=f"{tag}{session.pk:04d}{i + 1:04d}",
+                              issued_at=clock.now())  # fmt: skip
+    base = {"s": 0, "m": 100, "d": 200, "b": 300}.get(tag, 400) + session.pk % 50 * 0
+    found = [qualified(Examiner, f"{tag}examiner{i}", base + i) for i in range(1, examiners + 1)]
+    panel = [assign(world, session, sitting=skill, person=p, leader=(i == 0))
+             for i, p in enumerate(found)]  # fmt: skip
+    supervisor = qualified(QualitySupervisor, f"{tag}supervisor", base + 50)
+    supervision = assign(world, session, kind="supervisor", person=supervisor)
+    return SimpleNamespace(session=session, theory=theory, skill=skill, people=people,
+                           panel=panel, supervision=supervision)  # fmt: skip
+
+
+def absent(world, sitting, enrolment):
+    from assessments.models import Attendance
+
+    return Attendance.objects.create(
+        sitting=sitting, enrolment=enrolment, status="absent",
+        marked_by=world.members["admin"], marked_at=clock.now(),
+    )  # fmt: skip
+
+
+def incident(world, sitting, enrolment, decision: str = ""):
+    from assessments.models import Incident
+
+    return Incident.objects.create(
+        sitting=sitting, enrolment=enrolment, kind="cheating", description="夹带纸条",
+        reported_by=world.members["admin"], reported_at=clock.now(), decision=decision,
+        decision_reason="监控录像确认" if decision else "",
+        decided_by=world.members["admin"] if decision else None,
+        decided_at=clock.now() if decision else None,
+    )  # fmt: skip
