@@ -1,5 +1,18 @@
 """The public write API of exam affairs, by stage (decision 0017)."""
 
+from assessments.services.assignments import (
+    Need,
+    assign,
+    declare_conflicts,
+    expire_review_grants,
+    open_for_review,
+    remove_assignment,
+    revoke_session_access,
+    set_leader,
+    set_rounds,
+    staffing,
+    staffing_complete,
+)
 from assessments.services.people import (
     OccupationRange,
     PersonInput,
@@ -46,6 +59,18 @@ from assessments.services.venues import (
 )
 
 __all__ = [
+    # assignment (Art 19)
+    "Need",
+    "assign",
+    "declare_conflicts",
+    "expire_review_grants",
+    "open_for_review",
+    "remove_assignment",
+    "revoke_session_access",
+    "set_leader",
+    "set_rounds",
+    "staffing",
+    "staffing_complete",
     # results (Art 20, 21)
     "record_certificates_issued",
     # people (Art 19, 23)
