@@ -219,6 +219,7 @@ def candidate_input(n: int = 1, **overrides):
 
 # --- Assignment (Art 19) ------------------------------------------------------------------------
 
+METHOD_LABELS = {"theory": "理论知识考试", "skill": "操作技能考核", "review": "综合评审"}
 RATIOS = {
     "theory_candidates_per_invigilator": 15,
     "theory_min_invigilators_per_room": 2,
@@ -253,7 +254,16 @@ def conduct_session(
         fee="200.00",
         how_to_register="联系机构报名",
         basis={
-            "methods": [{"method": m, "full_marks": 100, "pass_mark": 60} for m in methods],
+            "methods": [
+                {
+                    "method": m,
+                    "label": METHOD_LABELS.get(m, m),
+                    "full_marks": 100,
+                    "pass_mark": 60,
+                    "duration_minutes": 120,
+                }
+                for m in methods
+            ],  # fmt: skip
             "ratios": {**RATIOS, **(ratios or {})},
             "eligibility": CANDIDATE_RULES,
         },

@@ -110,8 +110,8 @@ def test_too_few_and_an_even_number_where_odd_is_required_are_still_missing(worl
 
 
 def test_without_odd_an_even_panel_is_complete(world):
-    session = conduct_session(world, methods=("skill",), ratios={"skill_examiners_odd": False,
-                                                                  "skill_min_examiners": 2})  # fmt: skip
+    ratios = {"skill_examiners_odd": False, "skill_min_examiners": 2}
+    session = conduct_session(world, methods=("skill",), ratios=ratios)
     enrol_many(world, session, 3)
     sitting = _sitting(session, "skill")
     admin = world.members["admin"]
@@ -479,8 +479,10 @@ def test_my_assignments_lists_every_agency(world):
     person = engaged_person(world, 1)
     join_agency(world, person, world.hlj_agency)
     gd = conduct_session(world, methods=("theory",))
-    hlj = conduct_session(world, agency=world.hlj_agency, methods=("theory",), days=31,
-                          site=AgencySite.objects.filter(agency=world.hlj_agency).first())  # fmt: skip
+    hlj_site = AgencySite.objects.filter(agency=world.hlj_agency).first()
+    hlj = conduct_session(
+        world, agency=world.hlj_agency, methods=("theory",), days=31, site=hlj_site
+    )
     svc.assign(world.members["admin"], _sitting(gd, "theory"), kind="invigilator", person=person)
     svc.assign(world.hlj_admin, _sitting(hlj, "theory"), kind="invigilator", person=person)
     found = list(queries.assignments_of_user(person.user))
