@@ -676,6 +676,34 @@ def declare_conflicts(
     return assignment
 
 
+@transaction.atomic
+def refresh_found_conflicts(session: AssessmentSession) -> int:
+    """Record the conflicts the portal finds for candidates enrolled after a person declared
+    (the same ID, the same employer not the agency): the tickets piece calls this when it
+    allocates seats, after registration closed. Idempotent; the number of rows added."""
+    now = clock.now()
+    rows = []
+    for assignment in (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(session=session, status=AssignmentStatus.ACTIVE, declared_at__isnull=False)
+        .select_related("session__agency", "examiner", "supervisor")
+    ):
+        existing = set(assignment.conflicts.values_list("enrolment_id", flat=True))
+        for enrolment_id, kind in found_conflicts(assignment, assignment.employer_uscc).items():
+            if enrolment_id not in existing:
+                rows.append(
+                    ConflictEntry(
+                        assignment=assignment,
+                        enrolment_id=enrolment_id,
+                        kind=kind,
+                        source=ConflictSource.FOUND,
+                        recorded_at=now,
+                    )
+                )
+    ConflictEntry.objects.bulk_create(rows)
+    return len(rows)
+
+
 # --- Ending access ----------------------------------------------------------------------------
 
 

@@ -489,3 +489,15 @@ def test_my_assignments_lists_every_agency(world):
     assert {a.session.agency_id for a in found} == {world.gd_agency.pk, world.hlj_agency.pk}
     assert Assignment.objects.filter(user=person.user).count() == 2
     assert candidate_id(1)  # the builders' IDs stay synthetic
+
+
+def test_candidates_enrolled_after_the_declaration_are_checked_again(world):
+    session = conduct_session(world, methods=("skill",))
+    assignment = _assigned(world, session)
+    svc.declare_conflicts(assignment.user, assignment, employer_name="别家公司",
+                          employer_uscc=OTHER_EMPLOYER)  # fmt: skip
+    (late,) = enrol_many(world, session, 1, employer_uscc=OTHER_EMPLOYER)
+    assert queries.conflicted_enrolment_ids(assignment) == set()
+    assert svc.refresh_found_conflicts(session) == 1
+    assert svc.refresh_found_conflicts(session) == 0
+    assert queries.conflicted_enrolment_ids(assignment) == {late.pk}
