@@ -129,7 +129,12 @@ class DeclarationForm(Form):
                 label=enrolment.real_name, choices=choices, required=False
             )
             self.fields[f"note_{enrolment.pk}"] = forms.CharField(
-                label=_("Note"), max_length=300, required=False
+                label=_("Note"),
+                max_length=300,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"placeholder": _("Note (needed for another interest)")}
+                ),
             )
 
     def rows(self):

@@ -94,7 +94,7 @@ def test_the_person_declares_on_a_masked_list_and_sees_my_assignments(client, wo
     )
     client.force_login(assignment.user)
     mine = client.get(reverse("assessments:my_assignments")).content.decode()
-    assert str(session) in mine and "尚未申报" in mine
+    assert str(session) in mine and "尚未声明" in mine
     url = reverse("assessments:declare", args=[assignment.pk])
     page = client.get(url).content.decode()
     assert first.real_name in page and candidate_id(1) not in page
@@ -109,7 +109,7 @@ def test_the_person_declares_on_a_masked_list_and_sees_my_assignments(client, wo
     )
     assert answer.status_code == 302
     assert ConflictEntry.objects.get(assignment=assignment).enrolment == second
-    assert "已申报" in client.get(reverse("assessments:my_assignments")).content.decode()
+    assert "已声明" in client.get(reverse("assessments:my_assignments")).content.decode()
     # someone else's assignment is not found
     client.force_login(world.members["examiner"])
     assert client.get(url).status_code == 404
