@@ -47,7 +47,7 @@ from assessments.models import (
 from assessments.models.people import HIGHEST_RANK
 from assessments.services.people import serving_refusal
 from portal import access, audit, clock, codes
-from portal.models import AgencyMembership, Audience
+from portal.models import AgencyMembership, Audience, User
 from portal.refusals import Refusal, refuse
 from portal.roles import AgencyRole
 
@@ -348,6 +348,9 @@ def assign(
     problem = _person_problems(session, kind, person, dates)
     if problem:
         raise ValidationError({"person": problem})
+    # One person at a time: two agencies assigning the same account wait for each other, so
+    # the double-booking check below sees the other's assignment.
+    User.objects.select_for_update().filter(pk=person.user_id).first()
     field_name = "supervisor" if kind == AssignmentKind.SUPERVISOR else "examiner"
     same = Assignment.objects.filter(status=AssignmentStatus.ACTIVE, **{field_name: person})
     same = same.filter(session=session) if sitting is None else same.filter(sitting=sitting)
