@@ -340,3 +340,34 @@ def results_notices_for_official(user):
     from portal import notices
 
     return notices.notices_for_official(user).filter(kind=NOTICE_KIND)
+
+
+# assignment (Art 19): the person's own assignments across their agencies
+
+
+def assignments_of_user(user):
+    """Every assignment of ``user`` in every agency, newest sitting first."""
+    from assessments.models import Assignment
+
+    if user is None or not user.is_authenticated:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(user=user)
+        .select_related("session__agency", "session__occupation", "session__level", "sitting__room")
+        .order_by("-session__first_sitting_on", "sitting__date", "sitting__starts_at", "pk")
+    )
+
+
+def assignments_for_request(request):
+    """The scoped source of the person's own assignment page."""
+    return assignments_of_user(request.user)
+
+
+def session_assignments(session):
+    from assessments.models import Assignment
+
+    return (
+        Assignment.objects.filter(session=session)
+        .select_related("examiner", "supervisor", "sitting__room", "user")
+        .order_by("status", "sitting__date", "sitting__starts_at", "kind", "-is_leader", "pk")
+    )

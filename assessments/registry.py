@@ -31,6 +31,7 @@ def register() -> None:
     _register_candidates()
     _register_sessions()
     _register_conduct()
+    _register_assign()
     _register_archive()
     _register_results()
     _register_scores()
@@ -575,7 +576,7 @@ def _register_conduct() -> None:
         any_of(
             agency_role(A.ADMIN, A.STAFF),
             in_jurisdiction(*OFFICIALS),
-            access.assigned("view_assessmentsession"),
+            _assignment_grant_in_force,
         ),
         "Read one session's conduct records: its agency, officials of the site's province, "
         "the people assigned to it and reviewers given access",
@@ -856,3 +857,90 @@ def _correction_url(user, object_id: str) -> str | None:
     if not access.can(user, "assessments.session.read", found.score.enrolment.session):
         return None
     return reverse("assessments:score_correction", args=[found.pk])
+
+
+# --- assignment (Art 19): staffing, conflicts, review access (decision 0036) ---------------------
+
+
+def _assignment_grant_in_force(user, obj=None) -> bool:
+    """The guardian grant on the session, refused once the assignment ended or the review
+    grant's date passed, even before the job revoked it."""
+    if obj is None or not access.assigned("view_assessmentsession")(user, obj):
+        return False
+    from assessments.services.assignments import grant_in_force
+
+    return grant_in_force(user, obj)
+
+
+def _register_assign() -> None:
+    from assessments.services import assignments
+    from portal.signals import member_removed
+
+    for action, label in {
+        "assessments.assignment.add": _("assigned a person to a session"),
+        "assessments.assignment.remove": _("took a person off a session"),
+        "assessments.assignment.leader": _("named the group leader of a sitting"),
+        "assessments.assignment.declare": _("declared conflicts of interest"),
+        "assessments.assignment.stand_aside": _(
+            "stood aside from a sitting (conflict of interest)"
+        ),
+        "assessments.assignment.member_removed": _(
+            "ended the assignments of a person removed from the agency"
+        ),
+        "assessments.sitting.rounds": _("set the rounds of a skill sitting"),
+        "assessments.session.review_opened": _("opened a session's records for review"),
+    }.items():
+        audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "person": _("person"),
+            "kind": _("assignment"),
+            "sitting": _("sitting"),
+            "is_leader": _("group leader"),
+            "leader": _("group leader"),
+            "declared": _("conflicts declared"),
+            "conflicts_declared": _("conflicts declared"),
+            "conflicts_found": _("conflicts found by the portal"),
+            "employer": _("employer"),
+            "assignments": _("assignments"),
+            "rounds": _("rounds"),
+            "reviewer": _("reviewer"),
+            "until": _("until"),
+        }
+    )
+    audit.register_object_url("assessments.assignment", _assignment_url)
+    member_removed.connect(
+        assignments.on_member_removed, dispatch_uid="assessments.assignments.member_removed"
+    )
+    navigation.register(
+        "assessments_my_assignments",
+        _("My assignments"),
+        "assessments:my_assignments",
+        area=navigation.WORKSPACE,
+        order=21,
+        visible_if=_has_own_record,
+    )
+    periodic.register(
+        "assessments.expire_review_grants",
+        assignments.expire_review_grants,
+        schedule=crontab(minute=15, hour=0),
+        every=dt.timedelta(days=1),
+        description="Take away reviewers' access to sessions once its date has passed",
+    )
+
+
+def _assignment_url(user, object_id: str) -> str | None:
+    from assessments.models import Assignment
+
+    row = (
+        Assignment.objects.select_related("session").filter(pk=object_id).first()
+        if object_id.isdigit()
+        else None
+    )
+    if row is None:
+        return None
+    if access.can(user, "assessments.session.manage", row.session):
+        return reverse("assessments:assignments", args=[row.session.agency_id, row.session_id])
+    if row.user_id == user.pk:
+        return reverse("assessments:declare", args=[row.pk])
+    return None

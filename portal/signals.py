@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import Signal
+
 
 def sync_role_groups(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """Keep each authority group's model permissions equal to ``ROLE_PERMISSIONS``.
@@ -46,3 +48,11 @@ def grant_app_role(sender: Any, using: str = "default", **kwargs: Any) -> None:
     if sender.label != with_models[-1].label:
         return
     dbroles.grant(connection=connections[using])
+
+
+# --- Signals other apps hear (agencies sends, higher apps connect) ---------------------------
+
+#: Sent by ``agencies.services.remove_member`` inside its transaction, before the membership
+#: row is deleted: ``membership`` (still readable) and ``actor``. Exam affairs ends the
+#: person's assignments in that agency and takes their session grants away (Art 19).
+member_removed = Signal()

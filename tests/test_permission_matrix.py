@@ -69,6 +69,7 @@ from tests.agencies.builders import uscc as _uscc
 from tests.assessments.builders import (
     candidate_id,
     candidate_input,
+    conduct_session,
     declared_venue,
     open_session,
     person_input,
@@ -248,6 +249,13 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:plan":                ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:public_sessions":     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:public_session":      ("gd_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Assignment (Art 19): the agency's admin and staff staff a session; officials of the site's
+    # province read it; the assigned person (gd_exam) sees and declares their own assignment.
+    "assessments:assignments":         ("gd_conduct", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:assignment_remove":   ("gd_conduct_assignment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:plan_assignments":    ("conduct", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "assessments:my_assignments":      ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "assessments:declare":             ("conduct_assignment", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404)),
     # Statistics and archive (Art 18, 21): the agency's admin and staff; officials and the
     # testing centre of the site's province read (national: all); the officials' report.
     "assessments:session_archive":        ("gd_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
@@ -389,6 +397,12 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:session answer":                ("gd_filed_session",      "session_answer",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    # Assignment: the agency's admin and staff; the declaration by the assigned person only.
+    "assessments:assignments assign":            ("gd_conduct",            "staff_assign",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:assignments leader":            ("gd_conduct",            "assign_leader",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:assignments rounds":            ("gd_conduct",            "assign_rounds",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:assignment_remove":             ("gd_conduct_assignment", "assign_remove",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:declare":                       ("conduct_assignment",    "declaration",          "L     404   404   404   404   404   404   404   404   404   404   404   302+  404   404"),
     "assessments:session_archive recordings":   ("gd_session",            "archive_recordings",   "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:session_archive file":         ("gd_session",            "archive_file",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:session_archive paper":        ("gd_session",            "archive_paper",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -454,6 +468,7 @@ GET_ONLY = {
     "assessments:public_session",
     "assessments:candidates", "assessments:candidates_export", "assessments:plan_candidates",
     "assessments:roster", "assessments:roster_errors", "assessments:roster_template",
+    "assessments:plan_assignments", "assessments:my_assignments",
     "assessments:session_archive_export", "assessments:session_statistics",
     "assessments:agency_statistics", "assessments:plan_archive", "assessments:plan_archive_export",
     "assessments:plan_statistics", "assessments:statistics",
@@ -708,6 +723,16 @@ def build(world) -> dict:
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
     TOTPDevice.objects.create(user=with_device, name="TOTP", confirmed=True)
+    # A filed session with theory, skill and review sittings: gd_exam invigilates the theory
+    # sitting (not declared yet) and examines the skill sitting; the review sitting is open.
+    conduct = conduct_session(world, methods=("theory", "skill", "review"))
+    conduct_sittings = {x.method: x for x in conduct.sittings.all()}
+    invigilating = assessments_services.assign(
+        admin, conduct_sittings["theory"], kind="invigilator", person=engagement.examiner
+    )
+    examining = assessments_services.assign(
+        admin, conduct_sittings["skill"], kind="examiner", person=engagement.examiner
+    )
     return {
         "": [],
         "gd_agency": [world.gd_agency.pk],
@@ -759,6 +784,13 @@ def build(world) -> dict:
         "gd_enrolment": [world.gd_agency.pk, cand_session.pk, enrolment.pk],
         "gd_edu_enrolment": [world.gd_agency.pk, cand_session.pk, edu_enrolment.pk],
         "gd_batch": [world.gd_agency.pk, cand_session.pk, batch.pk],
+        "gd_conduct": [world.gd_agency.pk, conduct.pk],
+        "gd_conduct_assignment": [world.gd_agency.pk, conduct.pk, examining.pk],
+        "conduct": [conduct.pk],
+        "conduct_assignment": [invigilating.pk],
+        "conduct_examiner": engagement.examiner,
+        "conduct_sittings": conduct_sittings,
+        "conduct_examining": examining,
         "gd_results": [world.gd_agency.pk, results_session.pk],
         "gd_published": [world.gd_agency.pk, published.pk],
         "results_objection": [results_objection.pk],
@@ -913,6 +945,7 @@ UNKNOWN_ACTION = {
     "assessments:venue_review": ("waiting_venue", "gd_off", 404),
     "assessments:session": ("gd_session", "gd_admin", 404),
     "assessments:plan": ("gd_plan", "gd_off", 404),
+    "assessments:assignments": ("gd_conduct", "gd_admin", 404),
     "assessments:session_archive": ("gd_session", "gd_admin", 404),
     "assessments:results": ("gd_results", "gd_admin", 404),
     "assessments:scores": ("sc_session", "gd_admin", 404),
@@ -1166,6 +1199,21 @@ def result_lookup_data(objects, user) -> dict:
 
 DATA = {
     "nothing": nothing,
+    "staff_assign": lambda o, u: {
+        "a-place": str(o["conduct_sittings"]["review"].pk),
+        "a-person": f"e{o['conduct_examiner'].pk}",
+    },
+    "assign_leader": lambda o, u: {"action": "leader", "assignment": o["conduct_examining"].pk},
+    "assign_rounds": lambda o, u: {
+        "action": "rounds",
+        "sitting": o["conduct_sittings"]["skill"].pk,
+        f"r{o['conduct_sittings']['skill'].pk}-rounds": "2",
+    },
+    "assign_remove": lambda o, u: {"reason": "临时调整"},
+    "declaration": lambda o, u: {
+        "employer_name": "矩阵测试单位",
+        "employer_uscc": _uscc("91440101MA59ABCD1"),
+    },
     "review_request": review_request_data,
     "result_lookup": result_lookup_data,
     "review_tracking": lambda o, u: {"code": o["review"].tracking_code},

@@ -12,6 +12,7 @@ from agencies.services._refusal import Refusal, refuse
 from portal import access, audit
 from portal.models import Agency, AgencyMembership, Audience, User
 from portal.roles import AgencyRole
+from portal.signals import member_removed
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
@@ -149,4 +150,5 @@ def remove_member(actor, membership: AgencyMembership) -> None:
         agency=membership.agency,
         audience=Audience.AGENCY,
     )
+    member_removed.send(sender=AgencyMembership, membership=membership, actor=actor)
     membership.delete()

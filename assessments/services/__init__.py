@@ -8,6 +8,20 @@ from assessments.services.archives import (
     record_refusal,
     set_recordings_location,
 )
+from assessments.services.assignments import (
+    Need,
+    assign,
+    declare_conflicts,
+    expire_review_grants,
+    open_for_review,
+    refresh_found_conflicts,
+    remove_assignment,
+    revoke_session_access,
+    set_leader,
+    set_rounds,
+    staffing,
+    staffing_complete,
+)
 from assessments.services.people import (
     OccupationRange,
     PersonInput,
@@ -61,6 +75,19 @@ from assessments.services.venues import (
 )
 
 __all__ = [
+    # assignment (Art 19)
+    "Need",
+    "assign",
+    "declare_conflicts",
+    "expire_review_grants",
+    "open_for_review",
+    "refresh_found_conflicts",
+    "remove_assignment",
+    "revoke_session_access",
+    "set_leader",
+    "set_rounds",
+    "staffing",
+    "staffing_complete",
     # archives (Art 18, 21)
     "add_paper_record",
     "add_record_file",

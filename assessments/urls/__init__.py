@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assessments.urls import (
     archives,
+    assignments,
     candidates,
     people,
     results,
@@ -20,6 +21,7 @@ urlpatterns = [
     *venues.urlpatterns,
     *sessions.urlpatterns,
     *candidates.urlpatterns,
+    *assignments.urlpatterns,
     *archives.urlpatterns,
     *statistics.urlpatterns,
     *results.urlpatterns,

@@ -488,3 +488,161 @@ def incident(world, sitting, enrolment, decision: str = ""):
         decided_by=world.members["admin"] if decision else None,
         decided_at=clock.now() if decision else None,
     )  # fmt: skip
+
+
+# --- Assignment (Art 19) ------------------------------------------------------------------------
+
+METHOD_LABELS = {"theory": "理论知识考试", "skill": "操作技能考核", "review": "综合评审"}
+RATIOS = {
+    "theory_candidates_per_invigilator": 15,
+    "theory_min_invigilators_per_room": 2,
+    "skill_candidates_per_examiner": 5,
+    "skill_min_examiners": 3,
+    "skill_examiners_odd": True,
+    "review_panel_min": 3,
+    "review_panel_odd": True,
+}
+
+
+def conduct_session(
+    world, *, agency=None, site=None, ratios=None, methods=("theory", "skill"), days=30,
+    times=None, status="closed", level="4", venue=None,
+):  # fmt: skip
+    """A filed 电工 session (registration closed by default) with one sitting per method, made
+    directly so the assignment tests control the ratios; theory 09:00–11:00, the others after."""
+    from assessments.models import AssessmentSession, Sitting
+
+    venue = venue or declared_venue(world)
+    day = clock.today() + dt.timedelta(days=days)
+    session = AssessmentSession.objects.create(
+        agency=agency or world.gd_agency,
+        site=site or world.gd_site,
+        venue=venue,
+        city="深圳",
+        occupation=Occupation.objects.get(code="6-31-01-03"),
+        level=SkillLevel.objects.get(code=level),
+        capacity=200,
+        registration_opens=clock.today() - dt.timedelta(days=20),
+        registration_closes=clock.today() - dt.timedelta(days=1),
+        fee="200.00",
+        how_to_register="联系机构报名",
+        basis={
+            "methods": [
+                {
+                    "method": m,
+                    "label": METHOD_LABELS.get(m, m),
+                    "full_marks": 100,
+                    "pass_mark": 60,
+                    "duration_minutes": 120,
+                }
+                for m in methods
+            ],  # fmt: skip
+            "ratios": {**RATIOS, **(ratios or {})},
+            "eligibility": CANDIDATE_RULES,
+        },
+        basis_planned_on=clock.today() - dt.timedelta(days=30),
+        first_sitting_on=day,
+        last_sitting_on=day,
+        status=status,
+        filed_at=clock.now(),
+        created_by=world.members["admin"],
+    )
+    default_times = {"theory": (9, 11), "skill": (13, 16), "review": (16, 18)}
+    for method in methods:
+        start, end = (times or {}).get(method, default_times.get(method, (8, 9)))
+        room = venue.rooms.filter(kind=method).first() or venue.rooms.first()
+        Sitting.objects.create(
+            session=session, method=method, date=day, starts_at=dt.time(start),
+            ends_at=dt.time(end), room=room,
+        )  # fmt: skip
+    return session
+
+
+def enrol_many(world, session, count: int, *, start: int = 1, **overrides) -> list:
+    """``count`` enrolled candidates, made directly (no eligibility check)."""
+    from assessments.models import Candidate, Enrolment
+    from portal import pii
+
+    out = []
+    for n in range(start, start + count):
+        number = candidate_id(n)
+        candidate = Candidate.objects.filter(
+            id_index=pii.blind_index("resident_id", number)
+        ).first()
+        if candidate is None:
+            candidate = Candidate.objects.create(
+                real_name=f"李考生{n}", id_type="resident_id", id_number=number
+            )
+        fields = {
+            "session": session,
+            "candidate": candidate,
+            "real_name": candidate.real_name,
+            "phone": "13800138000",
+            "employer_name": "广东测试机构",
+            "employer_uscc": world.gd_agency.uscc,
+            "eligible_by": "累计从事本职业6年",
+            "status": "enrolled",
+            "enrolled_by": world.members["admin"],
+            "enrolled_at": clock.now(),
+        }
+        fields.update(overrides)
+        out.append(Enrolment.objects.create(**fields))
+    return out
+
+
+def engaged_person(
+    world, n: int, *, kind="examiner", agency=None, grade="examiner", highest="3",
+    valid_until=None, username=None,
+):  # fmt: skip
+    """An examiner (or quality supervisor) ``n`` with a sign-in account that is a member of the
+    agency with the matching role, engaged by the agency."""
+    from assessments.models import Engagement, Examiner, ExaminerOccupation, QualitySupervisor
+    from portal.models import AgencyMembership, Province
+    from tests.portal.builders import make_user
+
+    agency = agency or world.gd_agency
+    user = make_user(username or f"assign_{kind}_{n}", real_name=f"考评{n}")
+    role = "examiner" if kind == "examiner" else "quality_supervisor"
+    AgencyMembership.objects.create(user=user, agency=agency, role=role)
+    fields = {
+        "user": user,
+        "real_name": f"考评员{n}" if kind == "examiner" else f"督导员{n}",
+        "id_type": "resident_id",
+        "id_number": resident_id(f"44010619700101{n:03d}"),
+        "province": Province.objects.get(code="440000"),
+        "qualification_number": f"Q-{kind}-{n}",
+        "valid_from": clock.today() - dt.timedelta(days=100),
+        "valid_until": valid_until or clock.today() + dt.timedelta(days=700),
+    }
+    if kind == "examiner":
+        person = Examiner.objects.create(grade=grade, **fields)
+        ExaminerOccupation.objects.create(
+            examiner=person,
+            occupation=Occupation.objects.get(code="6-31-01-03"),
+            lowest=SkillLevel.objects.get(code="5"),
+            highest=SkillLevel.objects.get(code=highest),
+        )
+        Engagement.objects.create(
+            agency=agency, examiner=person, started_on=clock.today(),
+            added_by=world.members["admin"],
+        )  # fmt: skip
+    else:
+        person = QualitySupervisor.objects.create(**fields)
+        Engagement.objects.create(
+            agency=agency, supervisor=person, started_on=clock.today(),
+            added_by=world.members["admin"],
+        )  # fmt: skip
+    return person
+
+
+def join_agency(world, person, agency) -> None:
+    """``person`` is also engaged by ``agency`` (with a membership of the matching role)."""
+    from assessments.models import Engagement
+    from portal.models import AgencyMembership
+
+    role = "examiner" if person.kind == "examiner" else "quality_supervisor"
+    AgencyMembership.objects.create(user=person.user, agency=agency, role=role)
+    Engagement.objects.create(
+        agency=agency, started_on=clock.today(), added_by=world.members["admin"],
+        **{person.kind: person},
+    )  # fmt: skip
