@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssignmentKind(models.TextChoices):
@@ -31,7 +32,7 @@ SCORING_KINDS = (AssignmentKind.EXAMINER, AssignmentKind.REVIEWER)
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Assigned")
+    ACTIVE = "active", pgettext_lazy("assignment status", "Assigned")
     STOOD_ASIDE = "stood_aside", _("Stood aside (conflict of interest)")
     REMOVED = "removed", _("Removed")
 
