@@ -100,7 +100,9 @@ def results(request, agency_id: int, session: AssessmentSession):
     )
     labels = {m["method"]: m.get("label", m["method"]) for m in session.methods}
     for result in page.object_list:
-        result.score_lines = [(labels.get(k, k), v) for k, v in (result.scores or {}).items()]
+        given = result.scores or {}
+        order = [k for k in labels if k in given] + [k for k in given if k not in labels]
+        result.score_lines = [(labels.get(k, k), given[k]) for k in order]
     context = {
         "session": session,
         "counts": _counts(session),
@@ -267,13 +269,15 @@ def _no_store(response):
 
 def _result_context(result) -> dict:
     methods = {m["method"]: m for m in result.session.methods}
+    given = result.scores or {}
+    order = [k for k in methods if k in given] + [k for k in given if k not in methods]
     scores = [
         {
             "label": methods.get(k, {}).get("label", k),
-            "score": v,
+            "score": given[k],
             "pass_mark": methods.get(k, {}).get("pass_mark"),
         }
-        for k, v in (result.scores or {}).items()
+        for k in order  # in the basis's order of methods
     ]
     return {
         "result": result,
