@@ -315,3 +315,14 @@ def results_notices_for_official(user):
     from portal import notices
 
     return notices.notices_for_official(user).filter(kind=NOTICE_KIND)
+
+
+def superseding_publication(publication):
+    """The session's later publication that replaced this one (the corrected list after an
+    upheld objection), or None when this is the latest: its results moved to the later one."""
+    return (
+        publication.session.publications.filter(round__gt=publication.round)
+        .select_related("notice")
+        .order_by("-round")
+        .first()
+    )

@@ -665,7 +665,11 @@ def _notice_results(request, notice) -> dict | None:
     publication = queries.publication_of_notice(notice.pk)
     if publication is None:
         return None
-    return {"notice": notice, "passed": queries.notice_result_rows(publication).count()}
+    return {
+        "notice": notice,
+        "passed": queries.notice_result_rows(publication).count(),
+        "superseded_by": queries.superseding_publication(publication),
+    }
 
 
 def _review_url(user, object_id: str) -> str | None:

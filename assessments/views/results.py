@@ -244,13 +244,19 @@ def notice_rows(request, pk: int):
         raise Http404
 
     def build() -> dict:
-        page = Paginator(queries.notice_result_rows(publication), ROWS_PER_PAGE).get_page(
+        later = queries.superseding_publication(publication)
+        found = queries.notice_result_rows(publication)
+        page = Paginator(found.none() if later else found, ROWS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        return {"page": page, "rows": queries.notice_rows(page.object_list, publication.session)}
+        return {
+            "page": page,
+            "rows": queries.notice_rows(page.object_list, publication.session),
+            "superseded_by": later,
+        }
 
     context = {
-        **pagecache.lazy_context(build, "page", "rows"),
+        **pagecache.lazy_context(build, "page", "rows", "superseded_by"),
         "publication": publication,
         "notice": publication.notice,
         "breadcrumbs": crumbs(
