@@ -371,3 +371,14 @@ def session_assignments(session):
         .select_related("examiner", "supervisor", "sitting__room", "user")
         .order_by("status", "sitting__date", "sitting__starts_at", "kind", "-is_leader", "pk")
     )
+
+
+def superseding_publication(publication):
+    """The session's later publication that replaced this one (the corrected list after an
+    upheld objection), or None when this is the latest: its results moved to the later one."""
+    return (
+        publication.session.publications.filter(round__gt=publication.round)
+        .select_related("notice")
+        .order_by("-round")
+        .first()
+    )

@@ -713,7 +713,11 @@ def _notice_results(request, notice) -> dict | None:
     publication = queries.publication_of_notice(notice.pk)
     if publication is None:
         return None
-    return {"notice": notice, "passed": queries.notice_result_rows(publication).count()}
+    return {
+        "notice": notice,
+        "passed": queries.notice_result_rows(publication).count(),
+        "superseded_by": queries.superseding_publication(publication),
+    }
 
 
 def _review_url(user, object_id: str) -> str | None:
@@ -743,24 +747,27 @@ def _results_panel(request) -> Panel | None:
         return None
     own = queries.sessions_of_agency(agency)
     late = list(results.late_sessions(own).order_by("last_sitting_on")[:50])
-    reviews = ScoreReview.objects.filter(
-        result__session__agency=agency, answered_at__isnull=True
-    ).aggregate(oldest=Min("requested_at"))
-    open_reviews = ScoreReview.objects.filter(
-        result__session__agency=agency, answered_at__isnull=True
-    ).count()
+    from django.db.models import Count
+
+    waiting = ScoreReview.objects.filter(result__session__agency=agency, answered_at__isnull=True)
+    reviews = waiting.aggregate(count=Count("pk"), oldest=Min("requested_at"))
+    first = waiting.order_by("requested_at").values_list("result__session_id", flat=True).first()
+    sessions_url = reverse("assessments:sessions", args=[agency.pk]) + "?status=closed"
     todos = [
         Todo(
             len(late),
             gettext("%(count)s sessions with results past their publication date")
             % {"count": len(late)},
-            reverse("assessments:sessions", args=[agency.pk]) + "?status=closed",
+            # One late session: straight to its results page; more: the sessions that sat.
+            reverse("assessments:results", args=[agency.pk, late[0].pk])
+            if len(late) == 1
+            else sessions_url,
             due_on=results.results_due_on(late[0]) if late else None,
         ),
         Todo(
-            open_reviews,
-            gettext("%(count)s score reviews to answer") % {"count": open_reviews},
-            reverse("assessments:sessions", args=[agency.pk]) + "?status=closed",
+            reviews["count"],
+            gettext("%(count)s score reviews to answer") % {"count": reviews["count"]},
+            reverse("assessments:reviews", args=[agency.pk, first]) if first else sessions_url,
             oldest=reviews["oldest"],
         ),
     ]

@@ -436,7 +436,7 @@ def test_public_searches_never_fail_with_a_server_error(client, world, public):
         (reverse("catalog:occupations"), ["q", "major_category", "marker", "has_standard", "page"]),
         (reverse("agencies:directory"), ["q", "province", "kind", "occupation", "level", "page"]),
         (reverse("agencies:calls"), ["page"]),
-        (reverse("notices:list"), ["show", "page"]),
+        (reverse("notices:list"), ["show", "page", "kind", "province", "agency"]),
         (reverse("catalog:standards"), ["q", "page"]),
         (reverse("portal:home"), ["q", "next"]),
     ]

@@ -100,7 +100,9 @@ def results(request, agency_id: int, session: AssessmentSession):
     )
     labels = {m["method"]: m.get("label", m["method"]) for m in session.methods}
     for result in page.object_list:
-        result.score_lines = [(labels.get(k, k), v) for k, v in (result.scores or {}).items()]
+        given = result.scores or {}
+        order = [k for k in labels if k in given] + [k for k in given if k not in labels]
+        result.score_lines = [(labels.get(k, k), given[k]) for k in order]
     context = {
         "session": session,
         "counts": _counts(session),
@@ -242,13 +244,19 @@ def notice_rows(request, pk: int):
         raise Http404
 
     def build() -> dict:
-        page = Paginator(queries.notice_result_rows(publication), ROWS_PER_PAGE).get_page(
+        later = queries.superseding_publication(publication)
+        found = queries.notice_result_rows(publication)
+        page = Paginator(found.none() if later else found, ROWS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        return {"page": page, "rows": queries.notice_rows(page.object_list, publication.session)}
+        return {
+            "page": page,
+            "rows": queries.notice_rows(page.object_list, publication.session),
+            "superseded_by": later,
+        }
 
     context = {
-        **pagecache.lazy_context(build, "page", "rows"),
+        **pagecache.lazy_context(build, "page", "rows", "superseded_by"),
         "publication": publication,
         "notice": publication.notice,
         "breadcrumbs": crumbs(
@@ -267,13 +275,15 @@ def _no_store(response):
 
 def _result_context(result) -> dict:
     methods = {m["method"]: m for m in result.session.methods}
+    given = result.scores or {}
+    order = [k for k in methods if k in given] + [k for k in given if k not in methods]
     scores = [
         {
             "label": methods.get(k, {}).get("label", k),
-            "score": v,
+            "score": given[k],
             "pass_mark": methods.get(k, {}).get("pass_mark"),
         }
-        for k, v in (result.scores or {}).items()
+        for k in order  # in the basis's order of methods
     ]
     return {
         "result": result,

@@ -161,7 +161,7 @@ def test_record_certificates_issued_refuses_then_records_once(world):
 # --- an upheld objection: the named candidates to correction, round 2 ---------------------------
 
 
-def test_an_upheld_objection_sends_the_named_candidates_to_correction_then_round_two(world):
+def test_an_upheld_objection_sends_the_named_candidates_to_correction_then_round_two(client, world):
     session = sat_session(world)
     first = publish(world, session)
     objection = object_to(first.notice)
@@ -185,6 +185,11 @@ def test_an_upheld_objection_sends_the_named_candidates_to_correction_then_round
     assert second.round == 2 and second.notice.pk != first.notice.pk
     assert "2" in second.notice.title
     assert set(session.results.values_list("publication", flat=True)) == {second.pk}
+    old_rows = client.get(reverse("assessments:notice_rows", args=[first.notice.pk]))
+    assert "已由更正后的名单取代" in old_rows.content.decode()
+    assert reverse("assessments:notice_rows", args=[second.notice.pk]) in old_rows.content.decode()
+    new_rows = client.get(reverse("assessments:notice_rows", args=[second.notice.pk]))
+    assert "李**2" in new_rows.content.decode()
     close(second)
     assert set(session.results.values_list("status", flat=True)) == {ResultStatus.FINAL}
 

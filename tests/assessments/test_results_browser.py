@@ -59,3 +59,31 @@ def test_the_public_reads_a_results_notice_on_a_phone(page, live_server, world, 
     assert "李**1" in body and "李考生1" not in body
     page.screenshot(path=screenshot_dir / "results-rows-phone.png", full_page=True)
     _fits(page, 390)
+
+
+def test_a_worker_looks_up_their_result_and_asks_for_a_review_on_a_phone(
+    page, live_server, world, settings, screenshot_dir
+):
+    from assessments.models import ScoreReview
+    from tests.assessments.builders import candidate_id
+
+    settings.CAPTCHA_ENABLED = False
+    session = sat_session(world)
+    services.publish_results(world.members["admin"], session)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/results/")
+    page.locator("[name=ticket]").fill(f"T{session.pk}-1")
+    page.locator("[name=name]").fill("李考生1")
+    page.locator("[name=id_number]").fill(candidate_id(1))
+    page.locator("main form button[type=submit]", has_text="查询").click()
+    assert "理论知识考试" in page.content() and "公示中" in page.content()
+    assert candidate_id(1) not in page.content()
+    page.screenshot(path=screenshot_dir / "results-lookup-phone.png", full_page=True)
+    _fits(page, 390)
+    page.locator("[name=contact]").fill("13800000001")
+    page.locator("[name=request]").fill("技能操作成绩偏低，申请复核。")
+    page.locator("main form button[type=submit]", has_text="申请复核").click()
+    review = ScoreReview.objects.get()
+    assert review.tracking_code[:4] in page.content()
+    page.screenshot(path=screenshot_dir / "results-review-sent-phone.png", full_page=True)
+    _fits(page, 390)
