@@ -240,6 +240,10 @@ class Section:
     rows: tuple[tuple, ...] = ()
 
 
+def _line(label: str, value) -> str:
+    return f"{label}：{value}"
+
+
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -260,12 +264,12 @@ def _enrolments(session: AssessmentSession):
 def _plan(session: AssessmentSession) -> list[Section]:
     basis = session.basis or {}
     lines = (
-        f"{_('Agency')}: {session.agency.name}",
-        f"{_('Venue')}: {session.venue.name}, {session.city}",
-        f"{_('Basis')}: {basis.get('title', '')} {basis.get('reference', '')}".strip(),
-        f"{_('Capacity')}: {session.capacity}",
-        f"{_('Registration')}: {session.registration_opens} – {session.registration_closes}",
-        f"{_('Filed at')}: {_when(session.filed_at)}",
+        _line(_("Agency"), f"{session.agency.name}"),
+        _line(_("Venue"), f"{session.venue.name}, {session.city}"),
+        _line(_("Basis"), f"{basis.get('title', '')} {basis.get('reference', '')}".strip()),
+        _line(_("Capacity"), f"{session.capacity}"),
+        _line(_("Registration"), f"{session.registration_opens} – {session.registration_closes}"),
+        _line(_("Filed at"), f"{_when(session.filed_at)}"),
     )
     rows = tuple(
         (s.method_label, s.date.isoformat(), f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}", s.room.name)
@@ -368,9 +372,9 @@ def _supervisor(session: AssessmentSession) -> list[Section]:
     return [
         Section(
             lines=(
-                f"{_('Supervisor')}: {report.supervisor.real_name}",
-                f"{_('Rating')}: {report.get_rating_display()}",
-                f"{_('Submitted at')}: {_when(report.submitted_at)}",
+                _line(_("Supervisor"), f"{report.supervisor.real_name}"),
+                _line(_("Rating"), f"{report.get_rating_display()}"),
+                _line(_("Submitted at"), f"{_when(report.submitted_at)}"),
             )
         ),
         Section(_("How the sittings went"), lines=(report.process,)),
@@ -391,8 +395,8 @@ def _scores(session: AssessmentSession) -> list[Section]:
             if score is None:
                 cells.append("")
             else:
-                locked = "" if score.is_locked else f" ({_('not locked')})"
-                cells.append(f"{score.value} {score.get_source_display()}{locked}")
+                locked = "" if score.is_locked else _("(not locked)")
+                cells.append(f"{score.value}{locked}")
         rows.append(tuple(cells))
     columns = (_("Name"), _("ID number"), *(m.get("label", m["method"]) for m in methods))
     return [Section(columns=columns, rows=tuple(rows))]
@@ -425,9 +429,9 @@ def _notice(session: AssessmentSession) -> list[Section]:
     for publication in publications.order_by("round"):
         notice = publication.notice
         lines = (
-            f"{_('Published on')}: {notice.published_on}",
-            f"{_('Period ends on')}: {notice.ends_on}",
-            f"{_('Status')}: {notice.get_status_display()}",
+            _line(_("Published on"), f"{notice.published_on}"),
+            _line(_("Period ends on"), f"{notice.ends_on}"),
+            _line(_("Status"), f"{notice.get_status_display()}"),
         )
         rows = tuple(
             (
@@ -460,7 +464,7 @@ def _certificates(session: AssessmentSession) -> list[Section]:
         (r.certificate_number, r.enrolment.real_name, r.enrolment.candidate.masked_id)
         for r in found
     )
-    lines = (f"{_('Certificates recorded')}: {_when(session.certificates_recorded_at)}",)
+    lines = (_line(_("Certificates recorded"), f"{_when(session.certificates_recorded_at)}"),)
     columns = (_("Certificate number"), _("Name"), _("ID number"))
     return [Section(lines=lines, columns=columns, rows=rows)]
 

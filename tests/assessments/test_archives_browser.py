@@ -61,6 +61,11 @@ def test_the_agency_archives_a_session_and_downloads_the_export(
         page.locator("#export a.button").click()
     data = Path(info.value.path()).read_bytes()
     assert hashlib.sha256(data).hexdigest() == digest
+    # On a phone the archived record reads without sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.screenshot(path=screenshot_dir / "archive-archived-390.png", full_page=True)
+    _fits(page, 390)
 
 
 @pytest.mark.parametrize("width", [1366, 390])
