@@ -190,7 +190,7 @@ def marks(request, pk: int):
         else:
             messages.success(
                 request,
-                _("Your marks are submitted and locked.")
+                _("Your marks are sent: the score is made once every examiner has submitted.")
                 if action == "submit"
                 else _("Your marks are saved; submit them when every candidate is marked."),
             )
