@@ -18,6 +18,19 @@ from assessments.services.people import (
     suspension_refusal,
 )
 from assessments.services.results import record_certificates_issued
+from assessments.services.scores import (
+    accept_theory,
+    compute_results,
+    confirm_correction,
+    enter_theory,
+    outcome_of,
+    refuse_correction,
+    request_correction,
+    save_marks,
+    settle_score,
+    submit_marks,
+    submit_scores,
+)
 from assessments.services.sessions import (
     SittingData,
     advance_sessions,
@@ -48,6 +61,18 @@ from assessments.services.venues import (
 __all__ = [
     # results (Art 20, 21)
     "record_certificates_issued",
+    # scores and the pass rule (Art 18, 20)
+    "accept_theory",
+    "compute_results",
+    "confirm_correction",
+    "enter_theory",
+    "outcome_of",
+    "refuse_correction",
+    "request_correction",
+    "save_marks",
+    "settle_score",
+    "submit_marks",
+    "submit_scores",
     # people (Art 19, 23)
     "OccupationRange",
     "PersonInput",
