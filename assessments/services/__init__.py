@@ -47,6 +47,19 @@ from assessments.services.results import (
     request_review,
     uphold_for_candidates,
 )
+from assessments.services.scores import (
+    accept_theory,
+    compute_results,
+    confirm_correction,
+    enter_theory,
+    outcome_of,
+    refuse_correction,
+    request_correction,
+    save_marks,
+    settle_score,
+    submit_marks,
+    submit_scores,
+)
 from assessments.services.sessions import (
     SittingData,
     advance_sessions,
@@ -102,6 +115,18 @@ __all__ = [
     "publish_results",
     "request_review",
     "uphold_for_candidates",
+    # scores and the pass rule (Art 18, 20)
+    "accept_theory",
+    "compute_results",
+    "confirm_correction",
+    "enter_theory",
+    "outcome_of",
+    "refuse_correction",
+    "request_correction",
+    "save_marks",
+    "settle_score",
+    "submit_marks",
+    "submit_scores",
     # people (Art 19, 23)
     "OccupationRange",
     "PersonInput",

@@ -37,6 +37,9 @@ from assessments.services import scores as sc
 from portal import access
 from portal.ui.helpers import apply_errors, button_action, crumbs
 
+#: Above this many present candidates the theory page offers the import only.
+TYPED_LIMIT = 300
+
 
 def _session(request, pk: int) -> AssessmentSession:
     session = (
@@ -187,7 +190,7 @@ def marks(request, pk: int):
         else:
             messages.success(
                 request,
-                _("Your marks are submitted and locked.")
+                _("Your marks are sent: the score is made once every examiner has submitted.")
                 if action == "submit"
                 else _("Your marks are saved; submit them when every candidate is marked."),
             )
@@ -231,6 +234,8 @@ def theory(request, pk: int):
         raise Http404
     url = reverse("assessments:score_theory", args=[sitting.pk])
     lookup = sc.to_score(sitting)
+    if len(lookup) > TYPED_LIMIT:  # a form of thousands of fields helps nobody: import a file
+        lookup = []
     upload = TheoryUploadForm(prefix="f")
     typed = CandidateScoresForm(prefix="t", candidates=lookup, prefix_name="score")
     if request.method == "POST":
@@ -247,7 +252,7 @@ def theory(request, pk: int):
         if action == "upload":
             upload = TheoryUploadForm(request.POST, request.FILES, prefix="f")
             form, kwargs = upload, lambda: {"upload": upload.cleaned_data["scores_file"]}
-        elif action == "type":
+        elif action == "type" and lookup:
             typed = CandidateScoresForm(
                 request.POST, prefix="t", candidates=lookup, prefix_name="score"
             )
@@ -276,6 +281,7 @@ def theory(request, pk: int):
         "upload_form": upload,
         "typed_form": typed,
         "typed_rows": [(e, typed[f"score_{e.pk}"]) for e in lookup],
+        "typed_limit": TYPED_LIMIT,
         "full_marks": sc.full_marks(sitting),
         "breadcrumbs": crumbs(_crumb(session), _("Theory scores")),
     }

@@ -137,7 +137,7 @@ def test_each_examiner_marks_alone_and_the_score_is_the_mean_once_all_submitted(
     sc.save_marks(first.user, s.skill, {a.pk: "80", b.pk: "61.5", c.pk: 50, d.pk: 90})
     sc.submit_marks(first.user, s.skill)
     assert MethodScore.objects.filter(method="skill").count() == 0  # the second has not marked
-    with pytest.raises(ValidationError, match="locked"):
+    with pytest.raises(ValidationError, match="已锁定"):
         sc.save_marks(first.user, s.skill, {a.pk: "81"})
     sc.save_marks(second.user, s.skill, {a.pk: "85", b.pk: "62", c.pk: 51})
     with pytest.raises(ValidationError, match="1"):  # d is still without a mark
@@ -170,7 +170,7 @@ def test_no_mark_before_declaring_nor_for_a_conflicted_or_absent_candidate(world
     with pytest.raises(ValidationError):
         sc.save_marks(second.user, s.skill, {a.pk: 80})
     type(second).objects.filter(pk=second.pk).update(declared_at=None)
-    with pytest.raises(ValidationError, match="Declare"):
+    with pytest.raises(ValidationError, match="申报"):
         sc.save_marks(second.user, s.skill, {c.pk: 80})
     with pytest.raises(PermissionDenied):
         sc.save_marks(world.members["staff"], s.skill, {c.pk: 80})
@@ -194,7 +194,7 @@ def test_marks_too_far_apart_wait_for_the_leader_who_settles_with_a_reason(world
     mark_all(s, [{**dict.fromkeys(s.people, 70), a: 50}, dict.fromkeys(s.people, 72)])
     score = MethodScore.objects.get(enrolment=a, method="skill")
     assert score.flagged and score.value == D(61)
-    with pytest.raises(ValidationError, match="group leader"):
+    with pytest.raises(ValidationError, match="考评组长"):
         sc.submit_scores(world.members["admin"], s.session, "skill")
     with pytest.raises(PermissionDenied):
         sc.settle_score(other.user, score, value="70", reason="复核录像")
@@ -218,13 +218,13 @@ def test_double_entry_catches_a_mismatch_and_one_entry_is_corrected(world, s):
     admin, staff_user = world.members["admin"], world.members["staff"]
     sheet = xlsx([(ticket(e), 70 + i) for i, e in enumerate(s.people)])
     sc.enter_theory(admin, s.theory, upload=sheet)
-    with pytest.raises(ValidationError, match="Both entries"):
+    with pytest.raises(ValidationError, match="两人"):
         sc.accept_theory(admin, s.theory)
     typed = {a.pk: 70, b.pk: 71, c.pk: "27", d.pk: 73}  # 72 typed as 27
     sc.enter_theory(staff_user, s.theory, values=typed)
     wrong = sc.mismatches(s.theory)
     assert [(m.enrolment, m.first, m.second) for m in wrong] == [(c, D(72), D(27))]
-    with pytest.raises(ValidationError, match="differ for 1"):
+    with pytest.raises(ValidationError, match="1 名考生不一致"):
         sc.accept_theory(admin, s.theory)
     assert not MethodScore.objects.filter(method="theory").exists()
     sc.enter_theory(staff_user, s.theory, values={**typed, c.pk: "72"})  # corrected
@@ -242,10 +242,10 @@ def test_the_same_person_cannot_make_both_entries(world, s):
     sc.enter_theory(admin, s.theory, values=values)
     sc.enter_theory(admin, s.theory, values=values)  # re-enters their own entry 1
     assert TheorySheet.objects.filter(sitting=s.theory).count() == 1
-    with pytest.raises(ValidationError, match="Both entries"):
+    with pytest.raises(ValidationError, match="两人"):
         sc.accept_theory(admin, s.theory)
     sc.enter_theory(world.members["staff"], s.theory, values=values)
-    with pytest.raises(ValidationError, match="two other people"):
+    with pytest.raises(ValidationError, match="其他两人"):
         sc.enter_theory(staff(world), s.theory, values=values)
 
 
@@ -274,7 +274,7 @@ def test_theory_by_id_number_and_a_missing_candidate(world, s):
 
     a, b, c, d = s.people
     rows = [(candidate_id(i + 1), 75) for i in range(3)]
-    with pytest.raises(ValidationError, match="No score for 1"):
+    with pytest.raises(ValidationError, match="1 名到考考生没有成绩"):
         sc.enter_theory(world.members["admin"], s.theory, upload=xlsx(rows, ("证件号码", "成绩")))
     rows.append((candidate_id(4), 60))
     sheet = sc.enter_theory(
@@ -291,13 +291,13 @@ def test_a_locked_score_changes_only_by_a_confirmed_correction_audited(world, s)
     admin = world.members["admin"]
     score = MethodScore.objects.get(enrolment=s.people[0], method="theory")
     assert score.is_locked
-    with pytest.raises(ValidationError, match="accepted"):
+    with pytest.raises(ValidationError, match="已确认"):
         sc.enter_theory(admin, s.theory, values={e.pk: 99 for e in s.people})
     with pytest.raises(ValidationError) as exc:
         sc.request_correction(admin, score, value="85", reason="")
     assert "reason" in exc.value.message_dict
     correction = sc.request_correction(admin, score, value="85", reason="登分时看错行")
-    with pytest.raises(ValidationError, match="waits"):
+    with pytest.raises(ValidationError, match="待督导员"):
         sc.request_correction(admin, score, value="86", reason="再改")
     with pytest.raises(PermissionDenied):
         sc.confirm_correction(admin, correction)  # not the supervisor
@@ -307,7 +307,7 @@ def test_a_locked_score_changes_only_by_a_confirmed_correction_audited(world, s)
     assert (score.value, score.source) == (D(85), "corrected")
     entry = AuditEntry.objects.get(action="assessments.score.correct")
     assert entry.changes["score"] == ["80.0", "85.0"]
-    with pytest.raises(ValidationError, match="decided"):
+    with pytest.raises(ValidationError, match="已有处理结果"):
         sc.refuse_correction(supervisor, correction, reason="x")
 
 
