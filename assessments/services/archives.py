@@ -545,23 +545,11 @@ def _keep(actor, session: AssessmentSession, kind: str, doc: Document) -> None:
 
 
 def _revoke_grants(session: AssessmentSession) -> int:
-    """Assigned people lose the session at archiving: the assignment stage's own hook when it
-    is there, otherwise every ``view_assessmentsession`` grant on the session."""
-    import assessments.services as services
+    """Assigned people lose the session at archiving (Art 19): the assignment stage takes
+    away every grant on it but review grants still in force."""
+    from assessments.services.assignments import revoke_session_access
 
-    hook = getattr(services, "revoke_session_access", None)
-    if hook is not None:
-        return hook(session) or 0
-    from guardian.shortcuts import get_users_with_perms
-
-    users = list(
-        get_users_with_perms(
-            session, only_with_perms_in=["view_assessmentsession"], with_group_users=False
-        )
-    )
-    for user in users:
-        access.revoke(user, "view_assessmentsession", session)
-    return len(users)
+    return revoke_session_access(session) or 0
 
 
 def archive_session(actor, session: AssessmentSession) -> AssessmentSession:

@@ -422,6 +422,17 @@ def _release(assignment: Assignment) -> None:
     )
     if not others.exists() and not reviewing.exists():
         access.revoke(assignment.user, GRANT, assignment.session)
+    _rescore(assignment)
+
+
+def _rescore(assignment: Assignment) -> None:
+    """An examiner who leaves a scoring sitting, or declares a conflict, is no longer expected
+    to mark those candidates: the scores of the marks already submitted by the others are made
+    now rather than at the next submission (decision 0038)."""
+    if assignment.sitting_id and assignment.kind in SCORING_KINDS:
+        from assessments.services.scores import make_mark_scores
+
+        make_mark_scores(assignment.sitting)
 
 
 def removal_refusal(assignment: Assignment, actor=None) -> Refusal | None:
@@ -665,6 +676,8 @@ def declare_conflicts(
     assignment.save(update_fields=fields)
     if stand_aside:
         _release(assignment)
+    elif rows:
+        _rescore(assignment)
     _record(
         actor,
         "assessments.assignment.stand_aside" if stand_aside else "assessments.assignment.declare",
