@@ -330,3 +330,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Exam affairs, the sitting (decision 0037): minutes a worker's ticket download link is valid
+# after the look-up by name and ID number.
+TICKET_LINK_MINUTES = envint("TICKET_LINK_MINUTES", 30)

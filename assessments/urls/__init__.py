@@ -3,7 +3,7 @@ declared beside it."""
 
 from __future__ import annotations
 
-from assessments.urls import candidates, people, sessions, venues
+from assessments.urls import candidates, people, sessions, sittings, venues
 
 app_name = "assessments"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *venues.urlpatterns,
     *sessions.urlpatterns,
     *candidates.urlpatterns,
+    *sittings.urlpatterns,
 ]
