@@ -80,6 +80,7 @@ def _sitting_rows(session):
         rows.append(
             {
                 "sitting": sitting,
+                "key": f"allocate-{sitting.pk}",
                 "allocation": allocation,
                 "rounds_used": max(
                     Seat.objects.filter(sitting=sitting).values_list("round", flat=True),
