@@ -346,27 +346,30 @@ def services_photo(document) -> str:
 
 def checkin_scan(request, code: str):
     """What the ticket's QR opens (the phone's camera app): the check-in of this ticket at the
-    sitting the invigilator has open, else at their sitting of the ticket's session today;
-    404 for anyone who acts on neither."""
+    sitting the invigilator has open, else at their sitting of the ticket's session (today's
+    first); 404 for anyone who acts on neither. The page posts to the sitting's own URL."""
+    if request.method != "GET":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["GET"])
     remembered = request.session.get("checkin_sitting")
     sitting = Sitting.objects.select_related("session").filter(pk=remembered or 0).first()
-    if sitting is not None and services.acts_on(request.user, sitting):
-        return redirect("assessments:checkin_ticket", pk=sitting.pk, code=code)
-    ticket = services.ticket_for_code(code)
-    if ticket is not None:
-        mine = [
-            s
-            for s in Sitting.objects.filter(session=ticket.enrolment.session).order_by("date")
-            if services.acts_on(request.user, s)
-        ]
-        if mine:
+    if sitting is None or not services.acts_on(request.user, sitting):
+        sitting = None
+        ticket = services.ticket_for_code(code)
+        if ticket is not None:
             from portal import clock
 
+            mine = [
+                s
+                for s in Sitting.objects.filter(session=ticket.enrolment.session).order_by("date")
+                if services.acts_on(request.user, s)
+            ]
             today = [s for s in mine if s.date == clock.today()]
-            return redirect(
-                "assessments:checkin_ticket", pk=(today or mine)[0].pk, code=ticket.code
-            )
-    raise Http404
+            sitting = (today or mine or [None])[0]
+    if sitting is None:
+        raise Http404
+    return checkin_ticket(request, pk=sitting.pk, code=code)
 
 
 def incident_new(request, pk: int):
