@@ -353,16 +353,18 @@ def data_hash(data) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _tickets_with_data(session: AssessmentSession) -> list[tuple[Ticket, dict]]:
+def _tickets_with_data(
+    session: AssessmentSession, only: Ticket | None = None
+) -> list[tuple[Ticket, dict]]:
     from assessments.queries import sittings_of
 
     sittings = list(sittings_of(session))
     for s in sittings:
         s.room.venue  # noqa: B018 - one query per sitting, not per ticket
-    seats = {
-        (seat.sitting_id, seat.enrolment_id): (seat.round, seat.number)
-        for seat in Seat.objects.filter(sitting__session=session)
-    }
+    seat_rows = Seat.objects.filter(sitting__session=session)
+    if only is not None:
+        seat_rows = seat_rows.filter(enrolment_id=only.enrolment_id)
+    seats = {(seat.sitting_id, seat.enrolment_id): (seat.round, seat.number) for seat in seat_rows}
     tickets = (
         Ticket.objects.filter(
             enrolment__session=session, enrolment__status=EnrolmentStatus.ENROLLED
@@ -377,6 +379,8 @@ def _tickets_with_data(session: AssessmentSession) -> list[tuple[Ticket, dict]]:
         )
         .order_by("code")
     )
+    if only is not None:
+        tickets = tickets.filter(pk=only.pk)
     return [(t, ticket_data(t, sittings, seats)) for t in tickets]
 
 
@@ -460,9 +464,8 @@ def render_ticket(document: Document) -> bytes:
     ticket = Ticket.objects.select_related("enrolment__session").get(
         pk=document.render_params["ticket"]
     )
-    for t, data in _tickets_with_data(ticket.enrolment.session):
-        if t.pk == ticket.pk:
-            return tickets_pdf([_ticket_context(t, data)], is_demo=data["is_demo"])
+    for t, data in _tickets_with_data(ticket.enrolment.session, only=ticket):
+        return tickets_pdf([_ticket_context(t, data)], is_demo=data["is_demo"])
     raise LookupError(f"ticket {ticket.pk} is no longer printed")
 
 

@@ -48,9 +48,9 @@ def test_the_random_plan_is_re_derived_from_its_recorded_seed(world):
     allocation = svc.allocate_seats(world.members["admin"], sitting, rule="random")
     assert len(allocation.seed) == 32
     stored = list(
-        Seat.objects.filter(sitting=sitting).order_by("round", "number").values_list(
-            "enrolment_id", "round", "number"
-        )
+        Seat.objects.filter(sitting=sitting)
+        .order_by("round", "number")
+        .values_list("enrolment_id", "round", "number")
     )
     ids = list(session.enrolments.values_list("pk", flat=True))
     assert svc.seat_plan(svc.seat_order(ids, allocation.seed), sitting.room.places) == stored
@@ -129,7 +129,9 @@ def test_the_ticket_pdf_carries_a_qr_of_the_check_in_url(
     assert ticket.document.is_ready  # rendered after the commit (eager in tests)
     pdf = tmp_path / "t.pdf"
     pdf.write_bytes(ticket.document.file.read())
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", pdf, tmp_path / "t"], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", pdf, tmp_path / "t"], check=True
+    )
     text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
     decoded = subprocess.run(
         ["zbarimg", "-q", "--raw", tmp_path / "t.png"], capture_output=True, text=True, check=True
@@ -142,7 +144,9 @@ def test_the_ticket_pdf_carries_a_qr_of_the_check_in_url(
     assert "考场规则" in text and svc.format_code(ticket.code) in text
 
 
-def test_a_change_of_what_is_printed_renders_the_ticket_again(world, django_capture_on_commit_callbacks):
+def test_a_change_of_what_is_printed_renders_the_ticket_again(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         session, sitting = _ticketed(world, candidates=2)
     ticket = Ticket.objects.filter(enrolment__session=session).first()
@@ -260,3 +264,20 @@ def test_a_worker_finds_tickets_only_with_the_right_name(world):
     token = svc.ticket_link_token(found[0])
     assert svc.ticket_from_token(token).pk == found[0].pk
     assert svc.ticket_from_token(token + "x") is None
+
+
+def test_the_demo_advances_a_session_through_the_sitting(world):
+    from assessments import demo_sitting
+
+    session = sitting_session(world, candidates=4, days=3)
+    sitting = _sitting(session)
+    assign(world, sitting, world.members["examiner"])
+    assign(world, sitting, world.members["quality_supervisor"], kind="supervisor", n=4)
+    with clock.frozen(sitting.date):
+        demo_sitting.advance(session, decided=False)
+    marks = queries.attendance_of(session)
+    assert sorted(s for row in marks.values() for s in row.values()) == [
+        "absent", "present", "present", "present"
+    ]  # fmt: skip
+    assert list(queries.incident_effects(session).values()) == ["withheld"]
+    assert SupervisorReport.objects.filter(session=session).exists()
