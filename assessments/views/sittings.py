@@ -81,6 +81,7 @@ def _sitting_rows(session):
             {
                 "sitting": sitting,
                 "key": f"allocate-{sitting.pk}",
+                "method": _method_label(sitting.method),
                 "allocation": allocation,
                 "rounds_used": max(
                     Seat.objects.filter(sitting=sitting).values_list("round", flat=True),
@@ -91,6 +92,12 @@ def _sitting_rows(session):
             }
         )
     return rows
+
+
+def _method_label(method: str) -> str:
+    from catalog.models import Method
+
+    return Method(method).label if method in Method.values else method
 
 
 @loads(_own, as_="session")
