@@ -106,9 +106,10 @@ def _past_session(agency, admin, venue, label: str, days_ago: int, candidates: i
         while added < candidates and i < first_i + 3 * candidates:
             inp = _demo_candidate(i)
             i += 1
-            if cs.enrolment_refusal(session) is None and cs.eligibility_of(
-                session, inp.facts
-            ).eligible:
+            if (
+                cs.enrolment_refusal(session) is None
+                and cs.eligibility_of(session, inp.facts).eligible
+            ):
                 cs.enrol(admin, session, inp)
                 added += 1
     with clock.frozen(first - dt.timedelta(days=6)):

@@ -382,3 +382,39 @@ def superseding_publication(publication):
         .order_by("-round")
         .first()
     )
+
+
+# the sitting (Art 18, 19): attendance and incidents, read by scores and results
+
+
+def attendance_of(session) -> dict[int, dict[int, str]]:
+    """``{enrolment_id: {sitting_id: "present"|"absent"}}`` of the session's check-ins."""
+    from assessments.models import Attendance
+
+    out: dict[int, dict[int, str]] = {}
+    rows = Attendance.objects.filter(sitting__session=session).values_list(
+        "enrolment_id", "sitting_id", "status"
+    )
+    for enrolment_id, sitting_id, status in rows:
+        out.setdefault(enrolment_id, {})[sitting_id] = status
+    return out
+
+
+def incident_effects(session) -> dict[int, str]:
+    """``{enrolment_id: "void"|"disqualified"|"withheld"}``: what the session's incidents do
+    to a candidate's result. An undecided incident withholds it; of decided ones,
+    disqualification outweighs a void score; a warning has no effect (not listed)."""
+    from assessments.models import Incident, IncidentDecision
+
+    weight = {"withheld": 3, IncidentDecision.DISQUALIFIED: 2, IncidentDecision.VOID: 1}
+    out: dict[int, str] = {}
+    rows = Incident.objects.filter(sitting__session=session, enrolment__isnull=False).values_list(
+        "enrolment_id", "decision"
+    )
+    for enrolment_id, decision in rows:
+        effect = "withheld" if not decision else str(decision)
+        if effect not in weight:
+            continue
+        if weight[effect] > weight.get(out.get(enrolment_id, ""), 0):
+            out[enrolment_id] = effect
+    return out

@@ -31,6 +31,7 @@ def register() -> None:
     _register_candidates()
     _register_sessions()
     _register_conduct()
+    _register_sitting()
     _register_assign()
     _register_archive()
     _register_results()
@@ -951,3 +952,39 @@ def _assignment_url(user, object_id: str) -> str | None:
     if row.user_id == user.pk:
         return reverse("assessments:declare", args=[row.pk])
     return None
+
+
+# --- the sitting: seats, tickets, check-in, incidents, supervisor's report (Art 18, 19) ---------
+
+
+def _register_sitting() -> None:
+    from assessments.services import sittings
+    from portal import documents
+
+    documents.register_renderer(sittings.TICKET_RENDERER, sittings.render_ticket)
+    documents.register_renderer(sittings.BATCH_RENDERER, sittings.render_batch)
+    for action, label in {
+        "assessments.sitting.seats_allocated": _("allocated the seats of a sitting"),
+        "assessments.session.tickets_issued": _("issued admission tickets"),
+        "assessments.sitting.checked_in": _("checked a candidate in"),
+        "assessments.sitting.absentees_marked": _("marked the candidates not checked in absent"),
+        "assessments.incident.record": _("recorded an incident"),
+        "assessments.incident.decide": _("decided an incident"),
+        "assessments.session.supervisor_report": _("filed the supervisor's report"),
+    }.items():
+        audit.register_label(action, label)
+    audit.display.register_change_labels(
+        {
+            "rule": _("rule"),
+            "seed": _("seed"),
+            "seats": _("seats"),
+            "tickets": _("tickets"),
+            "ticket": _("ticket number"),
+            "attendance": _("attendance"),
+            "absent": _("absent"),
+            "candidate": _("candidate"),
+            "evidence": _("evidence"),
+            "decision": _("decision"),
+            "rating": _("rating"),
+        }
+    )

@@ -343,3 +343,7 @@ LOGGING = {
 # Skill and review marks of one candidate further apart than this many points (highest minus
 # lowest mark) flag the score for the group leader (考评组长) to settle with a reason.
 SKILL_MARK_TOLERANCE = envint("SKILL_MARK_TOLERANCE", 10)
+
+# Exam affairs, the sitting (decision 0037): minutes a worker's ticket download link is valid
+# after the look-up by name and ID number.
+TICKET_LINK_MINUTES = envint("TICKET_LINK_MINUTES", 30)

@@ -249,6 +249,21 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:plan":                ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:public_sessions":     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:public_session":      ("gd_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
+    # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
+    # and record incidents, anyone else 404; the report is read by the agency and officials of
+    # the site's province; workers download their own tickets.
+    "assessments:sittings":            ("gd_sit_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:tickets_pdf":         ("gd_sit_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:ticket_pdf":          ("gd_sit_ticket", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:incident":            ("gd_sit_incident", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "assessments:checkin":             ("sit_sitting", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:checkin_ticket":      ("sit_ticket_code", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:checkin_scan":        ("sit_code", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:incident_new":        ("sit_sitting", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:supervisor_report":   ("sit_session", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 200, 200, 404)),
+    "assessments:ticket_lookup":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "assessments:ticket_download":     ("sit_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Assignment (Art 19): the agency's admin and staff staff a session; officials of the site's
     # province read it; the assigned person (gd_exam) sees and declares their own assignment.
     "assessments:assignments":         ("gd_conduct", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
@@ -397,6 +412,15 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:session answer":                ("gd_filed_session",      "session_answer",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "assessments:checkin code":                  ("sit_sitting",           "sit_code",             "L     404   404   404   404   404   404   404   404   404   302   302   302   302   404"),
+    "assessments:checkin absent":                ("sit_sitting",           "confirmed",            "L     404   404   404   404   404   404   404   404   404   302+  302+  302+  302+  404"),
+    "assessments:checkin_ticket present":        ("sit_ticket_code",       "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  302+  302+  404"),
+    "assessments:incident_new":                  ("sit_sitting",           "sit_incident",         "L     404   404   404   404   404   404   404   404   404   302+  302+  302+  302+  404"),
+    "assessments:supervisor_report":             ("sit_session",           "sit_report",           "L     404   404   404   404   404   404   404   404   404   404   404   404   302+  404"),
+    "assessments:ticket_lookup":                 ("",                      "sit_lookup",           "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     # Assignment: the agency's admin and staff; the declaration by the assigned person only.
     "assessments:assignments assign":            ("gd_conduct",            "staff_assign",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:assignments leader":            ("gd_conduct",            "assign_leader",        "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -438,6 +462,8 @@ ANSWERED_WITHOUT_WRITING = {
     "portal:calendar": "officials who may read the calendar but not change it get the page",
     "accounts:verify": "without a two-factor device there is nothing to verify",
     "notices:track": "looking an objection up writes nothing",
+    "assessments:checkin code": "typing a ticket number only leads to its check-in page",
+    "assessments:ticket_lookup": "looking one's own tickets up writes nothing",
     "assessments:result_lookup": "looking one's result up writes nothing",
     "assessments:review_track": "looking a score review up writes nothing",
     "catalog:manage_import": "the preview writes nothing",
@@ -468,6 +494,8 @@ GET_ONLY = {
     "assessments:public_session",
     "assessments:candidates", "assessments:candidates_export", "assessments:plan_candidates",
     "assessments:roster", "assessments:roster_errors", "assessments:roster_template",
+    "assessments:tickets_pdf", "assessments:ticket_pdf", "assessments:checkin_scan",
+    "assessments:ticket_download",
     "assessments:plan_assignments", "assessments:my_assignments",
     "assessments:session_archive_export", "assessments:session_statistics",
     "assessments:agency_statistics", "assessments:plan_archive", "assessments:plan_archive_export",
@@ -723,6 +751,7 @@ def build(world) -> dict:
     inactive = make_user("expert_inactive", role="expert", jurisdiction="440000", is_active=False)
     with_device = make_user("expert_2fa", role="expert", jurisdiction="440000")
     TOTPDevice.objects.create(user=with_device, name="TOTP", confirmed=True)
+    sitting_objects = sitting_matrix_objects(world, engagement)
     # A filed session with theory, skill and review sittings: gd_exam invigilates the theory
     # sitting (not declared yet) and examines the skill sitting; the review sitting is open.
     conduct = conduct_session(world, methods=("theory", "skill", "review"))
@@ -806,6 +835,7 @@ def build(world) -> dict:
         "gd_entry": DirectoryEntry.objects.get(agency=world.gd_agency),
         "own_complete": complete,
         "own_draft": own_draft,
+        **sitting_objects,
     }
 
 
@@ -945,6 +975,9 @@ UNKNOWN_ACTION = {
     "assessments:venue_review": ("waiting_venue", "gd_off", 404),
     "assessments:session": ("gd_session", "gd_admin", 404),
     "assessments:plan": ("gd_plan", "gd_off", 404),
+    "assessments:sittings": ("gd_sit_session", "gd_admin", 404),
+    "assessments:checkin": ("sit_sitting", "gd_exam", 404),
+    "assessments:checkin_ticket": ("sit_ticket_code", "gd_exam", 404),
     "assessments:assignments": ("gd_conduct", "gd_admin", 404),
     "assessments:session_archive": ("gd_session", "gd_admin", 404),
     "assessments:results": ("gd_results", "gd_admin", 404),
@@ -1554,3 +1587,68 @@ DATA.update({
     "sc_correct": lambda o, u: {"value": "85", "reason": "登分时看错行"},
     "sc_refuse": lambda o, u: {"r-reason": "无依据"},
 })  # fmt: skip
+
+
+# --- The sitting (Art 18, 19) -------------------------------------------------------------------
+
+
+def sitting_matrix_objects(world, engagement) -> dict:
+    """A session of gd_agency sitting today, seats allocated, tickets issued and rendered,
+    gd_exam its declared invigilator, gd_sup its supervisor, one undecided incident."""
+    from assessments.models import Assignment, Incident, Ticket
+    from assessments.services import sittings as sitting_services
+    from tests.assessments.builders import assign_to_sitting, sitting_session
+
+    admin = world.members["admin"]
+    session = sitting_session(world, candidates=3)
+    sitting = session.sittings.get()
+    sitting_services.allocate_seats(admin, sitting, rule="random")
+    sitting_services.issue_tickets(admin, session)
+    for doc_id in [
+        *Ticket.objects.filter(enrolment__session=session).values_list("document_id", flat=True),
+        session.ticket_batch.document_id,
+    ]:
+        documents.render_pending(doc_id)
+    Assignment.objects.create(
+        session=session, sitting=sitting, kind="invigilator", examiner=engagement.examiner,
+        user=world.members["examiner"], declared_at=clock.now(), assigned_by=admin,
+        assigned_at=clock.now(),
+    )  # fmt: skip
+    from portal import access
+
+    access.grant(world.members["examiner"], "view_assessmentsession", session)
+    assign_to_sitting(world, sitting, world.members["quality_supervisor"], kind="supervisor", n=9)
+    incident = Incident.objects.create(
+        sitting=sitting, kind="device", description="携带手机", reported_by=admin,
+        reported_at=clock.now(),
+    )  # fmt: skip
+    tickets = list(Ticket.objects.filter(enrolment__session=session).order_by("pk"))
+    agency = world.gd_agency.pk
+    return {
+        "gd_sit_session": [agency, session.pk],
+        "gd_sit_ticket": [agency, session.pk, tickets[0].pk],
+        "gd_sit_incident": [agency, session.pk, incident.pk],
+        "sit_sitting": [sitting.pk],
+        "sit_ticket_code": [sitting.pk, tickets[0].code],
+        "sit_code": [tickets[0].code],
+        "sit_session": [session.pk],
+        "sit_token": [sitting_services.ticket_link_token(tickets[0])],
+        "sit_lookup_enrolment": tickets[1].enrolment,
+        "sit_sitting_obj": sitting,
+    }
+
+
+DATA.update(
+    {
+        "sit_allocate": lambda o, u: {"sitting": o["sit_sitting_obj"].pk, "rule": "id_order"},
+        "sit_decide": lambda o, u: {"decision": "warning", "reason": "提醒一次"},
+        "sit_code": lambda o, u: {"code": o["sit_code"][0]},
+        "sit_incident": lambda o, u: {"kind": "other", "description": "考场喧哗"},
+        "sit_report": lambda o, u: {"process": "秩序良好", "incidents": "", "rating": "good"},
+        "sit_lookup": lambda o, u: {
+            "real_name": o["sit_lookup_enrolment"].real_name,
+            "id_type": "resident_id",
+            "id_number": o["sit_lookup_enrolment"].candidate.id_number,
+        },
+    }
+)

@@ -11,6 +11,7 @@ from assessments.urls import (
     results,
     scores,
     sessions,
+    sittings,
     statistics,
     venues,
 )
@@ -21,6 +22,7 @@ urlpatterns = [
     *venues.urlpatterns,
     *sessions.urlpatterns,
     *candidates.urlpatterns,
+    *sittings.urlpatterns,
     *assignments.urlpatterns,
     *archives.urlpatterns,
     *statistics.urlpatterns,

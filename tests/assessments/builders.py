@@ -646,3 +646,74 @@ def join_agency(world, person, agency) -> None:
         agency=agency, started_on=clock.today(), added_by=world.members["admin"],
         **{person.kind: person},
     )  # fmt: skip
+
+
+# --- The sitting (Art 18, 19) -------------------------------------------------------------------
+
+
+def sitting_session(world, *, candidates: int = 6, theory_places: int | None = None,
+                    rounds: int = 1, days: int = 0):  # fmt: skip
+    """An open 电工 session of world.gd_agency with one theory sitting ``days`` from today (0:
+    today, so check-in is open) in the venue's theory room, and ``candidates`` enrolled
+    (made directly). The session."""
+    from assessments.models import Candidate, Enrolment, Sitting
+
+    session = open_session(world, capacity=max(candidates, 1) + 5)
+    room = session.venue.rooms.get(kind="theory")
+    if theory_places is not None:
+        room.places = theory_places
+        room.save(update_fields=["places"])
+    day = clock.today() + dt.timedelta(days=days)
+    Sitting.objects.create(
+        session=session, method="theory", date=day, starts_at=dt.time(9, 0),
+        ends_at=dt.time(11, 0), room=room, rounds=rounds,
+    )  # fmt: skip
+    session.first_sitting_on = session.last_sitting_on = day
+    session.save(update_fields=["first_sitting_on", "last_sitting_on"])
+    for n in range(1, candidates + 1):
+        number = resident_id(f"4403{session.pk % 100:02d}19900101{n:03d}")
+        candidate = Candidate.objects.create(
+            real_name=f"王考生{n}", id_type="resident_id", id_number=number
+        )
+        Enrolment.objects.create(
+            session=session, candidate=candidate, real_name=candidate.real_name,
+            phone="13800138000", eligible_by="累计从事本职业6年",
+            enrolled_by=world.members["admin"], enrolled_at=clock.now(),
+        )  # fmt: skip
+    return session
+
+
+def assign_to_sitting(
+    world, sitting, user, *, kind: str = "invigilator", declared: bool = True, n: int = 1
+):
+    """An active Assignment of ``user`` (made directly, as assignment's stage would) with the
+    session grant; ``kind`` supervisor puts the user on the whole session."""
+    from assessments.models import Assignment
+    from assessments.services import add_person
+    from portal import access
+
+    record_kind = "supervisor" if kind == "supervisor" else "examiner"
+    engagement, _created = add_person(
+        world.members["admin"],
+        world.gd_agency,
+        record_kind,
+        person_input(
+            username=user.username,
+            id_number=resident_id(f"440106197501{n:02d}012"),
+            real_name=f"张监考{n}",
+        ),
+    )
+    person = engagement.supervisor if kind == "supervisor" else engagement.examiner
+    assignment = Assignment.objects.create(
+        session=sitting.session,
+        sitting=None if kind == "supervisor" else sitting,
+        kind=kind,
+        examiner=None if kind == "supervisor" else person,
+        supervisor=person if kind == "supervisor" else None,
+        user=user,
+        declared_at=clock.now() if declared else None,
+        assigned_by=world.members["admin"],
+        assigned_at=clock.now(),
+    )
+    access.grant(user, "view_assessmentsession", sitting.session)
+    return assignment
