@@ -354,3 +354,6 @@ def seed(stdout=None) -> None:
     _venues(stdout)
     _sessions(stdout)
     _candidates(stdout)  # after the sessions: candidates go on the open demo session
+    from assessments import demo_conduct
+
+    demo_conduct.seed(stdout)  # sessions at each stage after planning

@@ -51,6 +51,14 @@ def _context():
     return agency, admin, venue
 
 
+def _listed_since(agency, day: dt.date) -> None:
+    """The demo agency was listed on the day the demo was seeded; the sessions of this module
+    happened before, so its directory entry's term starts earlier (demo history only)."""
+    from agencies.models import DirectoryEntry
+
+    DirectoryEntry.objects.filter(agency=agency, valid_from__gt=day).update(valid_from=day)
+
+
 def _level(agency, electrician, on: dt.date):
     from agencies import queries as agency_queries
     from catalog.queries import basis_for
@@ -100,7 +108,7 @@ def _past_session(agency, admin, venue, label: str, days_ago: int, candidates: i
             fee=Decimal("260.00"),
             how_to_register=f"{HOW_TO_REGISTER}（{label}）",
         )
-        services.file_session(admin, session)
+        session = services.file_session(admin, session)
     with clock.frozen(plan_day + dt.timedelta(days=2)):
         added, i = 0, first_i
         while added < candidates and i < first_i + 3 * candidates:
@@ -139,6 +147,7 @@ def seed(stdout=None) -> None:
             stdout.write("assessments: demo sessions at each stage already present")
         return
     today = clock.today()
+    _listed_since(agency, today - dt.timedelta(days=max(d for _l, d, _c, _s in STAGES) + 45))
     open_session = next(
         (
             s
