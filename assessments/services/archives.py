@@ -500,7 +500,7 @@ def render_records(session: AssessmentSession) -> list[tuple[str, str, bytes]]:
                 "sections": BUILDERS[kind](session),
                 "is_demo": getattr(session.agency, "is_demo", False),
             }
-            data = pdf.render_pdf("assessments/archives/record_pdf.html", context)
+            data = pdf.render_pdf("assessments/archives/pdf/record.html", context)
             out.append((kind, title, data))
     return out
 
@@ -687,7 +687,7 @@ def build_export(session: AssessmentSession) -> tuple[bytes, int]:
         writer.writerow(columns)
         writer.writerows(table)
         html = render_to_string(
-            "assessments/archives/index.html",
+            "assessments/archives/pdf/index.html",
             {
                 "title": _("Archive of the assessment session"),
                 "agency": session.agency.name,

@@ -27,7 +27,14 @@ from assessments.models import (
 from assessments.services import archives
 from portal import access, clock, documents
 from portal.models import Document, RetentionClass
-from tests.assessments.builders import CONCLUDED, PDF, certify, concluded_session, pdf
+from tests.assessments.builders import (
+    CONCLUDED,
+    PDF,
+    assign_to_sitting,
+    certify,
+    concluded_session,
+    pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +107,7 @@ def test_archiving_stores_the_record_with_its_retention_and_a_reproducible_expor
         services.add_paper_record(staff, session, title="签到表", location="  ")
     assert "location" in bad.value.error_dict
     # An assigned examiner's grant on the session.
-    access.grant(world.members["examiner"], "view_assessmentsession", session)
+    assign_to_sitting(world, session.sittings.first(), world.members["examiner"], n=7)
     assert access.can(world.members["examiner"], "assessments.session.read", session)
 
     services.archive_session(staff, session)
