@@ -265,6 +265,11 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("certificates:public", args=[self.token])
+
     @property
     def masked_id(self) -> str:
         from portal import pii
@@ -279,11 +284,6 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == CertificateStatus.VALID
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("certificates:public", args=[self.token])
 
     @property
     def public_url(self) -> str:
