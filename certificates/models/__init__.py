@@ -2,15 +2,21 @@
 the batch that issued it, and the status lists that say whether it still stands."""
 
 from certificates.models.certificates import (
+    NO_WORK_TYPE,
+    STATUS_LIST_SIZE,
     Certificate,
     CertificateStatus,
     CertificateVariant,
     IssuanceBatch,
     IssuanceState,
     StatusList,
+    mask_name,
 )
 
 __all__ = [
+    "NO_WORK_TYPE",
+    "STATUS_LIST_SIZE",
+    "mask_name",
     "Certificate",
     "CertificateStatus",
     "CertificateVariant",

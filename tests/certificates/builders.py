@@ -1,0 +1,81 @@
+"""Builders of the certificates tests: a session of world.gd_agency whose results are final,
+made directly (session via tests/assessments/builders.py, Enrolment, Result final and passed),
+so these tests do not depend on the exam-affairs stages before them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assessments.models import Candidate, Enrolment, Result, ResultOutcome, ResultStatus
+from portal import clock
+from tests.assessments.builders import open_session, ready_agency, resident_id
+
+_serial = iter(range(1, 10**6))
+
+
+def candidate_number(n: int) -> str:
+    """A synthetic resident ID (广州, born 1990–), unique per ``n`` below 10**6."""
+    day = 1 + n % 28
+    return resident_id(f"440106{1990 + (n // 1000) % 30}01{day:02d}{n % 1000:03d}")
+
+
+def final_session(world, n: int = 3, *, failed: int = 1, level: str = "4", **extra):
+    """A closed 电工 session of world.gd_agency (listed, so it can assess) whose last sitting
+    was a fortnight ago, with ``n`` final passing results and ``failed`` final failures."""
+    from catalog.models import SkillLevel
+
+    ready_agency(world, levels=("4", "3"))
+    today = clock.today()
+    fields = {
+        "status": "closed",
+        "level": SkillLevel.objects.get(code=level),
+        "first_sitting_on": today - dt.timedelta(days=16),
+        "last_sitting_on": today - dt.timedelta(days=15),
+        "results_published_at": clock.now() - dt.timedelta(days=8),
+        "results_final_at": clock.now() - dt.timedelta(days=1),
+        "capacity": max(30, n + failed),
+    }
+    fields.update(extra)
+    session = open_session(world, **fields)
+    add_results(world, session, n, failed=failed)
+    return session
+
+
+def add_results(world, session, n: int, *, failed: int = 0, start: int | None = None):
+    """``n`` final passing and ``failed`` final failing results in ``session`` (bulk)."""
+    start = next(_serial) * 1000 if start is None else start
+    now = clock.now()
+    people = [
+        Candidate(real_name=f"王证书{start + i}", id_number=candidate_number(start + i))
+        for i in range(n + failed)
+    ]
+    people = Candidate.objects.bulk_create(people)
+    enrolments = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                session=session,
+                candidate=c,
+                real_name=c.real_name,
+                phone="13800138000",
+                eligible_by="累计从事本职业6年",
+                enrolled_by=world.members["admin"],
+                enrolled_at=now,
+            )
+            for c in people
+        ]
+    )
+    Result.objects.bulk_create(
+        [
+            Result(
+                enrolment=e,
+                session=session,
+                outcome=ResultOutcome.PASSED if i < n else ResultOutcome.FAILED,
+                status=ResultStatus.FINAL,
+                scores={"theory": 80 if i < n else 40},
+                computed_at=now,
+                final_at=now,
+            )
+            for i, e in enumerate(enrolments)
+        ]
+    )
+    return enrolments
