@@ -51,7 +51,7 @@ def record_certificates_issued(session: AssessmentSession, numbers: Mapping[int,
                 )
             result.certificate_number = number
             changed.append(result)
-        Result.objects.bulk_update(changed, ["certificate_number"], batch_size=2000)
+        _set_numbers(changed)
         if changed:
             session.certificates_recorded_at = clock.now()
             session.save(update_fields=["certificates_recorded_at"])
@@ -71,3 +71,20 @@ def record_certificates_issued(session: AssessmentSession, numbers: Mapping[int,
                 actor_label="certificates",
             )
     return len(changed)
+
+
+def _set_numbers(results: list[Result]) -> None:
+    """One UPDATE … FROM unnest(…) for all the numbers (100,000 certificates in one batch:
+    ``bulk_update`` builds a CASE of every row and took most of the issuing time)."""
+    if not results:
+        return
+    from django.db import connection
+
+    table = connection.ops.quote_name(Result._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET certificate_number = v.number "  # noqa: S608
+            "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS number) AS v "
+            "WHERE r.id = v.id",
+            [[r.pk for r in results], [r.certificate_number for r in results]],
+        )

@@ -5,18 +5,19 @@ so these tests do not depend on the exam-affairs stages before them."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from assessments.models import Candidate, Enrolment, Result, ResultOutcome, ResultStatus
 from portal import clock
 from tests.assessments.builders import open_session, ready_agency, resident_id
 
-_serial = iter(range(1, 10**6))
+_serial = itertools.count(1)
 
 
 def candidate_number(n: int) -> str:
-    """A synthetic resident ID (广州, born 1990–), unique per ``n`` below 10**6."""
-    day = 1 + n % 28
-    return resident_id(f"440106{1990 + (n // 1000) % 30}01{day:02d}{n % 1000:03d}")
+    """A synthetic resident ID (广州, born from 1960 on), unique per ``n`` below 10**7."""
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=n // 1000)
+    return resident_id(f"440106{born:%Y%m%d}{n % 1000:03d}")
 
 
 def final_session(world, n: int = 3, *, failed: int = 1, level: str = "4", **extra):
@@ -43,7 +44,10 @@ def final_session(world, n: int = 3, *, failed: int = 1, level: str = "4", **ext
 
 def add_results(world, session, n: int, *, failed: int = 0, start: int | None = None):
     """``n`` final passing and ``failed`` final failing results in ``session`` (bulk)."""
-    start = next(_serial) * 1000 if start is None else start
+    if start is None:
+        start = next(_serial)
+        for _ in range(n + failed - 1):
+            next(_serial)
     now = clock.now()
     people = [
         Candidate(real_name=f"王证书{start + i}", id_number=candidate_number(start + i))

@@ -13,8 +13,7 @@ from certificates import services
 from certificates.models import Certificate, IssuanceState, StatusList
 from certificates.services import numbering, status
 from portal import clock, codes, counters
-from portal.models import AuditEntry
-from portal.models import AgencyStatus
+from portal.models import AgencyStatus, AuditEntry
 from tests.certificates.builders import add_results, final_session
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +50,8 @@ def test_each_level_has_its_own_counter(world):
     assert {k: sorted(v) for k, v in by_level.items()} == {"4": [1, 2], "3": [1, 2]}
     more = final_session(world, 2)
     services.issue_certificates(world.members["staff"], [more])
-    seq = sorted(
-        int(n[-6:]) for n in Certificate.objects.filter(session=more).values_list("number", flat=True)
-    )
+    numbers = Certificate.objects.filter(session=more).values_list("number", flat=True)
+    seq = sorted(int(n[-6:]) for n in numbers)
     assert seq == [3, 4], "the next batch continues the key's range"
 
 
