@@ -20,7 +20,35 @@ def candidate_number(n: int) -> str:
     return resident_id(f"440106{born:%Y%m%d}{n % 1000:03d}")
 
 
-def final_session(world, n: int = 3, *, failed: int = 1, level: str = "4", **extra):
+def portrait() -> bytes:
+    """A checked 1-inch style portrait (white), as enrolment stores it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from assessments.services.candidates import check_photo
+
+    image = Image.new("RGB", (300, 420), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 60, 205, 190), fill=(222, 184, 150))
+    draw.rectangle((60, 220, 240, 420), fill=(40, 70, 120))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return check_photo(out.getvalue())
+
+
+def give_photo(world, enrolment) -> None:
+    """Store a portrait as the enrolment's photo (a document of the session)."""
+    from assessments.services.candidates import store_photo
+
+    doc = store_photo(world.members["admin"], enrolment.session, portrait(), "证件照")
+    enrolment.photo = doc
+    enrolment.save(update_fields=["photo"])
+
+
+def final_session(
+    world, n: int = 3, *, failed: int = 1, level: str = "4", photo: bool = False, **extra
+):
     """A closed 电工 session of world.gd_agency (listed, so it can assess) whose last sitting
     was a fortnight ago, with ``n`` final passing results and ``failed`` final failures."""
     from catalog.models import SkillLevel
@@ -38,7 +66,9 @@ def final_session(world, n: int = 3, *, failed: int = 1, level: str = "4", **ext
     }
     fields.update(extra)
     session = open_session(world, **fields)
-    add_results(world, session, n, failed=failed)
+    enrolments = add_results(world, session, n, failed=failed)
+    if photo and enrolments:
+        give_photo(world, enrolments[0])
     return session
 
 
