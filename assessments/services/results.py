@@ -24,7 +24,12 @@ def record_certificates_issued(session: AssessmentSession, numbers: Mapping[int,
         return 0
     with transaction.atomic():
         session = AssessmentSession.objects.select_for_update().get(pk=session.pk)
-        results = Result.objects.select_for_update().filter(pk__in=list(numbers)).in_bulk()
+        results = (
+            Result.objects.select_for_update()
+            .filter(pk__in=list(numbers))
+            .only("pk", "session_id", "status", "outcome", "certificate_number")
+            .in_bulk()
+        )
         wrong = [
             pk
             for pk in numbers
