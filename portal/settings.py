@@ -347,3 +347,10 @@ SKILL_MARK_TOLERANCE = envint("SKILL_MARK_TOLERANCE", 10)
 # Exam affairs, the sitting (decision 0037): minutes a worker's ticket download link is valid
 # after the look-up by name and ID number.
 TICKET_LINK_MINUTES = envint("TICKET_LINK_MINUTES", 30)
+
+# --- Certificates (issue 15, decisions 0041, 0042) ------------------------------------------
+# The address printed in a certificate's QR code: lasts decades, so it is its own setting and
+# never follows SITE_URL (a portal move must not break printed certificates).
+CERTIFICATE_BASE_URL = envstr("CERTIFICATE_BASE_URL", SITE_URL).rstrip("/")
+# Certificates inserted per statement when issuing (bulk_create chunk).
+CERTIFICATE_ISSUE_CHUNK = envint("CERTIFICATE_ISSUE_CHUNK", 2000)

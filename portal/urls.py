@@ -130,4 +130,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("agencies.urls")),
     path("", include("assessments.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -249,6 +249,18 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:plan":                ("gd_plan", (302, 403, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "assessments:public_sessions":     ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "assessments:public_session":      ("gd_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Certificates (Art 20): the agency's admin and staff issue and read theirs; officials and
+    # testing-centre staff read those of their jurisdiction; the certificate's page is public.
+    "certificates:agency_certificates": ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:issue":              ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:agency_certificate": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:batch":              ("gd_cert_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:batch_progress":     ("gd_cert_batch", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:registry":           ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:public":             ("cert_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:public_json":        ("cert_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:public_photo":       ("cert_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:status_list":        ("cert_status_list", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -412,6 +424,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:session answer":                ("gd_filed_session",      "session_answer",       "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:issue":                        ("gd_agency",             "cert_issue",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -494,6 +507,9 @@ GET_ONLY = {
     "assessments:public_session",
     "assessments:candidates", "assessments:candidates_export", "assessments:plan_candidates",
     "assessments:roster", "assessments:roster_errors", "assessments:roster_template",
+    "certificates:agency_certificates", "certificates:agency_certificate", "certificates:batch",
+    "certificates:batch_progress", "certificates:registry", "certificates:public",
+    "certificates:public_json", "certificates:public_photo", "certificates:status_list",
     "assessments:tickets_pdf", "assessments:ticket_pdf", "assessments:checkin_scan",
     "assessments:ticket_download",
     "assessments:plan_assignments", "assessments:my_assignments",
@@ -835,6 +851,7 @@ def build(world) -> dict:
         "gd_entry": DirectoryEntry.objects.get(agency=world.gd_agency),
         "own_complete": complete,
         "own_draft": own_draft,
+        **certificate_objects(world),
         **sitting_objects,
     }
 
@@ -1459,6 +1476,7 @@ DATA = {
     },  # fmt: skip
     "suspension": lambda o, u: {"reason": "违规评分"},
     "suspended_first": suspended_first,
+    "cert_issue": lambda o, u: {"sessions": [o["cert_pending"].pk], "variant": "zh"},
 }
 
 
@@ -1652,3 +1670,21 @@ DATA.update(
         },
     }
 )
+
+
+def certificate_objects(world) -> dict:
+    """Certificates (Art 20): a session whose certificates are issued, and one whose final
+    passing results still wait for theirs (the POST issues them)."""
+    from certificates.services import issue_certificates
+    from tests.certificates.builders import final_session
+
+    issued = final_session(world, 2, photo=True)
+    batch = issue_certificates(world.members["admin"], [issued])
+    cert = batch.certificates.exclude(photo=None).first()
+    return {
+        "gd_cert": [world.gd_agency.pk, cert.pk],
+        "gd_cert_batch": [world.gd_agency.pk, batch.pk],
+        "cert_token": [cert.token],
+        "cert_status_list": [cert.status_list_id],
+        "cert_pending": final_session(world, 2),
+    }

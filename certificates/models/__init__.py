@@ -1,0 +1,26 @@
+"""Certificates (Art 20, 21): the skill-level certificate issued from a final passing result,
+the batch that issued it, and the status lists that say whether it still stands."""
+
+from certificates.models.certificates import (
+    NO_WORK_TYPE,
+    STATUS_LIST_SIZE,
+    Certificate,
+    CertificateStatus,
+    CertificateVariant,
+    IssuanceBatch,
+    IssuanceState,
+    StatusList,
+    mask_name,
+)
+
+__all__ = [
+    "NO_WORK_TYPE",
+    "STATUS_LIST_SIZE",
+    "mask_name",
+    "Certificate",
+    "CertificateStatus",
+    "CertificateVariant",
+    "IssuanceBatch",
+    "IssuanceState",
+    "StatusList",
+]

@@ -1,0 +1,62 @@
+"""What certificates reads, scoped through ``portal.access`` (decision 0017): agency members
+see their agency's certificates, officials and testing-centre staff those issued at sites in
+their jurisdiction (national: all); the certificate's own page is public, by token."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from assessments.models import AssessmentSession, Result, ResultOutcome, ResultStatus
+from certificates.models import Certificate, IssuanceBatch, StatusList
+from portal import access, codes
+
+
+def certificates_of_agency(agency) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(agency=agency).select_related("site", "session")
+
+
+def certificates_for(user) -> QuerySet[Certificate]:
+    """Every certificate ``user`` may read (officials: issued at sites in the jurisdiction)."""
+    return access.visible(user, Certificate.objects.select_related("site__province"))
+
+
+def search(queryset: QuerySet[Certificate], text: str) -> QuerySet[Certificate]:
+    """By certificate number (whole, or its start) or the holder's name (exact or start)."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    code = codes.normalize_code(text)
+    if code[:1] in ("Y", "S") and code[1:].isdigit():
+        return queryset.filter(number__startswith=code)
+    return queryset.filter(Q(holder_name__startswith=text))
+
+
+def by_token(token: str) -> Certificate | None:
+    """The certificate of a public token (its page is public), or None."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Certificate.objects.select_related("site__province", "photo", "replaced_by")
+        .filter(token=token)
+        .first()
+    )
+
+
+def batches_of_agency(agency) -> QuerySet[IssuanceBatch]:
+    return IssuanceBatch.objects.filter(agency=agency).select_related("requested_by")
+
+
+def issuable_sessions(agency) -> QuerySet[AssessmentSession]:
+    """The agency's sessions with final passing results still without a certificate."""
+    waiting = Result.objects.filter(
+        status=ResultStatus.FINAL, outcome=ResultOutcome.PASSED, certificate__isnull=True
+    ).values("session_id")
+    return (
+        AssessmentSession.objects.filter(agency=agency, pk__in=waiting)
+        .select_related("occupation", "work_type", "level", "site")
+        .order_by("-last_sitting_on", "pk")
+    )
+
+
+def status_list(pk: int) -> StatusList | None:
+    return StatusList.objects.filter(pk=pk).first()

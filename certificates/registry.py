@@ -1,0 +1,66 @@
+"""What certificates registers with portal, once, from ``CertificatesConfig.ready()``: access
+rules of its actions, audit sentences, links from the audit trail and menu entries."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal import audit
+from portal.access import agency_role, any_of, in_jurisdiction, register_action
+from portal.roles import AgencyRole as A
+from portal.roles import AuthorityRole as R
+from portal.ui import navigation
+
+OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
+
+
+def register() -> None:
+    register_action(
+        "certificates.issue",
+        agency_role(A.ADMIN, A.STAFF),
+        "Issue the certificates of the agency's sessions with final results (Art 20)",
+    )
+    register_action(
+        "certificates.registry",
+        any_of(in_jurisdiction(*OFFICIALS)),
+        "Read the certificates issued at sites in the jurisdiction (national: all)",
+    )
+    audit.register_label(
+        "certificates.batch.issue",
+        _("issued a batch of certificates"),
+        summary=("certificates", "ranges"),
+    )
+    audit.display.register_change_labels(
+        {
+            "already_issued": _("already issued"),
+            "ranges": _("numbers"),
+        }
+    )
+    audit.register_object_url("certificates.issuancebatch", _batch_url)
+    navigation.register(
+        "certificates_agency",
+        _("Certificates"),
+        "certificates:agency_certificates",
+        area=navigation.AGENCY,
+        order=76,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "certificates_registry",
+        _("Certificates issued"),
+        "certificates:registry",
+        area=navigation.WORKSPACE,
+        order=335,
+        roles=set(OFFICIALS),
+    )
+
+
+def _batch_url(user, object_id: str) -> str | None:
+    from certificates.models import IssuanceBatch
+    from portal.access import member_roles
+
+    batch = IssuanceBatch.objects.filter(pk=object_id).only("agency_id").first()
+    if batch is None or not member_roles(user, batch.agency_id) & {A.ADMIN, A.STAFF}:
+        return None
+    return reverse("certificates:batch", args=[batch.agency_id, batch.pk])

@@ -1,0 +1,35 @@
+"""The public write API of certificates (decision 0017)."""
+
+from certificates.services.issuance import (
+    batch_progress,
+    issue_certificates,
+    issue_refusal,
+    request_issuance,
+    run_batch,
+    session_refusal,
+)
+from certificates.services.numbering import (
+    SEQUENCE_MAX,
+    NumberScope,
+    counter_key,
+    format_number,
+    scope_for,
+    site_refusal,
+)
+
+__all__ = [
+    # issuance (Art 20)
+    "batch_progress",
+    "issue_certificates",
+    "issue_refusal",
+    "request_issuance",
+    "run_batch",
+    "session_refusal",
+    # numbering (Art 20, decision 0041)
+    "SEQUENCE_MAX",
+    "NumberScope",
+    "counter_key",
+    "format_number",
+    "scope_for",
+    "site_refusal",
+]

@@ -1,0 +1,35 @@
+"""Certificates URLs (namespace ``certificates``); each view's policy is declared beside it."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from certificates.views import agency, public, registry
+from portal.access import agency_view, requires
+from portal.access import public as anyone
+from portal.roles import AgencyRole
+
+app_name = "certificates"
+MANAGERS = (AgencyRole.ADMIN, AgencyRole.STAFF)
+W = "workspace/agency/<int:agency_id>/certificates/"
+
+urlpatterns = [
+    path(W, agency_view(*MANAGERS)(agency.certificates), name="agency_certificates"),
+    path(f"{W}issue/", agency_view(*MANAGERS)(agency.issue), name="issue"),
+    path(f"{W}<int:pk>/", agency_view(*MANAGERS)(agency.certificate), name="agency_certificate"),
+    path(f"{W}batches/<int:pk>/", agency_view(*MANAGERS)(agency.batch), name="batch"),
+    path(
+        f"{W}batches/<int:pk>/progress.json",
+        agency_view(*MANAGERS)(agency.batch_progress),
+        name="batch_progress",
+    ),
+    path(
+        "workspace/certificates/",
+        requires("certificates.registry")(registry.registry),
+        name="registry",
+    ),
+    path("c/<str:token>/", anyone(public.certificate), name="public"),
+    path("c/<str:token>.json", anyone(public.certificate_json), name="public_json"),
+    path("c/<str:token>/photo", anyone(public.photo), name="public_photo"),
+    path("certificates/status/<int:pk>/", anyone(public.status_list), name="status_list"),
+]

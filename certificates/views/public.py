@@ -1,0 +1,99 @@
+"""The certificate's own page (Art 20; decision 0042), public and phone-first: what a printed
+QR code leads to for decades. ``/c/<token>/`` and ``/c/<token>.json`` show the facts, the
+masked ID, the photo and the status; an unknown token answers 404 with how to look a
+certificate up. ``/certificates/status/<list>/`` is the bitstring status list."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+
+from certificates import queries
+from certificates.services import status
+
+
+def _or_404(request, token: str):
+    found = queries.by_token(token)
+    if found is None:
+        raise _NotFound
+    return found
+
+
+class _NotFound(Exception):
+    pass
+
+
+def _not_found(request):
+    return render(request, "certificates/public/not_found.html", status=404)
+
+
+def _facts(cert) -> dict:
+    base = settings.CERTIFICATE_BASE_URL.rstrip("/")
+    return {
+        "number": cert.number,
+        "holder": cert.masked_name,
+        "id_type": cert.id_type,
+        "id_number": cert.masked_id,
+        "occupation": {"code": cert.occupation_code, "name": cert.occupation_name},
+        "work_type": cert.work_type_name,
+        "level": cert.level_display,
+        "agency": cert.agency_name,
+        "issued_on": cert.issued_on.isoformat(),
+        "language": cert.variant,
+        "status": cert.status,
+        "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
+        "revoked_reason": cert.revoked_reason or None,
+        "url": cert.public_url,
+        "credentialStatus": {
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(cert.status_index),
+            "statusListCredential": base
+            + reverse("certificates:status_list", args=[cert.status_list_id]),
+        },
+    }
+
+
+def certificate(request, token: str):
+    try:
+        cert = _or_404(request, token)
+    except _NotFound:
+        return _not_found(request)
+    context = {"certificate": cert, "facts": _facts(cert)}
+    return render(request, "certificates/public/certificate.html", context)
+
+
+def certificate_json(request, token: str):
+    cert = queries.by_token(token)
+    if cert is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    return JsonResponse(_facts(cert), json_dumps_params={"ensure_ascii": False})
+
+
+def photo(request, token: str):
+    cert = queries.by_token(token)
+    if cert is None or cert.photo is None or not cert.photo.file:
+        raise Http404
+    response = FileResponse(cert.photo.file.open("rb"), content_type=cert.photo.content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@cache_control(public=True, max_age=300)
+def status_list(request, pk: int):
+    found = queries.status_list(pk)
+    if found is None:
+        raise Http404
+    base = settings.CERTIFICATE_BASE_URL.rstrip("/")
+    return JsonResponse(
+        {
+            "id": base + reverse("certificates:status_list", args=[found.pk]),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "size": found.size,
+            "encodedList": status.encoded_list(found),
+        }
+    )
