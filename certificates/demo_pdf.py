@@ -79,3 +79,29 @@ def add_demo_seal(agency, admin):
     from certificates.services import seals
 
     return seals.upload_seal(admin, agency, seal_upload(agency.name))
+
+
+def seed(stdout=None) -> int:
+    """Give every demo agency without a seal the demo seal (run after the agencies' demo);
+    returns how many seals were uploaded. Each upload goes through ``upload_seal`` as the
+    agency's admin."""
+    from certificates.models import AgencySeal
+    from portal.models import Agency, AgencyMembership
+    from portal.roles import AgencyRole
+
+    count = 0
+    for agency in Agency.objects.exclude(
+        pk__in=AgencySeal.objects.values("agency_id")
+    ).order_by("pk"):
+        membership = (
+            AgencyMembership.objects.filter(agency=agency, role=AgencyRole.ADMIN)
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            continue
+        add_demo_seal(agency, membership.user)
+        count += 1
+        if stdout:
+            stdout.write(f"demo seal for {agency.name}\n")
+    return count

@@ -6,7 +6,7 @@ through ``certificates.services.pdfs`` and ``certificates.services.seals``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -89,7 +89,7 @@ def seal(request, agency_id: int):
     form = SealForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not may_upload:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 seals.upload_seal(request.user, agency, form.cleaned_data["image"])

@@ -17,6 +17,7 @@ from certificates import pdf, services
 from certificates.demo_pdf import seal_png, seal_upload
 from certificates.models import AgencySeal, Certificate, CertificatePdf, PdfState
 from certificates.services import pdfs, seals
+from portal import pdf as portal_pdf
 from portal.models import AuditEntry
 from tests.certificates.builders import final_session
 from tests.certificates.pdf_helpers import (
@@ -80,9 +81,9 @@ def test_the_bilingual_variant_adds_english(issued, tmp_path):
     _, c = issued
     c.variant = "zh-en"
     data = pdf.render_certificate(c)
-    text = pdf_text(data, tmp_path)
-    assert "VOCATIONAL SKILL LEVEL CERTIFICATE" in text
-    assert "Intermediate Worker" in text and "Date of issue" in text
+    text = pdf_text(data, tmp_path).replace(" ", "")
+    assert "VOCATIONALSKILLLEVELCERTIFICATE" in text
+    assert "IntermediateWorker" in text and "Dateofissue" in text
     assert len(pdf_pages(data)) == 1
     page_png(data, SHOTS / "certificate-pdf-zh-en.png", dpi=100)
 
@@ -91,7 +92,7 @@ def test_the_pdf_embeds_one_font_and_fetches_nothing_remote(issued):
     _, c = issued
     html = pdf.certificate_html(c)
     assert "http://" not in html.split("<body>")[0] and "@import" not in html
-    assert f"{pdf.BASE_URL.rstrip('/')}{settings.MEDIA_URL}" in html  # photo and seal: media
+    assert f"{portal_pdf.BASE_URL.rstrip('/')}{settings.MEDIA_URL}" in html  # photo and seal: media
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf.render_certificate(c)))
@@ -164,7 +165,7 @@ def test_the_cache_hits_renders_again_on_change_and_evicts(
     c.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         pdfs.request_certificate_pdf(actor, c)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the render task, then the replaced file's removal
     row.refresh_from_db()
     assert row.state == PdfState.READY and row.rendered_at > rendered
     assert row.data_hash == pdfs.certificate_hash(c)
