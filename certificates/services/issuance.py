@@ -136,12 +136,17 @@ def _require_access(actor, sessions: list[AssessmentSession]) -> None:
         access.require(actor, "certificates.issue", session)
 
 
-def _pending_rows(sessions: list[AssessmentSession], today: dt.date) -> tuple[list[_Row], int]:
-    """The final passing results still without a certificate, and how many already have one."""
+def _pending_rows(
+    sessions: list[AssessmentSession], today: dt.date, only: set[int] | None = None
+) -> tuple[list[_Row], int]:
+    """The final passing results still without a certificate, and how many already have one
+    (``only``: just these results, e.g. the demo's one bilingual certificate)."""
     rows: list[_Row] = []
     skipped = 0
     for session in sessions:
         passed = final_passed_results(session)
+        if only is not None:
+            passed = [r for r in passed if r.result_id in only]
         issued = set(
             Certificate.objects.filter(session=session).values_list("result_id", flat=True)
         )
@@ -232,11 +237,13 @@ def issue_certificates(
     variant: str = CertificateVariant.ZH,
     batch: IssuanceBatch | None = None,
     progress: Progress | None = None,
+    only_results: Iterable[int] | None = None,
 ) -> IssuanceBatch:
     """Art 20: issue one certificate for each final passing result of ``sessions`` that has
     none yet, in one transaction (all or nothing). Returns the batch (``done`` certificates
     issued now, ``skipped`` already issued before). ``progress(done, total)`` is called
-    after each inserted chunk (the page's progress bar)."""
+    after each inserted chunk (the page's progress bar); ``only_results`` limits the batch
+    to those result ids."""
     if variant not in CertificateVariant.values:
         raise ValidationError({"variant": _("Choose the language of the certificates.")})
     ids = [s.pk if isinstance(s, AssessmentSession) else int(s) for s in sessions]
@@ -247,7 +254,8 @@ def issue_certificates(
             raise ValidationError(_("A session was not found."), code="not_found")
         _require_access(actor, locked)
         refuse(issue_refusal(locked))
-        rows, skipped = _pending_rows(locked, today)
+        only = set(only_results) if only_results is not None else None
+        rows, skipped = _pending_rows(locked, today, only)
         agency = locked[0].agency
         if batch is None:
             batch = IssuanceBatch.objects.create(

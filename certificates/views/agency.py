@@ -68,13 +68,19 @@ def issue(request, agency_id: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The certificates are being issued."))
+            batch.refresh_from_db()
+            if batch.finished:
+                messages.success(request, _("The batch has run: see its result below."))
+            else:
+                messages.success(request, _("The certificates are being issued."))
             return redirect("certificates:batch", agency_id, batch.pk)
     rows = [{"session": s, "refusal": services.session_refusal(s)} for s in sessions]
     title = _("Issue certificates")
     context = {
         "form": form,
         "rows": rows,
+        # The button stays disabled, with the reason, while no session can be issued.
+        "issue_refusal": rows[0]["refusal"] if rows and all(r["refusal"] for r in rows) else "",
         "title": title,
         "breadcrumbs": crumbs(_list_crumb(agency_id), title),
     }

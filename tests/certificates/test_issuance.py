@@ -213,3 +213,33 @@ def test_queued_batch_runs_and_reports(world, django_capture_on_commit_callbacks
     assert services.batch_progress(batch)["percent"] == 100
     assert services.run_batch(batch.pk).done == 3, "a finished batch is left as it is"
     assert Certificate.objects.count() == 3
+
+
+def test_the_photo_is_frozen_and_survives_a_new_photo(world, settings, tmp_path):
+    from tests.certificates.builders import give_photo
+
+    settings.MEDIA_ROOT = tmp_path
+    session = final_session(world, 1, failed=0, photo=True)
+    services.issue_certificates(world.members["admin"], [session])
+    cert = Certificate.objects.get()
+    enrolment = cert.result.enrolment
+    assert cert.photo_id == enrolment.photo_id is not None
+    give_photo(world, enrolment)  # the candidate's photo is replaced later
+    cert.refresh_from_db()
+    assert cert.photo_id != enrolment.photo_id and cert.photo.file
+
+
+def test_one_batch_is_one_agencys(world):
+    from tests.agencies.builders import list_agency
+
+    ours = final_session(world, 1)
+    list_agency(world, world.hlj_agency, world.hlj_admin)
+    from assessments.models import AssessmentSession
+
+    theirs = AssessmentSession.objects.get(pk=ours.pk)
+    theirs.pk = None
+    theirs.agency = world.hlj_agency
+    theirs.site = world.hlj_site
+    theirs.save()
+    refusal = services.issue_refusal([ours, theirs])
+    assert refusal and refusal.code == "several_agencies"

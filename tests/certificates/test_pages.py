@@ -62,7 +62,7 @@ def test_revoked_certificate_says_so(client, world, issued):
 def test_unknown_token_is_a_helpful_404(client, db):
     page = client.get("/c/not-a-real-token-000000/")
     assert page.status_code == 404
-    assert "QR" in page.content.decode()
+    assert "二维码" in page.content.decode()
     assert client.get("/c/not-a-real-token-000000.json").status_code == 404
     assert client.get("/certificates/status/999999/").status_code == 404
 
