@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,6 +44,8 @@ def _serve(request, row, filename: str, title: str, back: tuple):
 
 
 def certificate_pdf(request, agency_id: int, pk: int):
+    if request.method != "GET":  # asking fills the cache: only a GET asks
+        return HttpResponseNotAllowed(["GET"])
     found = queries.certificates_of_agency(request.agency).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -70,6 +72,8 @@ def print_sessions(request, agency_id: int):
 
 
 def session_pdf(request, agency_id: int, pk: int):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     session = _sessions_with_certificates(request.agency).filter(pk=pk).first()
     if session is None:
         raise Http404
