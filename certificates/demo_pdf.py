@@ -90,9 +90,9 @@ def seed(stdout=None) -> int:
     from portal.roles import AgencyRole
 
     count = 0
-    for agency in Agency.objects.exclude(
-        pk__in=AgencySeal.objects.values("agency_id")
-    ).order_by("pk"):
+    for agency in Agency.objects.exclude(pk__in=AgencySeal.objects.values("agency_id")).order_by(
+        "pk"
+    ):
         membership = (
             AgencyMembership.objects.filter(agency=agency, role=AgencyRole.ADMIN)
             .select_related("user")
