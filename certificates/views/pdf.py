@@ -5,6 +5,8 @@ through ``certificates.services.pdfs`` and ``certificates.services.seals``."""
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -106,7 +108,12 @@ def seal(request, agency_id: int):
                 )
                 return redirect("certificates:seal", agency_id)
     current = pdf.seal_of(agency.pk)
+    preview = ""
+    if current and current.document.file:
+        with current.document.file.open("rb") as image:  # at most CERTIFICATE_SEAL_MAX_BYTES
+            preview = "data:image/png;base64," + base64.b64encode(image.read()).decode()
     context = {
+        "preview": preview,
         "form": form,
         "seal": current,
         "may_upload": may_upload,
