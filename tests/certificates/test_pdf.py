@@ -218,3 +218,11 @@ def test_the_download_pages(issued, client, world, django_capture_on_commit_call
         {"image": SimpleUploadedFile("seal.png", _png(mode="RGB", colour=(255, 255, 255)))},
     )
     assert bad.status_code == 400 and "透明" in bad.content.decode()
+
+
+def test_the_demo_gives_each_agency_a_seal_once(world):
+    from certificates import demo_pdf
+
+    first = demo_pdf.seed()
+    assert first >= 1 and AgencySeal.objects.filter(agency=world.gd_agency).exists()
+    assert demo_pdf.seed() == 0
