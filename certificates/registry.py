@@ -54,6 +54,7 @@ def register() -> None:
         order=335,
         roles=set(OFFICIALS),
     )
+    _register_certpdf()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -64,3 +65,39 @@ def _batch_url(user, object_id: str) -> str | None:
     if batch is None or not member_roles(user, batch.agency_id) & {A.ADMIN, A.STAFF}:
         return None
     return reverse("certificates:batch", args=[batch.agency_id, batch.pk])
+
+
+def _register_certpdf() -> None:
+    """The certificate PDF, the agency's seal and the PDF cache (decision 0043)."""
+    import datetime as dt
+
+    from celery.schedules import crontab
+
+    from certificates.services import pdfs
+    from portal.jobs import periodic
+
+    register_action(
+        "certificates.seal.manage",
+        agency_role(A.ADMIN),
+        "Upload the agency's seal image printed on its certificates (Art 20)",
+    )
+    register_action(
+        "certificates.pdf.read",
+        agency_role(A.ADMIN, A.STAFF),
+        "Download the PDF of the agency's certificates, one or a session's batch (Art 20)",
+    )
+    audit.register_label(
+        "certificates.seal.upload",
+        _("uploaded the agency's seal image"),
+        summary=("seal_size",),
+    )
+    audit.display.register_change_labels(
+        {"seal_document": _("seal image"), "seal_size": _("size in pixels")}
+    )
+    periodic.register(
+        "certificates.evict_pdf_cache",
+        pdfs.evict_pdf_cache,
+        schedule=crontab(minute=25),
+        every=dt.timedelta(hours=1),
+        description="Drop the least recently used certificate PDFs beyond the cache limit",
+    )

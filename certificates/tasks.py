@@ -12,3 +12,14 @@ def run_issuance(batch_id: int) -> int:
     from certificates.services import run_batch
 
     return run_batch(batch_id).done
+
+
+@shared_task(acks_late=True, max_retries=3)
+def render_certificate_pdf(pk: int) -> bool:
+    """Render a pending cached certificate PDF (decision 0043); a ready one is left alone."""
+    from certificates.services.pdfs import render_cached
+
+    try:
+        return render_cached(pk)
+    except Exception:  # marked failed on the row; the next download asks again
+        return False

@@ -354,3 +354,10 @@ TICKET_LINK_MINUTES = envint("TICKET_LINK_MINUTES", 30)
 CERTIFICATE_BASE_URL = envstr("CERTIFICATE_BASE_URL", SITE_URL).rstrip("/")
 # Certificates inserted per statement when issuing (bulk_create chunk).
 CERTIFICATE_ISSUE_CHUNK = envint("CERTIFICATE_ISSUE_CHUNK", 2000)
+
+# --- Certificate PDFs (issue 15, decision 0043) ---------------------------------------------
+# Cached certificate PDFs kept at most (least recently used evicted by a periodic job): PDFs
+# are rendered on demand, never one file per certificate for ever.
+CERTIFICATE_PDF_CACHE_MAX = envint("CERTIFICATE_PDF_CACHE_MAX", 20000)
+# The largest seal image an agency may upload (PNG with transparency).
+CERTIFICATE_SEAL_MAX_BYTES = envint("CERTIFICATE_SEAL_MAX_BYTES", 1024 * 1024)

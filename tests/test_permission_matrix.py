@@ -261,6 +261,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:public_json":        ("cert_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:public_photo":       ("cert_token", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:status_list":        ("cert_status_list", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Certificate PDFs ("being generated" until the task ran) and the seal (decision 0043).
+    "certificates:certificate_pdf":    ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:print_sessions":     ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:session_pdf":        ("gd_cert_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -425,6 +430,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:plan ask":                      ("gd_plan",               "plan_question",        "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:issue":                        ("gd_agency",             "cert_issue",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -510,6 +516,7 @@ GET_ONLY = {
     "certificates:agency_certificates", "certificates:agency_certificate", "certificates:batch",
     "certificates:batch_progress", "certificates:registry", "certificates:public",
     "certificates:public_json", "certificates:public_photo", "certificates:status_list",
+    "certificates:certificate_pdf", "certificates:print_sessions", "certificates:session_pdf",
     "assessments:tickets_pdf", "assessments:ticket_pdf", "assessments:checkin_scan",
     "assessments:ticket_download",
     "assessments:plan_assignments", "assessments:my_assignments",
@@ -1477,6 +1484,9 @@ DATA = {
     "suspension": lambda o, u: {"reason": "违规评分"},
     "suspended_first": suspended_first,
     "cert_issue": lambda o, u: {"sessions": [o["cert_pending"].pk], "variant": "zh"},
+    "cert_seal": lambda o, u: {
+        "image": __import__("certificates.demo_pdf").demo_pdf.seal_upload("演示")
+    },
 }
 
 
@@ -1684,6 +1694,7 @@ def certificate_objects(world) -> dict:
     return {
         "gd_cert": [world.gd_agency.pk, cert.pk],
         "gd_cert_batch": [world.gd_agency.pk, batch.pk],
+        "gd_cert_session": [world.gd_agency.pk, issued.pk],
         "cert_token": [cert.token],
         "cert_status_list": [cert.status_list_id],
         "cert_pending": final_session(world, 2),

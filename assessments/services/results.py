@@ -545,6 +545,9 @@ def _set_numbers(results: list[Result]) -> None:
         return
     from django.db import connection
 
+    if connection.vendor != "postgresql":  # the embedded default of make run (SQLite)
+        Result.objects.bulk_update(results, ["certificate_number"], batch_size=500)
+        return
     table = connection.ops.quote_name(Result._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -12,8 +12,12 @@ from certificates.models.certificates import (
     StatusList,
     mask_name,
 )
+from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
 
 __all__ = [
+    "AgencySeal",
+    "CertificatePdf",
+    "PdfState",
     "NO_WORK_TYPE",
     "STATUS_LIST_SIZE",
     "mask_name",

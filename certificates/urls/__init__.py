@@ -33,3 +33,7 @@ urlpatterns = [
     path("c/<str:token>/photo", anyone(public.photo), name="public_photo"),
     path("certificates/status/<int:pk>/", anyone(public.status_list), name="status_list"),
 ]
+
+from certificates.urls import pdf as _pdf  # noqa: E402 - certificate PDFs and the seal (decision 0043)
+
+urlpatterns += _pdf.urlpatterns
