@@ -64,8 +64,14 @@ def issue_demo_certificates(session, *, actor=None, stdout=None) -> int:
 
 
 def seed(stdout=None) -> None:
+    """The demo agency's seal; then of the final demo sessions the newest (「待发证」) is left
+    for the agency to issue in the browser, the others get their certificates (the first of
+    each in zh-en) and the oldest is archived (assessments' archive demo)."""
+    from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
+    from certificates import demo_pdf
 
+    demo_pdf.seed(stdout)
     final = (
         Result.objects.filter(
             status="final",
@@ -76,5 +82,15 @@ def seed(stdout=None) -> None:
         .values_list("session_id", flat=True)
         .distinct()
     )
-    for session in AssessmentSession.objects.filter(pk__in=list(final)).order_by("pk"):
+    waiting = list(
+        AssessmentSession.objects.filter(pk__in=list(final)).order_by("-last_sitting_on", "-pk")
+    )
+    if AssessmentSession.objects.filter(
+        agency__is_demo=True, certificates_recorded_at__isnull=False
+    ).exists():
+        return  # seeded before
+    for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
+    if len(waiting) > 2:
+        oldest = AssessmentSession.objects.get(pk=waiting[-1].pk)
+        archive_demo_session(oldest, stdout=stdout)
