@@ -38,6 +38,9 @@ def register() -> None:
         }
     )
     audit.register_object_url("certificates.issuancebatch", _batch_url)
+    from portal import slots
+
+    slots.register("assessments.session", _session_certificates)
     navigation.register(
         "certificates_agency",
         _("Certificates"),
@@ -100,4 +103,26 @@ def _register_certpdf() -> None:
         schedule=crontab(minute=25),
         every=dt.timedelta(hours=1),
         description="Drop the least recently used certificate PDFs beyond the cache limit",
+    )
+
+
+def _session_certificates(request, session):
+    """On the agency's session page: issue the certificates once results are final (Art 20),
+    or see them once issued. Assessments names the slot and never imports certificates."""
+    from django.utils.html import format_html
+
+    from assessments.models import ResultOutcome, ResultStatus
+
+    if session.results_final_at is None:
+        return None
+    passed = session.results.filter(status=ResultStatus.FINAL, outcome=ResultOutcome.PASSED)
+    if not passed.exists():
+        return None
+    waiting = passed.filter(certificate_number="").exists()
+    if waiting:
+        url = reverse("certificates:issue", args=[session.agency_id]) + f"?session={session.pk}"
+        return format_html(' <a class="button" href="{}">{}</a>', url, _("Issue certificates"))
+    url = reverse("certificates:session_pdf", args=[session.agency_id, session.pk])
+    return format_html(
+        ' <a class="button secondary" href="{}">{}</a>', url, _("Certificates of the session")
     )
