@@ -9,6 +9,7 @@ from django.core.management import call_command
 from agencies.models import AffiliatedEmployer, AgencyApplication, ApplicationStatus, DirectoryEntry
 from agencies.services import assessment_refusal
 from assessments.models import AssessmentSession, RoomKind, Venue, VenueStatus
+from portal import clock
 from portal.audit import verify_chains
 from portal.models import Agency, AgencyMembership, AgencyStatus, User
 from portal.roles import AgencyRole, AuthorityRole
@@ -61,15 +62,26 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     kinds = set(venues[VenueStatus.VERIFIED].rooms.values_list("kind", flat=True))
     assert {RoomKind.THEORY, RoomKind.SKILL} <= kinds
 
-    # Sessions (issue 13): open, draft, asked by gd_official, stopped.
+    # Sessions (issue 13): open, draft, asked by gd_official, stopped; (issue 14) five held
+    # sessions: sat, on notice, final (three: one left for certificates, one certified, one
+    # archived).
     sessions = AssessmentSession.objects.filter(agency=demo_agency)
     assert sorted(sessions.values_list("status", flat=True)) == [
-        "draft", "filed", "open", "stopped"
+        "archived", "closed", "closed", "closed", "closed", "draft", "filed", "open", "stopped"
     ]  # fmt: skip
     assert sessions.get(status="filed").questions.get().asked_by.username == "gd_official"
+    held = sessions.filter(last_sitting_on__lt=clock.today()).order_by("-last_sitting_on")
+    sat, on_notice, ready, certified, archived = held
+    assert sat.results.count() == 0 and sat.sittings.first().attendances.exists()
+    assert on_notice.results_published_at and not on_notice.results_final_at
+    assert ready.results_final_at and not ready.certificates_recorded_at
+    assert certified.certificates_recorded_at and certified.status == "closed"
+    assert archived.status == "archived" and archived.archive_export
+    open_session = sessions.get(status="open")
+    assert open_session.assignments.exists() and open_session.ticket_batch
     call_command("seed_demo")
     assert Venue.objects.count() == 2
-    assert AssessmentSession.objects.count() == 4
+    assert AssessmentSession.objects.count() == 9
     assert counts == {
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),

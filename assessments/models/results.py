@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResultOutcome(models.TextChoices):
@@ -29,7 +30,7 @@ class ResultOutcome(models.TextChoices):
 class ResultStatus(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
     ON_NOTICE = "on_notice", _("On public notice")
-    CORRECTION = "correction", _("Returned for correction")
+    CORRECTION = "correction", pgettext_lazy("result status", "Returned for correction")
     FINAL = "final", _("Final")
 
 

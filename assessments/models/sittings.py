@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SeatRule(models.TextChoices):
@@ -57,7 +58,7 @@ class Seat(models.Model):
     enrolment = models.ForeignKey(
         "assessments.Enrolment", on_delete=models.PROTECT, related_name="seats"
     )
-    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    round = models.PositiveSmallIntegerField(pgettext_lazy("seat", "round"), default=1)
     number = models.PositiveIntegerField(_("seat"))
 
     tenant_path = "sitting__session__agency"
@@ -201,14 +202,17 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("evidence"),
+        verbose_name=pgettext_lazy("incident", "evidence"),
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reported_at = models.DateTimeField(_("reported at"))
     decision = models.CharField(
-        _("decision"), max_length=12, choices=IncidentDecision.choices, blank=True
+        pgettext_lazy("incident", "decision"),
+        max_length=12,
+        choices=IncidentDecision.choices,
+        blank=True,
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(

@@ -688,22 +688,25 @@ def assign_to_sitting(
 ):
     """An active Assignment of ``user`` (made directly, as assignment's stage would) with the
     session grant; ``kind`` supervisor puts the user on the whole session."""
-    from assessments.models import Assignment
+    from assessments.models import Assignment, Examiner, QualitySupervisor
     from assessments.services import add_person
     from portal import access
 
     record_kind = "supervisor" if kind == "supervisor" else "examiner"
-    engagement, _created = add_person(
-        world.members["admin"],
-        world.gd_agency,
-        record_kind,
-        person_input(
-            username=user.username,
-            id_number=resident_id(f"440106197501{n:02d}012"),
-            real_name=f"张监考{n}",
-        ),
-    )
-    person = engagement.supervisor if kind == "supervisor" else engagement.examiner
+    model = QualitySupervisor if kind == "supervisor" else Examiner
+    person = model.objects.filter(user=user).first()  # one record per account
+    if person is None:
+        engagement, _created = add_person(
+            world.members["admin"],
+            world.gd_agency,
+            record_kind,
+            person_input(
+                username=user.username,
+                id_number=resident_id(f"440106197501{n:02d}012"),
+                real_name=f"张监考{n}",
+            ),
+        )
+        person = engagement.supervisor if kind == "supervisor" else engagement.examiner
     assignment = Assignment.objects.create(
         session=sitting.session,
         sitting=None if kind == "supervisor" else sitting,
