@@ -18,7 +18,7 @@ def qr_svg(url: str) -> SafeString:
 
     The mask is fixed (``QR_MASK``): every reader decodes any of the eight masks, and trying
     all eight to score them (the library's default) was three quarters of the code's cost,
-    7 s of a 500-ticket batch."""
+    some 5 s of CPU in a 500-ticket batch."""
     import io
 
     code = qrcode.QRCode(
