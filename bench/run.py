@@ -32,7 +32,10 @@ def main() -> int:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     failed = False
     try:
+        only = sys.argv[1:]  # e.g. ``bench/run.py tickets``: just bench_tickets.py
         for path in sorted((ROOT / "bench").glob("bench_*.py")):
+            if only and path.stem.removeprefix("bench_") not in only:
+                continue
             module = importlib.import_module(f"bench.{path.stem}")
             print(f"== {path.stem}: {module.__doc__.strip().splitlines()[0]}")
             for result in module.run():
