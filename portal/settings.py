@@ -361,3 +361,10 @@ CERTIFICATE_ISSUE_CHUNK = envint("CERTIFICATE_ISSUE_CHUNK", 2000)
 CERTIFICATE_PDF_CACHE_MAX = envint("CERTIFICATE_PDF_CACHE_MAX", 20000)
 # The largest seal image an agency may upload (PNG with transparency).
 CERTIFICATE_SEAL_MAX_BYTES = envint("CERTIFICATE_SEAL_MAX_BYTES", 1024 * 1024)
+
+# --- PDF worker memory (issue 15) -----------------------------------------------------------
+# A Celery pool child is replaced after this many tasks: a second guard against memory growth
+# in long-lived processes (WeasyPrint renders; portal.pdf itself keeps RSS flat). A batch PDF
+# is one task, so the figure bounds tasks, not pages. 0 = never replaced. The worker's
+# --max-tasks-per-child flag, when given, overrides it.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200) or None

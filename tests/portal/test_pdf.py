@@ -75,3 +75,49 @@ def test_an_outside_image_does_not_stop_the_render_nor_get_fetched():
         .render({})
     )
     assert pdf.html_to_pdf(html).startswith(b"%PDF")
+
+
+def _live_font_configurations() -> int:
+    import gc
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    return sum(isinstance(o, FontConfiguration) for o in gc.get_objects())
+
+
+def test_renders_reuse_one_font_configuration_and_leave_none_behind(monkeypatch):
+    """Issue 15: a new FontConfiguration per render (fontconfig, a Pango font map, FreeType
+    faces of the CJK fonts) was left in reference cycles and grew a worker's RSS by MBs a
+    render. One per thread now serves every render, and no other one stays alive."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = engines["django"].from_string(SAMPLE).render({"title": "证书", "holder": "张三"})
+    pdf.html_to_pdf(html)
+    shared = pdf.font_config()
+    made = []
+    original = FontConfiguration.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting_init)
+    for _ in range(3):
+        assert pdf.html_to_pdf(html).startswith(b"%PDF")
+    assert made == []
+    assert pdf.font_config() is shared
+    assert pdf._weasy_fetcher() is pdf._weasy_fetcher()
+    assert _live_font_configurations() == 1
+
+
+def test_a_document_with_its_own_font_face_gets_a_fresh_configuration():
+    """Adding @font-face faces to the shared configuration would grow it with every render."""
+    shared = pdf.font_config()
+    html = (
+        "<html><head><style>@font-face { font-family: Mine; src: local('Noto Serif CJK SC'); }"
+        "p { font-family: Mine, serif; }</style></head><body><p>测试</p></body></html>"
+    )
+    assert pdf.html_to_pdf(html).startswith(b"%PDF")
+    assert pdf.font_config() is shared
+    assert shared._folder is None  # nothing was added to the shared one
+    assert _live_font_configurations() == 1
