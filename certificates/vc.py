@@ -334,3 +334,45 @@ def credential_status(data: dict) -> tuple[str, str]:
         when = cert.revoked_at.date().isoformat() if cert.revoked_at else ""
         return "revoked", f"revoked {when} {reason}".strip()
     return "valid", ""
+
+
+# --- The status list credential ------------------------------------------------------------
+
+
+def status_list_credential(status_list) -> dict:
+    """The signed ``BitstringStatusListCredential`` of ``status_list`` (W3C Bitstring Status
+    List), its ``encodedList`` as ``services.status.encoded_list`` computes. Signed on demand
+    and cached until a bit (or the signing key) changes: the cache key holds the list's hash."""
+    from django.core.cache import cache
+
+    from certificates.services import status
+
+    encoded = status.encoded_list(status_list)
+    public, _ = keys.signing_key()
+    digest = hashlib.sha256(encoded.encode()).hexdigest()[:20]
+    cache_key = f"certificates:status-vc:{status_list.pk}:{public.key_id}:{digest}"
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    url = status_list_url(status_list.pk)
+    document = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": keys.issuer_did(),
+        "validFrom": _utc(clock.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
+    }
+    signed = add_proof(document)
+    cache.set(cache_key, signed, 7 * 24 * 3600)
+    return signed
+
+
+def status_list_digest(signed: dict) -> str:
+    """A strong ETag for a status list credential (its proof value)."""
+    return hashlib.sha256(signed["proof"]["proofValue"].encode()).hexdigest()[:32]
