@@ -20,6 +20,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from certificates import keys, tasks, vc
 from certificates.management.commands.verify_certificate import check_credential
@@ -439,3 +442,32 @@ def test_demo_signs_all_and_one_by_a_retired_key(world, signed, tmp_path, monkey
     assert vc.verify_credential(
         Certificate.objects.get(pk=certificates[0].pk).credential
     ).key_id == (verdicts[0].key_id)
+
+
+@settings_hypothesis(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.text(),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_fast_canonical_json_is_rfc8785(value):
+    try:
+        expected = rfc8785.dumps(value)
+    except Exception:  # lone surrogates, integers beyond 2**53: refused by both
+        with pytest.raises(Exception):  # noqa: B017
+            vc.canonical(value)
+        return
+    assert vc.canonical(value) == expected
+
+
+def test_base58_decoding_matches_the_library():
+    import secrets
+
+    for n in range(120):
+        raw = b"\0" * (n % 3) + secrets.token_bytes(n % 70)
+        assert vc.b58decode(base58.b58encode(raw).decode()) == raw
+    assert vc.b58decode("0OIl") is None
