@@ -368,3 +368,11 @@ CERTIFICATE_SEAL_MAX_BYTES = envint("CERTIFICATE_SEAL_MAX_BYTES", 1024 * 1024)
 # is one task, so the figure bounds tasks, not pages. 0 = never replaced. The worker's
 # --max-tasks-per-child flag, when given, overrides it.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200) or None
+
+# --- Verifiable credentials (issue 16, decision 0044) ----------------------------------------
+# Public keys (z6Mk… multibase or base64 of the 32 raw bytes) of certificate signing keys
+# replaced since: still published in /.well-known/did.json and accepted, so old certificates
+# keep verifying. CERT_SIGNING_KEY itself is read with the other secrets above.
+CERT_SIGNING_RETIRED_KEYS = envlist("CERT_SIGNING_RETIRED_KEYS", [])
+# Certificates whose credentials one task signs (a batch is split into such chunks).
+CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)

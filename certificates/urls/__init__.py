@@ -37,3 +37,7 @@ urlpatterns = [
 from certificates.urls import pdf as _pdf  # noqa: E402 - certificate PDFs and the seal (decision 0043)
 
 urlpatterns += _pdf.urlpatterns
+
+from certificates.urls import vc as _vc  # noqa: E402 - published keys (decision 0044)
+
+urlpatterns += _vc.urlpatterns
