@@ -37,3 +37,7 @@ urlpatterns = [
 from certificates.urls import pdf as _pdf  # noqa: E402 - certificate PDFs and the seal (decision 0043)
 
 urlpatterns += _pdf.urlpatterns
+
+from certificates.urls import pades as _pades  # noqa: E402 - the PDF signing CA's root (issue 16)
+
+urlpatterns += _pades.urlpatterns
