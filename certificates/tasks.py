@@ -23,3 +23,32 @@ def render_certificate_pdf(pk: int) -> bool:
         return render_cached(pk)
     except Exception:  # marked failed on the row; the next download asks again
         return False
+
+
+@shared_task(acks_late=True)
+def sign_batch_credentials(batch_id: int) -> int:
+    """Sign the credentials of a batch's certificates after it committed (decision 0044):
+    one ``sign_credentials`` task per chunk of ``CERTIFICATE_VC_CHUNK``, so a batch of
+    100,000 is signed by several workers and no task runs for long. Returns the chunks."""
+    from django.conf import settings
+
+    from certificates.models import Certificate
+
+    ids = list(
+        Certificate.objects.filter(batch_id=batch_id, credential__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    size = max(1, settings.CERTIFICATE_VC_CHUNK)
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    for chunk in chunks:
+        sign_credentials.delay(chunk)
+    return len(chunks)
+
+
+@shared_task(acks_late=True, max_retries=3)
+def sign_credentials(ids: list[int]) -> int:
+    """Sign and store the credentials of certificates ``ids`` that have none (idempotent)."""
+    from certificates.vc import sign_many
+
+    return sign_many(ids)

@@ -361,3 +361,11 @@ CERTIFICATE_ISSUE_CHUNK = envint("CERTIFICATE_ISSUE_CHUNK", 2000)
 CERTIFICATE_PDF_CACHE_MAX = envint("CERTIFICATE_PDF_CACHE_MAX", 20000)
 # The largest seal image an agency may upload (PNG with transparency).
 CERTIFICATE_SEAL_MAX_BYTES = envint("CERTIFICATE_SEAL_MAX_BYTES", 1024 * 1024)
+
+# --- Verifiable credentials (issue 16, decision 0044) ----------------------------------------
+# Public keys (z6Mk… multibase or base64 of the 32 raw bytes) of certificate signing keys
+# replaced since: still published in /.well-known/did.json and accepted, so old certificates
+# keep verifying. CERT_SIGNING_KEY itself is read with the other secrets above.
+CERT_SIGNING_RETIRED_KEYS = envlist("CERT_SIGNING_RETIRED_KEYS", [])
+# Certificates whose credentials one task signs (a batch is split into such chunks).
+CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)

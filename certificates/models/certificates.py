@@ -234,6 +234,9 @@ class Certificate(models.Model):
         verbose_name=_("status list"),
     )
     status_index = models.PositiveIntegerField(_("status list index"))
+    # The signed verifiable credential (decision 0044), signed after the issuing transaction.
+    credential = models.JSONField(_("verifiable credential"), null=True, blank=True)
+    credential_signed_at = models.DateTimeField(_("credential signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     tenant_path = "agency"

@@ -335,6 +335,10 @@ def issue_certificates(
             agency=agency,
             audience=Audience.AGENCY,
         )
+        if total:  # signed once this commits, never inside it (decision 0044)
+            from certificates import tasks
+
+            enqueue(tasks.sign_batch_credentials, batch.pk)
     return batch
 
 
