@@ -209,3 +209,28 @@ def verify_pdf(data: bytes) -> PdfVerdict:
     return PdfVerdict(
         True, "the signature is valid and the file was not changed", credential, signer_name
     )
+
+
+def check_pdf(data: bytes) -> tuple[str, str]:
+    """(``valid`` | ``revoked`` | ``invalid``, why) of a certificate PDF, for
+    ``manage.py verify_certificate``: the PAdES signature against the portal's CA, then the
+    attached credential as a VC JSON would be checked (its proof, then its status)."""
+    from certificates.management.commands.verify_certificate import check_credential
+
+    verdict = verify_pdf(data)
+    if not verdict.ok:
+        return "invalid", f"PDF signature: {verdict.reason}"
+    if verdict.credential is None:
+        return "invalid", f"PDF signature valid, but no {ATTACHMENT} is attached"
+    state, why = check_credential(verdict.credential)
+    signed = f"PDF signature valid ({verdict.signer}), the file was not changed"
+    return state, f"{signed}; attached credential: {why}"
+
+
+def signed_certificate_pdf(certificate) -> bytes:
+    """The electronic certificate PDF as downloaded: rendered, the VC attached, signed
+    (``manage.py export_certificate --pdf``; the download goes through the cache instead)."""
+    from certificates import pdf, vc
+
+    credential = vc.credential_for(certificate)
+    return sign_certificate_pdf(pdf.render_certificate(certificate), credential)

@@ -268,6 +268,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     # The root of the PDF signing CA (issue 16), published for anyone verifying a certificate PDF.
     "certificates:pdf_ca":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -527,7 +528,7 @@ GET_ONLY = {
     "assessments:plan_statistics", "assessments:statistics",
     "assessments:results_notices", "assessments:notice_rows",
     "assessments:score_results",
-    "certificates:pdf_ca",
+    "certificates:pdf_ca", "certificates:certificate_credential",
 }  # fmt: skip
 
 

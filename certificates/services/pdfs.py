@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from assessments.models import AssessmentSession
-from certificates import pades, pdf
+from certificates import pades, pdf, vc
 from certificates.models import Certificate, CertificatePdf, PdfState
 from portal import access, clock
 from portal.jobs.background import enqueue
@@ -39,21 +39,15 @@ REQUEUE_AFTER = dt.timedelta(minutes=2)
 TOUCH_EVERY = dt.timedelta(minutes=10)
 
 
-def credential_of(certificate: Certificate) -> dict | None:
-    """The certificate's signed VC to attach to its PDF: the stored one, else signed now
-    (``certificates.vc``); None where no VC can be made (then the PDF is signed without one)."""
-    try:
-        from certificates import vc
-    except ImportError:  # pragma: no cover - the VC module arrives with issue 16's VC part
-        return None
-    stored = getattr(certificate, "credential", None)
-    return stored or vc.credential_for(certificate)
+def credential_of(certificate: Certificate) -> dict:
+    """The certificate's signed VC to attach to its PDF: the stored one, else signed now."""
+    return vc.credential_for(certificate)
 
 
 def certificate_hash(certificate: Certificate) -> str:
     """What the signed PDF depends on: the printed data, the attached VC and the signing
     certificate (a new VC or a rotated PDF key renders and signs it again)."""
-    credential = getattr(certificate, "credential", None) or {}
+    credential = certificate.credential or {}
     digest = hashlib.sha256(pdf.data_hash(certificate).encode())
     digest.update(json.dumps(credential, sort_keys=True).encode())
     digest.update(pades.signing_key_id().encode())
@@ -146,9 +140,10 @@ def render_cached(pk: int) -> bool:
         return False
     try:
         if row.certificate_id:
+            credential = credential_of(row.certificate)  # first: the hash covers it
             current = certificate_hash(row.certificate)
             rendered = pdf.render_certificate(row.certificate)
-            data = pades.sign_certificate_pdf(rendered, credential_of(row.certificate))
+            data = pades.sign_certificate_pdf(rendered, credential)
             pages = 1
         else:
             certificates = list(session_certificates(row.session))
