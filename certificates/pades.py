@@ -22,6 +22,8 @@ certificate under ``var/keys``; a lone self-signed certificate (older developmen
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import hashlib
 import io
@@ -119,10 +121,23 @@ def sign_certificate_pdf(data: bytes, credential: dict[str, Any] | None) -> byte
     out = io.BytesIO()
     # A fixed reservation spares pyHanko a dry-run signature to measure the CMS blob (half the
     # cost); an ECDSA signature with the chain of two certificates takes about 2 KB of it.
-    signers.PdfSigner(meta, signer=signer()).sign_pdf(
-        writer, output=out, bytes_reserved=SIGNATURE_BYTES
+    _run(
+        signers.PdfSigner(meta, signer=signer()).async_sign_pdf(
+            writer, output=out, bytes_reserved=SIGNATURE_BYTES
+        )
     )
     return out.getvalue()
+
+
+def _run(coroutine):
+    """Run one of pyHanko's coroutines to the end, also from a thread whose event loop is
+    already running (an async caller, a browser test): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
@@ -161,7 +176,7 @@ def verify_pdf(data: bytes) -> PdfVerdict:
     chains to the root. The embedded credential is returned but not judged here."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -179,7 +194,7 @@ def verify_pdf(data: bytes) -> PdfVerdict:
         trust_roots=_trust_roots(), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _run(async_validate_pdf_signature(embedded, context))
     except Exception as exc:  # a mangled signature dictionary or CMS blob
         return PdfVerdict(False, f"the signature cannot be read ({type(exc).__name__})")
     signer_name = status.signing_cert.subject.human_friendly if status.signing_cert else ""
