@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote, urlsplit
@@ -95,7 +96,12 @@ def key_id(raw: bytes) -> str:
 
 def issuer_did(base_url: str | None = None) -> str:
     """``did:web`` of ``CERTIFICATE_BASE_URL`` (port as ``%3A``, path segments as ``:``)."""
-    parts = urlsplit(base_url or settings.CERTIFICATE_BASE_URL)
+    return _did_web(base_url or settings.CERTIFICATE_BASE_URL)
+
+
+@cache
+def _did_web(base_url: str) -> str:
+    parts = urlsplit(base_url)
     did = "did:web:" + quote(parts.netloc, safe="")
     for segment in [s for s in parts.path.split("/") if s]:
         did += ":" + quote(segment, safe="")
@@ -117,27 +123,47 @@ def signing_key() -> tuple[PublicKey, ed25519.Ed25519PrivateKey]:
     return PublicKey(key_id(raw), raw, True), private
 
 
-def _retired_values() -> list[str]:
-    values = list(getattr(settings, "CERT_SIGNING_RETIRED_KEYS", []) or [])
+def _retired_values() -> tuple[str, ...]:
+    values = tuple(getattr(settings, "CERT_SIGNING_RETIRED_KEYS", []) or [])
     if not getattr(settings, "PRODUCTION", False):
-        path = portal_keys.key_dir(settings.BASE_DIR) / RETIRED_DEV_FILE
-        if path.is_file():
-            text = portal_keys.strip_marker(path.read_text(encoding="utf-8"))
-            values += [v for v in text.replace("\n", ",").split(",") if v.strip()]
+        folder = os.environ.get("PORTAL_DEV_KEY_DIR") or _default_key_dir(settings.BASE_DIR)
+        path = os.path.join(folder, RETIRED_DEV_FILE)
+        try:
+            stamp = os.stat(path).st_mtime_ns
+        except OSError:
+            return values
+        values += _dev_retired(path, stamp)
     return values
 
 
-def public_keys() -> list[PublicKey]:
-    """Every published key: the current one first, then the retired ones."""
-    current, _ = signing_key()
+@cache
+def _default_key_dir(base_dir) -> str:
+    return str(portal_keys.key_dir(base_dir))
+
+
+@cache
+def _dev_retired(path: str, stamp: int) -> tuple[str, ...]:
+    with open(path, encoding="utf-8") as fh:
+        text = portal_keys.strip_marker(fh.read())
+    return tuple(v.strip() for v in text.replace("\n", ",").split(",") if v.strip())
+
+
+@cache
+def _published(current: PublicKey, retired: tuple[str, ...], did: str) -> tuple[PublicKey, ...]:
     out, seen = [current], {current.key_id}
-    for value in _retired_values():
+    for value in retired:
         raw = parse_public(value)
         kid = key_id(raw)
         if kid not in seen:
             seen.add(kid)
             out.append(PublicKey(kid, raw, False))
-    return out
+    return tuple(out)
+
+
+def public_keys() -> list[PublicKey]:
+    """Every published key: the current one first, then the retired ones."""
+    current, _ = signing_key()
+    return list(_published(current, _retired_values(), issuer_did()))
 
 
 def by_method(method: str) -> PublicKey | None:

@@ -318,6 +318,9 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "assessments:score_settle":        ("sc_flagged", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404)),
     "assessments:score_correct":       ("sc_locked", (302, 404, 403, 403, 404, 403, 403, 404, 404, 404, 200, 200, 404, 404, 404)),
     "assessments:score_correction":    ("sc_correction", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 200, 200, 404, 200, 404)),
+    # Published certificate keys (decision 0044): the DID document and the JWKS, for anyone.
+    "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -528,6 +531,7 @@ GET_ONLY = {
     "assessments:plan_statistics", "assessments:statistics",
     "assessments:results_notices", "assessments:notice_rows",
     "assessments:score_results",
+    "certificates:did_document", "certificates:jwks",
     "certificates:pdf_ca", "certificates:certificate_credential",
 }  # fmt: skip
 

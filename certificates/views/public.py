@@ -1,18 +1,15 @@
 """The certificate's own page (Art 20; decision 0042), public and phone-first: what a printed
 QR code leads to for decades. ``/c/<token>/`` and ``/c/<token>.json`` show the facts, the
 masked ID, the photo and the status; an unknown token answers 404 with how to look a
-certificate up. ``/certificates/status/<list>/`` is the bitstring status list."""
+certificate up. ``/certificates/status/<list>/`` is the signed bitstring status list credential."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from certificates import queries
-from certificates.services import status
+from certificates import queries, vc
 
 
 def _or_404(request, token: str):
@@ -31,7 +28,6 @@ def _not_found(request):
 
 
 def _facts(cert) -> dict:
-    base = settings.CERTIFICATE_BASE_URL.rstrip("/")
     return {
         "number": cert.number,
         "holder": cert.masked_name,
@@ -47,13 +43,7 @@ def _facts(cert) -> dict:
         "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
         "revoked_reason": cert.revoked_reason or None,
         "url": cert.public_url,
-        "credentialStatus": {
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(cert.status_index),
-            "statusListCredential": base
-            + reverse("certificates:status_list", args=[cert.status_list_id]),
-        },
+        "credentialStatus": vc.status_entry(cert),
     }
 
 
@@ -84,16 +74,18 @@ def photo(request, token: str):
 
 @cache_control(public=True, max_age=300)
 def status_list(request, pk: int):
+    """The signed Bitstring Status List credential (decision 0044), cached until a bit
+    changes; a verifier reads bit ``statusListIndex`` of its ``encodedList``."""
     found = queries.status_list(pk)
     if found is None:
         raise Http404
-    base = settings.CERTIFICATE_BASE_URL.rstrip("/")
-    return JsonResponse(
-        {
-            "id": base + reverse("certificates:status_list", args=[found.pk]),
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "size": found.size,
-            "encodedList": status.encoded_list(found),
-        }
-    )
+    signed = vc.status_list_credential(found)
+    etag = '"' + vc.status_list_digest(signed) + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(signed)
+        response["Content-Type"] = "application/vc+ld+json"
+    response["ETag"] = etag
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,9 +1,10 @@
-"""``manage.py export_certificate NUMBER --pdf OUT.pdf``: write one certificate's PDF (the
-renderer is ``certificates.pdf.render_certificate(certificate) -> bytes``, the reference
-layout; part 2 adds ``--vc``)."""
+"""``manage.py export_certificate NUMBER [--pdf OUT.pdf] [--vc OUT.json]``: write one
+certificate's PDF (``certificates.pdf.render_certificate(certificate) -> bytes``) and/or its
+signed verifiable credential (``certificates.vc.credential_for``, decision 0044)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,22 +14,32 @@ from portal import codes
 
 
 class Command(BaseCommand):
-    help = "Export one certificate (its PDF)."
+    help = "Export one certificate (its PDF and/or its verifiable credential)."
 
     def add_arguments(self, parser):
         parser.add_argument("number")
-        parser.add_argument("--pdf", required=True, metavar="OUT.pdf")
+        parser.add_argument("--pdf", metavar="OUT.pdf")
+        parser.add_argument("--vc", metavar="OUT.json", help="the signed verifiable credential")
 
     def handle(self, *args, **options):
+        if not options["pdf"] and not options["vc"]:
+            raise CommandError("say what to write: --pdf OUT.pdf and/or --vc OUT.json")
         number = codes.normalize_code(options["number"])
         if not codes.is_valid_certificate_number(number):
             raise CommandError(f"{options['number']!r} is not a certificate number")
         certificate = Certificate.objects.filter(number=number).first()
         if certificate is None:
             raise CommandError(f"no certificate {number}")
-        try:
-            from certificates.pdf import render_certificate
-        except ImportError:
-            raise CommandError("the PDF renderer (certificates.pdf) is not installed") from None
-        Path(options["pdf"]).write_bytes(render_certificate(certificate))
-        self.stdout.write(f"{number} written to {options['pdf']}")
+        if options["vc"]:
+            from certificates.vc import credential_for
+
+            text = json.dumps(credential_for(certificate), ensure_ascii=False, indent=2)
+            Path(options["vc"]).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"{number} credential written to {options['vc']}")
+        if options["pdf"]:
+            try:
+                from certificates.pdf import render_certificate
+            except ImportError:
+                raise CommandError("the PDF renderer (certificates.pdf) is not installed") from None
+            Path(options["pdf"]).write_bytes(render_certificate(certificate))
+            self.stdout.write(f"{number} written to {options['pdf']}")
