@@ -118,6 +118,10 @@ def request_certificate_pdf(actor, certificate: Certificate) -> CertificatePdf:
     """The certificate's PDF, ready or being generated (Art 20: paper and electronic
     certificates have equal force). Agency members of the issuing agency."""
     access.require(actor, "certificates.pdf.read", certificate)
+    # The VC is attached to the PDF: normally signed by the task after issuing; if that has
+    # not run yet, sign it now (Ed25519, a millisecond; no lock held) so that the hash the
+    # cache keeps covers the credential that is attached.
+    credential_of(certificate)
     return _request(
         {"certificate": certificate}, certificate.agency_id, certificate_hash(certificate)
     )

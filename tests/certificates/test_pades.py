@@ -164,3 +164,15 @@ def test_the_agency_downloads_the_credential_beside_the_pdf(signed, client, worl
     assert response["Content-Disposition"] == f'attachment; filename="{certificate.number}.json"'
     assert vc.verify_credential(json.loads(response.content)).ok
     assert client.post(url).status_code == 405
+
+
+def test_export_certificate_writes_a_signed_pdf_and_its_vc_that_verify(signed, tmp_path):
+    _session, certificate, _data = signed
+    out_pdf, out_vc = tmp_path / "out.pdf", tmp_path / "out.json"
+    call_command(
+        "export_certificate", certificate.number, "--pdf", str(out_pdf), "--vc", str(out_vc),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert _verify_command(out_pdf)[0] == 0
+    assert _verify_command(out_vc)[0] == 0
+    assert pades.verify_pdf(out_pdf.read_bytes()).credential == json.loads(out_vc.read_text())
