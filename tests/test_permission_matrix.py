@@ -268,7 +268,6 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     # The root of the PDF signing CA (issue 16), published for anyone verifying a certificate PDF.
     "certificates:pdf_ca":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -321,6 +320,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     # Published certificate keys (decision 0044): the DID document and the JWKS, for anyone.
     "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
 }
 # fmt: on
 
@@ -531,8 +531,8 @@ GET_ONLY = {
     "assessments:plan_statistics", "assessments:statistics",
     "assessments:results_notices", "assessments:notice_rows",
     "assessments:score_results",
-    "certificates:did_document", "certificates:jwks",
-    "certificates:pdf_ca", "certificates:certificate_credential",
+    "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
+    "certificates:pdf_ca",
 }  # fmt: skip
 
 

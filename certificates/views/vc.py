@@ -24,3 +24,24 @@ def jwks(request):
     response["Content-Type"] = "application/jwk-set+json"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def certificate_credential(request, agency_id: int, pk: int):
+    """The agency's download of one certificate's signed credential (JSON), signed now if
+    the signing task has not reached it yet."""
+    from django.http import Http404, HttpResponseNotAllowed
+
+    from certificates import queries, vc
+
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    found = queries.certificates_of_agency(request.agency).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    response = JsonResponse(
+        vc.credential_for(found), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Type"] = "application/vc+ld+json; charset=utf-8"
+    response["Content-Disposition"] = f'attachment; filename="{found.number}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -471,3 +471,23 @@ def test_base58_decoding_matches_the_library():
         raw = b"\0" * (n % 3) + secrets.token_bytes(n % 70)
         assert vc.b58decode(base58.b58encode(raw).decode()) == raw
     assert vc.b58decode("0OIl") is None
+
+
+def test_the_agency_downloads_the_signed_credential(client, world, signed):
+    from django.urls import reverse
+
+    cert = Certificate.objects.filter(batch=signed).first()
+    Certificate.objects.filter(pk=cert.pk).update(credential=None, credential_signed_at=None)
+    client.force_login(world.members["staff"])
+    page = client.get(
+        reverse("certificates:agency_certificate", args=[world.gd_agency.pk, cert.pk])
+    )
+    url = reverse("certificates:certificate_credential", args=[world.gd_agency.pk, cert.pk])
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'filename="{cert.number}.json"' in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert vc.verify_credential(data).ok  # signed on demand, then stored
+    assert Certificate.objects.get(pk=cert.pk).credential == data
+    assert client.post(url).status_code == 405
