@@ -1536,7 +1536,10 @@ def scores_objects(world) -> dict:
         examiner = Examiner.objects.create(user=user, real_name="矩阵考评员", grade="examiner",
                                            id_number=resident_id("44010619700101901"), **fields)  # fmt: skip
     assign(world, s.session, sitting=s.skill, person=examiner, leader=True)
-    supervisor = QualitySupervisor.objects.create(
+    # The sitting pages' objects may already have made gd_sup a supervisor: reuse it.
+    supervisor = QualitySupervisor.objects.filter(
+        user=world.members["quality_supervisor"]
+    ).first() or QualitySupervisor.objects.create(
         user=world.members["quality_supervisor"], real_name="矩阵督导员",
         id_number=resident_id("44010619700101902"), **fields,
     )  # fmt: skip
