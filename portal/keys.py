@@ -81,7 +81,7 @@ def _generate(secret: Secret, base_dir: Path) -> str:
     else:
         key = _dev_pdf_key(base_dir, ec)
         if secret.kind == "pdf-cert":
-            return self_signed_certificate(key)
+            return development_pdf_chain(key, base_dir)
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -129,6 +129,84 @@ def self_signed_certificate(key) -> str:
         .sign(key, hashes.SHA256())
     )
     return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def development_pdf_chain(key, base_dir: Path) -> str:
+    """The development CA for PDF signing: a self-signed root (its key kept in
+    ``var/keys/PDF_CA_KEY``, development only) and a signing certificate it issues for ``key``,
+    as one PEM chain, signing certificate first (the form ``PDF_SIGNING_CERT`` takes in
+    production too: the certificate your CA issued, then its chain up to the root)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca_path = key_dir(base_dir) / "PDF_CA_KEY"
+    if not ca_path.exists():
+        ca_text = (
+            ec.generate_private_key(ec.SECP256R1())
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode()
+        )
+        _write_once(ca_path, f"{DEV_MARKER}\n{ca_text}")
+    ca_key = private_key(ca_path.read_text(), "PDF_CA_KEY")
+    now = dt.datetime.now(dt.UTC)
+    root_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "职业技能等级认定服务平台 PDF 根证书（开发）"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "职业技能等级认定服务平台"),
+        ]
+    )
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(root_name)
+        .issuer_name(root_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=7300))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "职业技能等级认定服务平台 证书签章（开发）"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "职业技能等级认定服务平台"),
+        ]
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(leaf_name)
+        .issuer_name(root_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in (leaf, root))
 
 
 def _write_once(path: Path, text: str) -> None:

@@ -266,6 +266,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:print_sessions":     ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:session_pdf":        ("gd_cert_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # The root of the PDF signing CA (issue 16), published for anyone verifying a certificate PDF.
+    "certificates:pdf_ca":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -530,6 +532,7 @@ GET_ONLY = {
     "assessments:results_notices", "assessments:notice_rows",
     "assessments:score_results",
     "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
+    "certificates:pdf_ca",
 }  # fmt: skip
 
 

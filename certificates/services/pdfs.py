@@ -6,12 +6,18 @@ PDF whose data hash still matches is served at once, otherwise the row is marked
 a Celery task renders it after the commit (no lock is held while WeasyPrint works). The
 cache keeps at most ``CERTIFICATE_PDF_CACHE_MAX`` rows; ``evict_pdf_cache`` (periodic) drops
 the least recently used beyond that, files included.
+
+The PDF of one certificate is the electronic certificate: after rendering (still outside any
+transaction) it gets the certificate's verifiable credential attached and a PAdES signature
+(``certificates.pades``), and the signed file is what the cache keeps. The session's batch PDF
+is for the paper printer and is not signed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 
 from django.conf import settings
@@ -20,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from assessments.models import AssessmentSession
-from certificates import pdf
+from certificates import pades, pdf, vc
 from certificates.models import Certificate, CertificatePdf, PdfState
 from portal import access, clock
 from portal.jobs.background import enqueue
@@ -33,8 +39,19 @@ REQUEUE_AFTER = dt.timedelta(minutes=2)
 TOUCH_EVERY = dt.timedelta(minutes=10)
 
 
+def credential_of(certificate: Certificate) -> dict:
+    """The certificate's signed VC to attach to its PDF: the stored one, else signed now."""
+    return vc.credential_for(certificate)
+
+
 def certificate_hash(certificate: Certificate) -> str:
-    return pdf.data_hash(certificate)
+    """What the signed PDF depends on: the printed data, the attached VC and the signing
+    certificate (a new VC or a rotated PDF key renders and signs it again)."""
+    credential = certificate.credential or {}
+    digest = hashlib.sha256(pdf.data_hash(certificate).encode())
+    digest.update(json.dumps(credential, sort_keys=True).encode())
+    digest.update(pades.signing_key_id().encode())
+    return digest.hexdigest()
 
 
 def session_certificates(session: AssessmentSession):
@@ -101,6 +118,10 @@ def request_certificate_pdf(actor, certificate: Certificate) -> CertificatePdf:
     """The certificate's PDF, ready or being generated (Art 20: paper and electronic
     certificates have equal force). Agency members of the issuing agency."""
     access.require(actor, "certificates.pdf.read", certificate)
+    # The VC is attached to the PDF: normally signed by the task after issuing; if that has
+    # not run yet, sign it now (Ed25519, a millisecond; no lock held) so that the hash the
+    # cache keeps covers the credential that is attached.
+    credential_of(certificate)
     return _request(
         {"certificate": certificate}, certificate.agency_id, certificate_hash(certificate)
     )
@@ -123,8 +144,11 @@ def render_cached(pk: int) -> bool:
         return False
     try:
         if row.certificate_id:
+            credential = credential_of(row.certificate)  # first: the hash covers it
             current = certificate_hash(row.certificate)
-            data, pages = pdf.render_certificate(row.certificate), 1
+            rendered = pdf.render_certificate(row.certificate)
+            data = pades.sign_certificate_pdf(rendered, credential)
+            pages = 1
         else:
             certificates = list(session_certificates(row.session))
             current = session_hash(row.session)

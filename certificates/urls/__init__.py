@@ -41,3 +41,7 @@ urlpatterns += _pdf.urlpatterns
 from certificates.urls import vc as _vc  # noqa: E402 - published keys (decision 0044)
 
 urlpatterns += _vc.urlpatterns
+
+from certificates.urls import pades as _pades  # noqa: E402 - the PDF signing CA's root (issue 16)
+
+urlpatterns += _pades.urlpatterns

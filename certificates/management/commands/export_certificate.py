@@ -1,5 +1,6 @@
 """``manage.py export_certificate NUMBER [--pdf OUT.pdf] [--vc OUT.json]``: write one
-certificate's PDF (``certificates.pdf.render_certificate(certificate) -> bytes``) and/or its
+certificate's electronic PDF (rendered, the VC attached, PAdES-signed:
+``certificates.pades.signed_certificate_pdf``) and/or its
 signed verifiable credential (``certificates.vc.credential_for``, decision 0044)."""
 
 from __future__ import annotations
@@ -37,9 +38,8 @@ class Command(BaseCommand):
             Path(options["vc"]).write_text(text + "\n", encoding="utf-8")
             self.stdout.write(f"{number} credential written to {options['vc']}")
         if options["pdf"]:
-            try:
-                from certificates.pdf import render_certificate
-            except ImportError:
-                raise CommandError("the PDF renderer (certificates.pdf) is not installed") from None
-            Path(options["pdf"]).write_bytes(render_certificate(certificate))
-            self.stdout.write(f"{number} written to {options['pdf']}")
+            from certificates.pades import signed_certificate_pdf
+
+            # The electronic certificate: the VC attached, PAdES-signed (issue 16).
+            Path(options["pdf"]).write_bytes(signed_certificate_pdf(certificate))
+            self.stdout.write(f"{number} written to {options['pdf']} (signed)")

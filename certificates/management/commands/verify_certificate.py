@@ -2,8 +2,9 @@
 
 Prints ``valid``, ``revoked`` or ``invalid`` and why. The signature is checked offline with
 the published keys (current and retired, ``certificates.keys``); the status comes from the
-database. The kind of file picks the checker (``CHECKERS``): a VC JSON here; the PDF case is
-another entry of that table. Exit status: 0 valid, 1 revoked, 2 invalid.
+database. The kind of file picks the checker (``CHECKERS``): a VC JSON, or a PDF, whose PAdES
+signature is checked against the portal's CA (``certificates.pades.check_pdf``) before its
+attached credential is checked like a VC JSON. Exit status: 0 valid, 1 revoked, 2 invalid.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates import vc
+from certificates import pades, vc
 
 
 def kind_of(path: Path, head: bytes) -> str:
@@ -49,13 +50,19 @@ def check_credential(credential: dict) -> tuple[str, str]:
 
 
 #: Checkers by file kind: each takes the file's bytes, returns (verdict, why).
-CHECKERS: dict[str, Callable[[bytes], tuple[str, str]]] = {"json": check_json}
+CHECKERS: dict[str, Callable[[bytes], tuple[str, str]]] = {
+    "json": check_json,
+    "pdf": lambda data: pades.check_pdf(data),  # PAdES, then the attached VC (issue 16)
+}
 
 EXIT = {"valid": 0, "revoked": 1, "invalid": 2}
 
 
 class Command(BaseCommand):
-    help = "Check an electronic certificate (a VC JSON): valid, revoked or invalid, and why."
+    help = (
+        "Check an electronic certificate (a VC JSON or a signed PDF): valid, revoked or "
+        "invalid, and why."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
