@@ -361,3 +361,9 @@ CERTIFICATE_ISSUE_CHUNK = envint("CERTIFICATE_ISSUE_CHUNK", 2000)
 CERTIFICATE_PDF_CACHE_MAX = envint("CERTIFICATE_PDF_CACHE_MAX", 20000)
 # The largest seal image an agency may upload (PNG with transparency).
 CERTIFICATE_SEAL_MAX_BYTES = envint("CERTIFICATE_SEAL_MAX_BYTES", 1024 * 1024)
+
+# Certificates part 2, qrlegacy (decision 0046): public keys of retired certificate signing
+# keys (PEM blocks, concatenated) that still verify old certificates and printed QR codes;
+# the most rows one legacy-certificate import may have.
+CERT_RETIRED_PUBLIC_KEYS = envstr("CERT_RETIRED_PUBLIC_KEYS", "")
+LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("c/<str:token>/", anyone(public.certificate), name="public"),
     path("c/<str:token>.json", anyone(public.certificate_json), name="public_json"),
     path("c/<str:token>/photo", anyone(public.photo), name="public_photo"),
+    path("c/<str:token>/<str:sig>/", anyone(public.certificate_signed), name="public_signed"),
     path("certificates/status/<int:pk>/", anyone(public.status_list), name="status_list"),
 ]
 
