@@ -38,3 +38,7 @@ urlpatterns = [
 from certificates.urls import pdf as _pdf  # noqa: E402 - certificate PDFs and the seal (decision 0043)
 
 urlpatterns += _pdf.urlpatterns
+
+from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
+
+urlpatterns += _legacy.urlpatterns
