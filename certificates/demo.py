@@ -69,7 +69,7 @@ def seed(stdout=None) -> None:
     each in zh-en) and the oldest is archived (assessments' archive demo)."""
     from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
-    from certificates import demo_pdf
+    from certificates import demo_legacy, demo_pdf
 
     demo_pdf.seed(stdout)
     final = (
@@ -88,9 +88,11 @@ def seed(stdout=None) -> None:
     if AssessmentSession.objects.filter(
         agency__is_demo=True, certificates_recorded_at__isnull=False
     ).exists():
+        demo_legacy.seed(stdout)  # idempotent: a re-run adds nothing
         return  # seeded before
     for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
     if len(waiting) > 2:
         oldest = AssessmentSession.objects.get(pk=waiting[-1].pk)
         archive_demo_session(oldest, stdout=stdout)
+    demo_legacy.seed(stdout)  # legacy records (Art 4), one 16-digit

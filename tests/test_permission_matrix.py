@@ -1528,10 +1528,12 @@ def scores_objects(world) -> dict:
         examiner = Examiner.objects.create(user=user, real_name="矩阵考评员", grade="examiner",
                                            id_number=resident_id("44010619700101901"), **fields)  # fmt: skip
     assign(world, s.session, sitting=s.skill, person=examiner, leader=True)
-    supervisor = QualitySupervisor.objects.create(
-        user=world.members["quality_supervisor"], real_name="矩阵督导员",
-        id_number=resident_id("44010619700101902"), **fields,
-    )  # fmt: skip
+    supervisor = QualitySupervisor.objects.filter(user=world.members["quality_supervisor"]).first()
+    if supervisor is None:  # another piece's objects may have made one for this user already
+        supervisor = QualitySupervisor.objects.create(
+            user=world.members["quality_supervisor"], real_name="矩阵督导员",
+            id_number=resident_id("44010619700101902"), **fields,
+        )  # fmt: skip
     assign(world, s.session, kind="supervisor", person=supervisor)
     a, b, c, d = s.people
     now = clock.now()
@@ -1699,3 +1701,53 @@ def certificate_objects(world) -> dict:
         "cert_status_list": [cert.status_list_id],
         "cert_pending": final_session(world, 2),
     }
+
+
+# --- Certificates part 2: the signed QR page and legacy records (Art 4, 20; decision 0046) ----
+# The page a printed QR code opens is public; legacy imports are for testing-centre staff of
+# the jurisdiction (national: all; the object here was staged by the Guangdong centre).
+
+MATRIX.update({
+    "certificates:public_signed":      ("cert_token_sig", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:legacy_imports":     ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_template":    ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_import":      ("legacy_import", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_apply":       ("legacy_import", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
+})  # fmt: skip
+POSTS.update({
+    "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+})  # fmt: skip
+GET_ONLY.update({"certificates:public_signed", "certificates:legacy_template", "certificates:legacy_import"})
+
+
+def _legacy_upload(o, u):
+    from tests.certificates.builders import candidate_number
+    from tests.certificates.legacy_helpers import csv, row
+
+    data = csv(row("4401061907000777", "陈一", candidate_number(77)))
+    return {"source": "广州市职业技能鉴定指导中心", "file": SimpleUploadedFile("l.csv", data)}
+
+
+DATA.update({"legacy_upload": _legacy_upload})
+
+_build_before_qrlegacy = build
+
+
+def build(world) -> dict:  # noqa: F811 (the signed QR page and a staged legacy import added)
+    from certificates.models import Certificate
+    from certificates.qr import signature
+    from certificates.services import legacy
+    from tests.certificates.builders import candidate_number
+    from tests.certificates.legacy_helpers import csv, row
+
+    objects = _build_before_qrlegacy(world)
+    cert = Certificate.objects.get(token=objects["cert_token"][0])
+    staged = legacy.stage(
+        world.osta_gd,
+        csv(row("4401061907000888", "陈二", candidate_number(88))),
+        source="广州市职业技能鉴定指导中心",
+    )
+    objects["cert_token_sig"] = [cert.token, signature(cert)]
+    objects["legacy_import"] = [staged.pk]
+    return objects

@@ -8,7 +8,7 @@ HEAD = ",".join(c.header for c in COLUMNS)
 
 
 def row(number: str, name: str, id_number: str, *, level: str = "四级", issued: str = "2019-06-30",
-        occupation: str = "6-31-01-03", occupation_name: str = "电工", agency: str = "广州市职业技能鉴定指导中心") -> str:  # fmt: skip
+        occupation: str = "6-31-01-03", occupation_name: str = "电工", agency: str = "广州市职业技能鉴定指导中心") -> str:  # fmt: skip  # noqa: E501
     return ",".join(
         [
             number,

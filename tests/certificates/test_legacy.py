@@ -5,6 +5,8 @@ moves its counter past it, and the next issuance continues after it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -90,7 +92,7 @@ def test_reimport_adds_nothing_and_other_facts_are_refused(world, yy):
     assert LegacyCertificate.objects.count() == 3
     changed = legacy.stage(osta, csv(row(HEAD16, "李四", candidate_number(1))), source="中心")
     assert changed.error_rows == 1 and "number" in changed.rows[0]["errors"]
-    dup = legacy.stage(osta, csv(row(HEAD16, "李", candidate_number(9)), row(HEAD16, "李", candidate_number(9))), source="x")  # fmt: skip
+    dup = legacy.stage(osta, csv(row(HEAD16, "李", candidate_number(9)), row(HEAD16, "李", candidate_number(9))), source="x")  # fmt: skip  # noqa: E501
     assert dup.error_rows >= 1
 
 
@@ -108,11 +110,11 @@ def test_counter_moved_and_issuance_continues_after(world, yy):
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == [f"S000044000101{yy}4000041", f"S000044000101{yy}4000042"]
     # A number the portal issued cannot then be imported as legacy.
-    clash = legacy.stage(osta, csv(row(numbers[0], "孙八", candidate_number(7), issued=f"20{yy}-01-02")), source="x")  # fmt: skip
+    clash = legacy.stage(osta, csv(row(numbers[0], "孙八", candidate_number(7), issued=f"20{yy}-01-02")), source="x")  # fmt: skip  # noqa: E501
     assert clash.error_rows == 1
     # The counter never moves back when a lower number is imported.
     lower = N22_NOW.format(yy=yy)[:-2] + "05"
-    legacy.apply(osta, legacy.stage(osta, csv(row(lower, "周九", candidate_number(8), issued=f"20{yy}-01-03")), source="x"))  # fmt: skip
+    legacy.apply(osta, legacy.stage(osta, csv(row(lower, "周九", candidate_number(8), issued=f"20{yy}-01-03")), source="x"))  # fmt: skip  # noqa: E501
     assert counters.peek(now_key) == 42
 
 
@@ -133,7 +135,7 @@ def test_provincial_centre_imports_its_province_only(world, yy):
 
 def test_only_testing_centre_staff(world):
     with pytest.raises(ValidationError):
-        legacy.stage(world.members["admin"], csv(row(HEAD16, "吴十", candidate_number(5))), source="x")  # fmt: skip
+        legacy.stage(world.members["admin"], csv(row(HEAD16, "吴十", candidate_number(5))), source="x")  # fmt: skip  # noqa: E501
 
 
 def test_numbers_typed_as_numbers_and_missing_headings(world):
@@ -156,3 +158,34 @@ def test_legacy_lookup_by_number(world, yy):
     assert queries.legacy_by_number(f" {HEAD16} ").holder_name == "李四光"
     assert queries.legacy_by_number(N22).number == N22
     assert queries.legacy_by_number("nope") is None
+
+
+def test_demo_imports_once_with_a_16_digit_number(world):
+    from certificates import demo_legacy
+    from portal.models import Agency
+
+    from tests.assessments.builders import ready_agency
+
+    ready_agency(world, levels=("4",))  # the site gets its serial
+    Agency.objects.filter(pk=world.gd_agency.pk).update(is_demo=True)
+    out = io.StringIO()
+    assert demo_legacy.seed(out) == 3, out.getvalue()
+    assert demo_legacy.seed() == 0
+    numbers = set(LegacyCertificate.objects.values_list("number", flat=True))
+    assert any(len(n) == 16 for n in numbers) and "S000044000101234000120" in numbers
+    key = numbering.counter_key(numbering.NumberScope("S000044000101", "23", "4"))
+    assert counters.peek(key) == 120
+
+
+def test_command_checks_then_applies(world, tmp_path, yy):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "l.csv"
+    path.write_bytes(_good(yy))
+    call_command("import_legacy_certificates", str(path), source="中心", user="osta_gd")
+    assert not LegacyCertificate.objects.exists()
+    call_command("import_legacy_certificates", str(path), source="中心", user="osta_national", apply=True)  # fmt: skip  # noqa: E501
+    assert LegacyCertificate.objects.count() == 3
+    path.write_bytes(csv(row("12", "甲", candidate_number(1))))
+    with pytest.raises(CommandError):
+        call_command("import_legacy_certificates", str(path), source="中心", user="osta_national")
