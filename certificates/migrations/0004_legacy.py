@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 (
                     "state",
                     models.CharField(
-                        choices=[("staged", "Checked, not applied"), ("applied", "Applied")],
+                        choices=[("staged", "Checked, not applied"), ("applied", "Imported")],
                         default="staged",
                         max_length=8,
                         verbose_name="state",

@@ -23,7 +23,7 @@ from .certificates import NO_WORK_TYPE, mask_name
 
 class LegacyImportState(models.TextChoices):
     STAGED = "staged", _("Checked, not applied")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", _("Imported")
 
 
 class LegacyImport(models.Model):
