@@ -168,4 +168,4 @@ def data_hash(certificate, seal=None) -> str:
 
 
 #: Bump when the template changes so that cached PDFs are rendered again.
-LAYOUT_VERSION = "2026-12-1"
+LAYOUT_VERSION = "2026-12-2"  # the QR carries the signature (decision 0046)
