@@ -266,6 +266,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:print_sessions":     ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:session_pdf":        ("gd_cert_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:public_signed":      ("cert_token_sig", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:legacy_imports":     ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_template":    ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_import":      ("legacy_import", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_apply":       ("legacy_import", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
     # decide incidents; the people assigned (gd_exam invigilates, gd_sup supervises) check in
     # and record incidents, anyone else 404; the report is read by the agency and officials of
@@ -431,6 +436,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:issue":                        ("gd_agency",             "cert_issue",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -517,6 +524,7 @@ GET_ONLY = {
     "certificates:batch_progress", "certificates:registry", "certificates:public",
     "certificates:public_json", "certificates:public_photo", "certificates:status_list",
     "certificates:certificate_pdf", "certificates:print_sessions", "certificates:session_pdf",
+    "certificates:public_signed", "certificates:legacy_template", "certificates:legacy_import",
     "assessments:tickets_pdf", "assessments:ticket_pdf", "assessments:checkin_scan",
     "assessments:ticket_download",
     "assessments:plan_assignments", "assessments:my_assignments",
@@ -1707,18 +1715,6 @@ def certificate_objects(world) -> dict:
 # The page a printed QR code opens is public; legacy imports are for testing-centre staff of
 # the jurisdiction (national: all; the object here was staged by the Guangdong centre).
 
-MATRIX.update({
-    "certificates:public_signed":      ("cert_token_sig", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "certificates:legacy_imports":     ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
-    "certificates:legacy_template":    ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
-    "certificates:legacy_import":      ("legacy_import", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
-    "certificates:legacy_apply":       ("legacy_import", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
-})  # fmt: skip
-POSTS.update({
-    "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
-    "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
-})  # fmt: skip
-GET_ONLY.update({"certificates:public_signed", "certificates:legacy_template", "certificates:legacy_import"})
 
 
 def _legacy_upload(o, u):
