@@ -163,7 +163,6 @@ def test_legacy_lookup_by_number(world, yy):
 def test_demo_imports_once_with_a_16_digit_number(world):
     from certificates import demo_legacy
     from portal.models import Agency
-
     from tests.assessments.builders import ready_agency
 
     ready_agency(world, levels=("4",))  # the site gets its serial
