@@ -88,6 +88,7 @@ def seed(stdout=None) -> None:
     if AssessmentSession.objects.filter(
         agency__is_demo=True, certificates_recorded_at__isnull=False
     ).exists():
+        demo_legacy.seed(stdout)  # idempotent: a re-run adds nothing
         demo_vc.seed(stdout)
         return  # seeded before
     for session in waiting[1:]:
@@ -96,3 +97,4 @@ def seed(stdout=None) -> None:
         oldest = AssessmentSession.objects.get(pk=waiting[-1].pk)
         archive_demo_session(oldest, stdout=stdout)
     demo_vc.seed(stdout)  # the signed credentials, one by a retired key (decision 0044)
+    demo_legacy.seed(stdout)  # legacy records (Art 4), one 16-digit

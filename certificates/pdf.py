@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from certificates.qr import signed_url
 from portal import pdf
 
 TEMPLATE = "certificates/pdf/certificate.html"
@@ -104,7 +105,7 @@ def _facts(certificate, seal) -> dict[str, Any]:
         "issued_zh": chinese_date(certificate.issued_on),
         "photo_url": _media_url(certificate.photo),
         "seal_url": _media_url(seal.document) if seal else "",
-        "qr": mark_safe(qr_svg(certificate.public_url)),  # noqa: S308 - qrcode's own SVG
+        "qr": mark_safe(qr_svg(signed_url(certificate))),  # noqa: S308 - qrcode's own SVG
         "public_url": certificate.public_url,
         "lookup_url": lookup_url(),
         "directory_url": directory_url(),
@@ -167,4 +168,4 @@ def data_hash(certificate, seal=None) -> str:
 
 
 #: Bump when the template changes so that cached PDFs are rendered again.
-LAYOUT_VERSION = "2026-12-1"
+LAYOUT_VERSION = "2026-12-2"  # the QR carries the signature (decision 0046)

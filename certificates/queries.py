@@ -60,3 +60,30 @@ def issuable_sessions(agency) -> QuerySet[AssessmentSession]:
 
 def status_list(pk: int) -> StatusList | None:
     return StatusList.objects.filter(pk=pk).first()
+
+
+# --- Legacy records (Art 4; decision 0046) --------------------------------------------------
+
+
+def legacy_imports_for(user):
+    """The legacy imports ``user`` may read (national testing centre: all; provincial: the
+    province's own)."""
+    from certificates.models import LegacyImport
+
+    return access.visible(user, LegacyImport.objects.select_related("uploaded_by"))
+
+
+def legacy_certificates_for(user):
+    from certificates.models import LegacyCertificate
+
+    return access.visible(user, LegacyCertificate.objects.all())
+
+
+def legacy_by_number(number: str):
+    """A legacy record by its number (16 or 22 characters), for the public lookup, or None."""
+    from certificates.models import LegacyCertificate
+
+    code = codes.normalize_code(number or "")
+    if not (codes.is_legacy_certificate_number(code) or codes.is_valid_certificate_number(code)):
+        return None
+    return LegacyCertificate.objects.filter(number=code).first()

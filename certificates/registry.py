@@ -58,6 +58,7 @@ def register() -> None:
         roles=set(OFFICIALS),
     )
     _register_certpdf()
+    _register_qrlegacy()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -125,4 +126,40 @@ def _session_certificates(request, session):
     url = reverse("certificates:session_pdf", args=[session.agency_id, session.pk])
     return format_html(
         ' <a class="button secondary" href="{}">{}</a>', url, _("Certificates of the session")
+    )
+
+
+def _register_qrlegacy() -> None:
+    """Legacy certificate records imported by testing-centre staff (Art 4; decision 0046)."""
+    register_action(
+        "certificates.legacy",
+        in_jurisdiction(R.OSTA_STAFF),
+        "Import certificates issued before the portal or elsewhere, for lookup (Art 4)",
+    )
+    audit.register_label(
+        "certificates.legacy.stage",
+        _("checked a file of legacy certificates"),
+        summary=("rows", "rows_with_errors"),
+    )
+    audit.register_label(
+        "certificates.legacy.apply",
+        _("imported legacy certificates"),
+        summary=("records_added", "already_imported"),
+    )
+    audit.display.register_change_labels(
+        {
+            "rows": _("rows"),
+            "rows_with_errors": _("rows with errors"),
+            "records_added": _("records added"),
+            "already_imported": _("already imported"),
+            "counters_moved": _("number counters moved"),
+        }
+    )
+    navigation.register(
+        "certificates_legacy",
+        _("Legacy certificates"),
+        "certificates:legacy_imports",
+        area=navigation.WORKSPACE,
+        order=336,
+        roles={R.OSTA_STAFF},
     )

@@ -266,6 +266,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:print_sessions":     ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:session_pdf":        ("gd_cert_session", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "certificates:seal":               ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:public_signed":      ("cert_token_sig", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:legacy_imports":     ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_template":    ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_import":      ("legacy_import", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:legacy_apply":       ("legacy_import", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
     # The root of the PDF signing CA (issue 16), published for anyone verifying a certificate PDF.
     "certificates:pdf_ca":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
@@ -437,6 +442,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:plan stop":                     ("gd_plan",               "plan_stop",            "L     403   302+  302+  404   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:issue":                        ("gd_agency",             "cert_issue",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
+    "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -523,6 +530,7 @@ GET_ONLY = {
     "certificates:batch_progress", "certificates:registry", "certificates:public",
     "certificates:public_json", "certificates:public_photo", "certificates:status_list",
     "certificates:certificate_pdf", "certificates:print_sessions", "certificates:session_pdf",
+    "certificates:public_signed", "certificates:legacy_template", "certificates:legacy_import",
     "assessments:tickets_pdf", "assessments:ticket_pdf", "assessments:checkin_scan",
     "assessments:ticket_download",
     "assessments:plan_assignments", "assessments:my_assignments",
@@ -1709,3 +1717,40 @@ def certificate_objects(world) -> dict:
         "cert_status_list": [cert.status_list_id],
         "cert_pending": final_session(world, 2),
     }
+
+
+# --- Certificates part 2: the signed QR page and legacy records (Art 4, 20; decision 0046) ----
+# The page a printed QR code opens is public; legacy imports are for testing-centre staff of
+# the jurisdiction (national: all; the object here was staged by the Guangdong centre).
+
+
+def _legacy_upload(o, u):
+    from tests.certificates.builders import candidate_number
+    from tests.certificates.legacy_helpers import csv, row
+
+    data = csv(row("4401061907000777", "陈一", candidate_number(77)))
+    return {"source": "广州市职业技能鉴定指导中心", "file": SimpleUploadedFile("l.csv", data)}
+
+
+DATA.update({"legacy_upload": _legacy_upload})
+
+_build_before_qrlegacy = build
+
+
+def build(world) -> dict:  # noqa: F811 (the signed QR page and a staged legacy import added)
+    from certificates.models import Certificate
+    from certificates.qr import signature
+    from certificates.services import legacy
+    from tests.certificates.builders import candidate_number
+    from tests.certificates.legacy_helpers import csv, row
+
+    objects = _build_before_qrlegacy(world)
+    cert = Certificate.objects.get(token=objects["cert_token"][0])
+    staged = legacy.stage(
+        world.osta_gd,
+        csv(row("4401061907000888", "陈二", candidate_number(88))),
+        source="广州市职业技能鉴定指导中心",
+    )
+    objects["cert_token_sig"] = [cert.token, signature(cert)]
+    objects["legacy_import"] = [staged.pk]
+    return objects

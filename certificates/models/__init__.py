@@ -12,9 +12,13 @@ from certificates.models.certificates import (
     StatusList,
     mask_name,
 )
+from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
 
 __all__ = [
+    "LegacyCertificate",
+    "LegacyImport",
+    "LegacyImportState",
     "AgencySeal",
     "CertificatePdf",
     "PdfState",

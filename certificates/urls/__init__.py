@@ -31,6 +31,7 @@ urlpatterns = [
     path("c/<str:token>/", anyone(public.certificate), name="public"),
     path("c/<str:token>.json", anyone(public.certificate_json), name="public_json"),
     path("c/<str:token>/photo", anyone(public.photo), name="public_photo"),
+    path("c/<str:token>/<str:sig>/", anyone(public.certificate_signed), name="public_signed"),
     path("certificates/status/<int:pk>/", anyone(public.status_list), name="status_list"),
 ]
 
@@ -45,3 +46,7 @@ urlpatterns += _vc.urlpatterns
 from certificates.urls import pades as _pades  # noqa: E402 - the PDF signing CA's root (issue 16)
 
 urlpatterns += _pades.urlpatterns
+
+from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
+
+urlpatterns += _legacy.urlpatterns

@@ -56,6 +56,23 @@ def certificate(request, token: str):
     return render(request, "certificates/public/certificate.html", context)
 
 
+def certificate_signed(request, token: str, sig: str):
+    """What the printed QR code opens: looked up by the token only; the signature segment
+    says whether the printed facts verify (decision 0046)."""
+    from certificates.qr import check_certificate
+
+    try:
+        cert = _or_404(request, token)
+    except _NotFound:
+        return _not_found(request)
+    context = {
+        "certificate": cert,
+        "facts": _facts(cert),
+        "qr_check": check_certificate(cert, sig),
+    }
+    return render(request, "certificates/public/certificate.html", context)
+
+
 def certificate_json(request, token: str):
     cert = queries.by_token(token)
     if cert is None:

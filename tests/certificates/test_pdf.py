@@ -72,7 +72,13 @@ def test_the_pdf_shows_the_reference_layout_on_one_a4_page_and_its_qr_leads_to_t
     assert "工种/方向--" in squeezed  # no work type: 「--」, never blank
     SHOTS.mkdir(parents=True, exist_ok=True)
     png = page_png(data, SHOTS / "certificate-pdf-zh.png", dpi=150)
-    assert decode_qr(png) == [c.public_url]
+    # The QR is the page's address plus the offline signature of the printed facts (0046).
+    from certificates.keys import public_keys
+    from certificates.qr import signed_url, verify_qr
+
+    assert decode_qr(png) == [signed_url(c)]
+    assert decode_qr(png)[0].startswith(c.public_url)
+    assert verify_qr(decode_qr(png)[0], public_keys()).valid
     assert c.public_url == settings.CERTIFICATE_BASE_URL + f"/c/{c.token}/"
 
 
