@@ -82,7 +82,7 @@ def facts_of(certificate) -> QrFacts:
 
 def signature(certificate) -> str:
     """The signature segment of ``certificate``'s QR code."""
-    from certificates.keys import signing_key
+    from certificates.keys import private_signing_key as signing_key
 
     return sign_facts(signing_key(), facts_of(certificate))
 
@@ -136,7 +136,7 @@ def verify_qr(url: str, public_keys) -> QrResult:
 def check_certificate(certificate, sig: str) -> QrResult:
     """For the page ``/c/<token>/<sig>/``: valid only if the signature verifies and the
     facts it signs are the certificate's own."""
-    from certificates.keys import public_keys
+    from certificates.keys import public_key_map as public_keys
 
     found = verify_segment(sig, public_keys())
     if found.valid and found.facts != facts_of(certificate):

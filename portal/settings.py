@@ -377,8 +377,5 @@ CERT_SIGNING_RETIRED_KEYS = envlist("CERT_SIGNING_RETIRED_KEYS", [])
 # Certificates whose credentials one task signs (a batch is split into such chunks).
 CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)
 
-# Certificates part 2, qrlegacy (decision 0046): public keys of retired certificate signing
-# keys (PEM blocks, concatenated) that still verify old certificates and printed QR codes;
-# the most rows one legacy-certificate import may have.
-CERT_RETIRED_PUBLIC_KEYS = envstr("CERT_RETIRED_PUBLIC_KEYS", "")
+# The most rows one legacy-certificate import may have (decision 0046).
 LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)

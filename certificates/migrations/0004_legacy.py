@@ -9,7 +9,7 @@ import portal.pii
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0002_seal"),
+        ("certificates", "0003_vc"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -73,7 +73,7 @@ def test_the_pdf_shows_the_reference_layout_on_one_a4_page_and_its_qr_leads_to_t
     SHOTS.mkdir(parents=True, exist_ok=True)
     png = page_png(data, SHOTS / "certificate-pdf-zh.png", dpi=150)
     # The QR is the page's address plus the offline signature of the printed facts (0046).
-    from certificates.keys import public_keys
+    from certificates.keys import public_key_map as public_keys
     from certificates.qr import signed_url, verify_qr
 
     assert decode_qr(png) == [signed_url(c)]

@@ -4,6 +4,7 @@ scanner verifies it offline with the published key; the docs' script does the sa
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from certificates import qr, services
-from certificates.keys import public_keys, signing_key
+from certificates.keys import private_signing_key as signing_key
+from certificates.keys import public_key_map as public_keys
 from certificates.models import Certificate
 from tests.certificates.builders import final_session
 
@@ -100,11 +102,13 @@ def test_retired_key_still_verifies(cert, settings):
     old = Ed25519PrivateKey.generate()
     url = cert.public_url + qr.sign_facts(old, qr.facts_of(cert)) + "/"
     assert not qr.verify_qr(url, public_keys()).valid
-    settings.CERT_RETIRED_PUBLIC_KEYS = (
-        old.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    settings.CERT_SIGNING_RETIRED_KEYS = [
+        base64.b64encode(
+            old.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            )
+        ).decode()
+    ]
     keys = public_keys()
     assert len(keys) == 2 and next(iter(keys)) != qr.verify_qr(url, keys).key_id
     assert qr.verify_qr(url, keys).valid
