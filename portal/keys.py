@@ -236,9 +236,18 @@ def read(name: str, *, production: bool, base_dir: Path) -> str:
     if secret.kind == "directory":
         return _generate(secret, base_dir)
     path = key_dir(base_dir) / name
+    if secret.kind == "pdf-cert" and path.exists() and _old_dev_certificate(path):
+        path.unlink()  # a development checkout from before the PDF CA: replaced by a chain
     if not path.exists():
         _write_once(path, f"{DEV_MARKER}\n{_generate(secret, base_dir)}\n")
     return path.read_text(encoding="utf-8")
+
+
+def _old_dev_certificate(path: Path) -> bool:
+    """A development ``PDF_SIGNING_CERT`` written before the development CA (decision 0045): a
+    single self-signed certificate. Only files carrying the development marker are replaced."""
+    text = path.read_text(encoding="utf-8")
+    return text.startswith(DEV_MARKER) and text.count("BEGIN CERTIFICATE") == 1
 
 
 def fingerprint(raw: bytes) -> str:

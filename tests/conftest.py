@@ -64,6 +64,22 @@ def _audit_checkpoints_apart(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _retired_certificate_keys_apart(monkeypatch):
+    """The certificates demo lists a retired development key in var/keys (decision 0044); each
+    test gets a file name of its own, removed afterwards, so one test's demo never adds a
+    published key to another test's."""
+    from certificates import keys
+    from portal import keys as portal_keys
+
+    name = f"{keys.RETIRED_DEV_FILE}.test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(keys, "RETIRED_DEV_FILE", name)
+    yield
+    from django.conf import settings as django_settings
+
+    (portal_keys.key_dir(django_settings.BASE_DIR) / name).unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
 def _english_free_defaults(settings):
     settings.LANGUAGE_CODE = "zh-hans"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
