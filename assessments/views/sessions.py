@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from agencies import queries as agency_queries
 from assessments import queries, services
@@ -56,12 +57,22 @@ def _tracker(session: AssessmentSession) -> list[Step]:
         _("Filed with the authority"),
         _("Registration open"),
         _("Registration closed"),
+        _("Results on notice"),
+        _("Results final"),
+        pgettext("session status", "Archived"),
     ]
     order = [SessionStatus.DRAFT, SessionStatus.FILED, SessionStatus.OPEN, SessionStatus.CLOSED]
     reached = {0: (session.created_at, "")}
     if session.filed_at:
         reached[1] = (session.filed_at, "")
     reached[2] = (None, "")
+    # After the sittings (Art 20, 21) the stage follows the results and the archive.
+    if session.results_published_at:
+        reached[4] = (session.results_published_at, "")
+    if session.results_final_at:
+        reached[5] = (session.results_final_at, "")
+    if session.archived_at:
+        reached[6] = (session.archived_at, "")
     if session.status in (SessionStatus.STOPPED, SessionStatus.CANCELLED):
         current = 1 if session.filed_at else 0
         steps = progress(labels, reached, current + 1)
@@ -69,7 +80,14 @@ def _tracker(session: AssessmentSession) -> list[Step]:
             Step(session.get_status_display(), STOPPED, session.ended_at, note=session.end_reason)
         ]
         return steps
-    current = order.index(session.status)
+    if session.status == SessionStatus.ARCHIVED:
+        current = 6
+    elif session.status == SessionStatus.CLOSED and session.results_final_at:
+        current = 5
+    elif session.status == SessionStatus.CLOSED and session.results_published_at:
+        current = 4
+    else:
+        current = order.index(session.status)
     steps = progress(labels, reached, current)
     if session.status == SessionStatus.FILED:
         steps[2].note = (
