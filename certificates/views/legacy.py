@@ -94,7 +94,12 @@ def _preview(row: dict) -> dict:
         "issued_on": values.get("issued_on", ""),
     }
     cells = [
-        {"value": shown[c.key], "error": row["errors"].get(c.key, "")}
+        {
+            "value": shown[c.key],
+            "error": row["errors"].get(c.key, ""),
+            # numbers, codes and dates never break over lines (`.code`)
+            "code": c.key in {"number", "id_number", "occupation_code", "issued_on"},
+        }
         for c in legacy.COLUMNS
         if c.key != "id_type"
     ]
