@@ -24,23 +24,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import IdType
-from portal.pii import EncryptedIdField
+from portal.pii import EncryptedIdField, mask_name
 
 #: Entries of one status list: at least 131,072 (16 KiB of bits) so that fetching a list
 #: says nothing about which of its certificates is being checked (W3C Bitstring Status List).
 STATUS_LIST_SIZE = 131_072
 
 NO_WORK_TYPE = "--"
-
-
-def mask_name(name: str) -> str:
-    """A name for public pages: 张*三 (first and last character kept), 张* for two."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 class CertificateStatus(models.TextChoices):

@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import IdType
-from portal.pii import EncryptedIdField
+from portal.pii import EncryptedIdField, mask_name
 
-from .certificates import NO_WORK_TYPE, mask_name
+from .certificates import NO_WORK_TYPE
 
 
 class LegacyImportState(models.TextChoices):

@@ -78,7 +78,7 @@ def detail(request, pk: int):
 
 
 def _preview(row: dict) -> dict:
-    from certificates.models import mask_name
+    from portal.pii import mask_name
 
     values = row["values"]
     shown = {
