@@ -2,6 +2,7 @@
 the batch that issued it, and the status lists that say whether it still stands."""
 
 from certificates.models.certificates import (
+    ENDED_STATUSES,
     NO_WORK_TYPE,
     STATUS_LIST_SIZE,
     Certificate,
@@ -22,6 +23,7 @@ __all__ = [
     "AgencySeal",
     "CertificatePdf",
     "PdfState",
+    "ENDED_STATUSES",
     "NO_WORK_TYPE",
     "STATUS_LIST_SIZE",
     "mask_name",

@@ -36,6 +36,12 @@ NO_WORK_TYPE = "--"
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
+    # Corrected (更正): superseded by a new certificate with a new number (``replaced_by``).
+    REPLACED = "replaced", _("Replaced by a corrected certificate")
+
+
+#: Statuses whose status-list bit is set: the credential no longer stands (Art 27, 更正).
+ENDED_STATUSES = (CertificateStatus.REVOKED, CertificateStatus.REPLACED)
 
 
 class CertificateVariant(models.TextChoices):
@@ -144,9 +150,14 @@ class Certificate(models.Model):
 
     number = models.CharField(_("certificate number"), max_length=22, unique=True)
     token = models.CharField(_("public token"), max_length=43, unique=True, editable=False)
+    # The final passing result it was issued from. A corrected certificate (更正) has none:
+    # its origin is the certificate it replaces (``replaces``), whose result keeps pointing
+    # at the first certificate, so "issued for this result" stays true and unique.
     result = models.OneToOneField(
         "assessments.Result",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="certificate",
         verbose_name=_("result"),
     )
@@ -200,7 +211,7 @@ class Certificate(models.Model):
         choices=CertificateVariant.choices,
         default=CertificateVariant.ZH,
     )
-    # Status (revocation comes with part 3; a revoked certificate keeps its number).
+    # Status (Art 27): revoked or replaced certificates keep their number, never reused.
     status = models.CharField(
         _("status"),
         max_length=8,
@@ -217,6 +228,10 @@ class Certificate(models.Model):
         related_name="replaces",
         verbose_name=_("replaced by"),
     )
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    # 补发: the paper certificate was reissued (same number, same facts) on this day.
+    reissued_on = models.DateField(_("paper reissued on"), null=True, blank=True)
+    reissue_count = models.PositiveSmallIntegerField(_("paper reissues"), db_default=0)
     status_list = models.ForeignKey(
         StatusList,
         on_delete=models.PROTECT,
@@ -252,6 +267,11 @@ class Certificate(models.Model):
                 condition=~Q(status="revoked") | Q(revoked_at__isnull=False),
                 name="revoked_certificate_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="replaced")
+                | Q(replaced_at__isnull=False, replaced_by__isnull=False),
+                name="replaced_certificate_has_successor",
+            ),
             models.CheckConstraint(condition=~Q(work_type_name=""), name="work_type_never_blank"),
         ]
 
@@ -277,6 +297,10 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == CertificateStatus.VALID
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.status == CertificateStatus.REPLACED
 
     @property
     def public_url(self) -> str:

@@ -1,6 +1,7 @@
 """Status lists (Art 20; decision 0042): every certificate owns one bit of a list of at least
 131,072 entries, at a random index, so that fetching a list (``/certificates/status/<id>/``)
-tells nobody which certificate is being checked. A set bit means revoked (part 3 sets it).
+tells nobody which certificate is being checked. A set bit means revoked, or replaced by a
+corrected certificate (Art 27).
 
 The bitstring is published as in the W3C Bitstring Status List: GZIP-compressed, then
 base64url-encoded without padding; bit 0 is the left-most bit of the first byte. The signed
@@ -15,7 +16,7 @@ import secrets
 
 from django.db.models import F
 
-from certificates.models import STATUS_LIST_SIZE, Certificate, CertificateStatus, StatusList
+from certificates.models import ENDED_STATUSES, STATUS_LIST_SIZE, Certificate, StatusList
 
 _RANDOM = secrets.SystemRandom()
 
@@ -48,10 +49,10 @@ def allocate_indexes(n: int) -> list[tuple[StatusList, int]]:
 
 
 def bitstring(status_list: StatusList) -> bytes:
-    """The list's bits: one per entry, set for a revoked certificate."""
+    """The list's bits: one per entry, set for a revoked or replaced (corrected) one."""
     bits = bytearray(status_list.size // 8 + (1 if status_list.size % 8 else 0))
     revoked = Certificate.objects.filter(
-        status_list=status_list, status=CertificateStatus.REVOKED
+        status_list=status_list, status__in=ENDED_STATUSES
     ).values_list("status_index", flat=True)
     for index in revoked:
         bits[index // 8] |= 0x80 >> (index % 8)
