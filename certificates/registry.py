@@ -59,6 +59,7 @@ def register() -> None:
     )
     _register_certpdf()
     _register_qrlegacy()
+    _register_lookup()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -162,4 +163,16 @@ def _register_qrlegacy() -> None:
         area=navigation.WORKSPACE,
         order=336,
         roles={R.OSTA_STAFF},
+    )
+
+
+def _register_lookup() -> None:
+    """The public certificate lookup (证书查询, Art 22; decision 0047) in the public menu and
+    so on the home page, after 首页."""
+    navigation.register(
+        "public_certificate_lookup",
+        _("Certificate lookup"),
+        "certificates:lookup",
+        area=navigation.PUBLIC,
+        order=10,
     )

@@ -87,6 +87,14 @@ LIMITS: dict[str, Limit] = {
     "captcha.registration": Limit(5, 24 * 60 * 60),
     "captcha.signin": Limit(100, 24 * 60 * 60),
     "captcha.result_lookup": Limit(20, 24 * 60 * 60),  # a worker's own result (Art 20)
+    # The public certificate lookup (Art 22; docs/decisions/0047), counted only for lookups
+    # whose form and proof of work passed: one address (IPv6 /64) per 10 minutes; one /24
+    # (IPv6 /48) per 10 minutes and per hour, high enough for a carrier's CGNAT /24 shared
+    # by thousands of phones; solved challenges per address and day.
+    "certificate_lookup.ip": Limit(30, 10 * 60),
+    "certificate_lookup.subnet": Limit(600, 10 * 60),
+    "certificate_lookup.hour": Limit(2000, 60 * 60),
+    "captcha.certificate_lookup": Limit(200, 24 * 60 * 60),
 }
 
 

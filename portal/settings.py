@@ -379,3 +379,7 @@ CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)
 
 # The most rows one legacy-certificate import may have (decision 0046).
 LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)
+
+# The public certificate lookup (issue 17, decision 0047): minutes a holder's download link
+# (signed, naming one certificate) stays valid after the lookup by name + full ID number.
+CERTIFICATE_DOWNLOAD_LINK_MINUTES = envint("CERTIFICATE_DOWNLOAD_LINK_MINUTES", 10)

@@ -199,3 +199,97 @@ def public_facts(certificate: Certificate | LegacyCertificate) -> dict:
         if certificate.replaced_by_id:
             facts["replaced_by"] = certificate.replaced_by.number
     return facts
+
+
+# --- The public lookup page and the holder's download (Art 22; decision 0047) ---------------
+
+#: Salt of the holder's download links (``download_token``): they name one certificate.
+DOWNLOAD_SALT = "certificates.lookup.download"
+
+
+def download_minutes() -> int:
+    return int(getattr(settings, "CERTIFICATE_DOWNLOAD_LINK_MINUTES", 10))
+
+
+def download_token(certificate: Certificate) -> str:
+    """A short-lived signed link token naming ``certificate`` (never the ID number), handed
+    out only to someone who found it by name + full ID number."""
+    from django.core import signing
+
+    return signing.dumps({"c": certificate.pk}, salt=DOWNLOAD_SALT, compress=True)
+
+
+def certificate_from_token(token: str) -> Certificate | None:
+    """The certificate a download token names, while it is fresh; None otherwise."""
+    from django.core import signing
+
+    if not token or len(token) > 200:
+        return None
+    try:
+        data = signing.loads(token, salt=DOWNLOAD_SALT, max_age=download_minutes() * 60)
+    except signing.BadSignature:
+        return None
+    pk = data.get("c") if isinstance(data, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return _PORTAL.filter(pk=pk).first()
+
+
+def _directory_names(agency_ids: set[int]) -> dict[int, str]:
+    """The agencies' current names as the directory lists them (Art 22: named from our
+    directory); agencies no longer in the directory are left out (no dead link)."""
+    from agencies.queries.listing import directory_entries
+
+    if not agency_ids:
+        return {}
+    rows = (
+        directory_entries()
+        .filter(agency_id__in=agency_ids)
+        .values_list("agency_id", "agency__name")
+    )
+    return dict(rows)
+
+
+def answers(query: Query, *, downloadable: bool = False) -> list[dict]:
+    """The lookup page's answer to ``query`` (Art 22): per certificate found, its public
+    facts, the agency named and linked from the directory, and (``downloadable``: found by
+    name + full ID number) a download token. [] for every miss alike; raises
+    ``LookupBusy`` past the statement timeout."""
+    found = find(query)
+    if not found:
+        return []
+    with bounded():
+        names = _directory_names({c.agency_id for c in found if not is_legacy(c)})
+    out = []
+    for certificate in found:
+        legacy = is_legacy(certificate)
+        facts = public_facts(certificate)
+        listed = None if legacy else names.get(certificate.agency_id)
+        out.append(
+            {
+                "facts": facts,
+                "certificate": certificate,
+                "legacy": legacy,
+                "agency_name": listed or certificate.agency_name,
+                "agency_listed": listed is not None,
+                "token": download_token(certificate) if downloadable and not legacy else "",
+            }
+        )
+    return out
+
+
+def holder_pdf(certificate: Certificate):
+    """The certificate's signed PDF for its holder (Art 20, 22), through the on-demand cache
+    (decision 0043): ready, or being generated after the commit (never inside a lock). The
+    holder is proven by the download token, so this runs as the system."""
+    from certificates.services import pdfs
+    from portal import access
+
+    return pdfs.request_certificate_pdf(access.SYSTEM, certificate)
+
+
+def holder_credential(certificate: Certificate) -> dict:
+    """The certificate's signed verifiable credential for its holder (decision 0044)."""
+    from certificates import vc
+
+    return vc.credential_for(certificate)

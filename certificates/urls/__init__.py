@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import lookup as _lookup  # noqa: E402 - the public lookup (decision 0047)
+
+urlpatterns += _lookup.urlpatterns
