@@ -271,6 +271,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:legacy_template":    ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:legacy_import":      ("legacy_import", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:legacy_apply":       ("legacy_import", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # The public lookup and the holder's download links (Art 22; decision 0047).
+    "certificates:lookup":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:lookup_pdf":         ("cert_download", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:lookup_vc":          ("cert_download", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The root of the PDF signing CA (issue 16), published for anyone verifying a certificate PDF.
     "certificates:pdf_ca":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # The sitting (Art 18, 19): the agency's admin and staff allocate seats, print tickets and
@@ -444,6 +448,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:lookup":                       ("",                      "cert_lookup",          "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -498,6 +503,7 @@ ANSWERED_WITHOUT_WRITING = {
     "assessments:ticket_lookup": "looking one's own tickets up writes nothing",
     "assessments:result_lookup": "looking one's result up writes nothing",
     "assessments:review_track": "looking a score review up writes nothing",
+    "certificates:lookup": "looking a certificate up writes nothing",
     "catalog:manage_import": "the preview writes nothing",
     "agencies:register": "a signed-in user is sent on to the workspace",
     "assessments:session_archive archive": "a session whose results are not final is refused "
@@ -541,6 +547,7 @@ GET_ONLY = {
     "assessments:score_results",
     "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
     "certificates:pdf_ca",
+    "certificates:lookup_pdf", "certificates:lookup_vc",
 }  # fmt: skip
 
 
@@ -1753,4 +1760,29 @@ def build(world) -> dict:  # noqa: F811 (the signed QR page and a staged legacy 
     )
     objects["cert_token_sig"] = [cert.token, signature(cert)]
     objects["legacy_import"] = [staged.pk]
+    return objects
+
+
+# --- Certificates part 3: the public lookup and the holder's download (Art 22; decision 0047) -
+
+
+def _cert_lookup(o, u):
+    from certificates.models import Certificate
+
+    cert = Certificate.objects.get(token=o["cert_token"][0])
+    return {"way": "number", "name": cert.holder_name, "number": cert.number}
+
+
+DATA.update({"cert_lookup": _cert_lookup})
+
+_build_before_lookup = build
+
+
+def build(world) -> dict:  # noqa: F811 (a holder's download link added)
+    from certificates.models import Certificate
+    from certificates.services import lookup
+
+    objects = _build_before_lookup(world)
+    cert = Certificate.objects.get(token=objects["cert_token"][0])
+    objects["cert_download"] = [lookup.download_token(cert)]
     return objects

@@ -88,8 +88,8 @@ class LookupForm(CaptchaFormMixin, Form):
             id_type = data.get("id_type") or IdType.RESIDENT_ID
             data["id_type"] = id_type
             typed = data.get("id_number", "")
-            if "id_number" in self.errors:
-                pass
+            if "id_number" in self.errors or "id_type" in self.errors:
+                pass  # one message at a time: the ID type first
             elif not typed.strip():
                 self.add_error("id_number", _("Enter the ID number."))
             else:
