@@ -5,6 +5,7 @@ var/screenshots/."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +16,8 @@ from tests.certificates.builders import final_session
 from tests.certificates.pdf_helpers import decode_qr, needs_poppler, needs_zbar, page_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+#: The phone walk's measure (tests/portal/test_phone_browser.py): overflow, codes on one line.
+MEASURE = (Path(__file__).parent.parent / "portal" / "phone_measure.js").read_text("utf-8")
 
 
 def _solve_widget(page) -> None:
@@ -54,6 +57,7 @@ def test_a_worker_looks_up_the_certificate_and_downloads_it(
     assert cert.id_number not in page.content()
     page.screenshot(path=screenshot_dir / f"lookup-found-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(MEASURE, width < 400)["problems"] == []
 
     with page.expect_download() as info:
         page.locator("[data-download=pdf]").click()

@@ -42,6 +42,7 @@ PUBLIC = [
     ("/notices/", r"/notices/\d+/"),
     ("/notices/track/", None),
     ("/no-such-page/", None),
+    ("/certificates/lookup/", None),
 ]
 # One kind of user each: officials (provincial, national), the testing centre, an expert,
 # agency administrator and clerk, applicant organisations (application on notice, a draft).
