@@ -512,10 +512,10 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 f"(pool of {len(pool)} prepared in {prep_s:.0f} s, untimed)",
                 flush=True,
             )
-        ratio = statistics.median(ratios)
+        ratio = statistics.median(ratios) if ratios else float("nan")
         print(
-            f"\nThroughput: privacy {statistics.median(rps['privacy']):.0f} req/s, lookup "
-            f"{statistics.median(rps['lookup']):.0f} req/s; median ratio {ratio:.2f} "
+            f"\nThroughput: privacy {statistics.median(rps['privacy'] or [0]):.0f} req/s, lookup "
+            f"{statistics.median(rps['lookup'] or [0]):.0f} req/s; median ratio {ratio:.2f} "
             f"(target ≥ {TARGET_RATIO}) {'ok' if ratio >= TARGET_RATIO else 'BELOW'}"
         )
 
