@@ -52,6 +52,7 @@ bench: install
 	source <(bash .ci/services) && DJANGO_ENV=test $(PY) bench/run.py
 	source <(bash .ci/services) && $(PY) bench/throughput.py
 	source <(bash .ci/services) && $(PY) bench/sessions_search.py
+	source <(bash .ci/services) && $(PY) bench/lookup_throughput.py --rows 200000
 
 clean:
 	rm -rf var/ .pytest_cache

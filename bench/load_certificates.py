@@ -118,9 +118,7 @@ def _picker(rng: random.Random, items: list, weights) -> Callable[[], object]:
 
 def _escape(text: str) -> str:
     """COPY text format: backslash, tab and newlines escaped."""
-    return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 #: The columns COPY writes, in this order (the rest take their defaults or NULL).
@@ -141,9 +139,7 @@ def _context() -> dict:
     from catalog.models import Occupation, SkillLevel
     from certificates.models import Certificate
 
-    sessions = list(
-        AssessmentSession.objects.select_related("agency", "site").order_by("pk")[:50]
-    )
+    sessions = list(AssessmentSession.objects.select_related("agency", "site").order_by("pk")[:50])
     if not sessions:
         raise SystemExit("No assessment session to point at: load the demo data first.")
     occupations = list(Occupation.objects.order_by("code").values_list("code", "name")[:200])
@@ -209,7 +205,9 @@ def synthetic_rows(n: int, *, seed: int, context: dict, lists: list[int]) -> Ite
     prefixes_taken = {number[:13] for number in context["taken"]}
     while len(sites) < SITES:
         province = rng.choices(provinces, weights)[0]
-        prefix = f"{rng.choice('YSS')}{rng.randint(1000, 9999)}{province}{rng.randint(1, 999999):06d}"
+        prefix = (
+            f"{rng.choice('YSS')}{rng.randint(1000, 9999)}{province}{rng.randint(1, 999999):06d}"
+        )
         if prefix not in prefixes_taken:
             prefixes_taken.add(prefix)
             sites.append((prefix, province))
@@ -257,34 +255,37 @@ def synthetic_rows(n: int, *, seed: int, context: dict, lists: list[int]) -> Ite
         else:
             status, reason, revoked_at = "valid", "", "\\N"
         token = base64.urlsafe_b64encode(urandom(18)).decode()
-        yield "\t".join(
-            (
-                number,
-                token,
-                name,
-                pii.RESIDENT_ID,
-                encrypt(id_number),
-                index,
-                occupation_code,
-                _escape(occupation_name),
-                "--",
-                level,
-                levels.get(level, level),
-                agency_name,
-                str(agency_id),
-                str(site_id),
-                basis,
-                str(session_id),
-                issued.isoformat(),
-                "zh",
-                status,
-                revoked_at,
-                reason,
-                str(lists[list_pos]),
-                str(status_index),
-                now,
+        yield (
+            "\t".join(
+                (
+                    number,
+                    token,
+                    name,
+                    pii.RESIDENT_ID,
+                    encrypt(id_number),
+                    index,
+                    occupation_code,
+                    _escape(occupation_name),
+                    "--",
+                    level,
+                    levels.get(level, level),
+                    agency_name,
+                    str(agency_id),
+                    str(site_id),
+                    basis,
+                    str(session_id),
+                    issued.isoformat(),
+                    "zh",
+                    status,
+                    revoked_at,
+                    reason,
+                    str(lists[list_pos]),
+                    str(status_index),
+                    now,
+                )
             )
-        ) + "\n"
+            + "\n"
+        )
 
 
 LEGACY_COLUMNS = (
@@ -372,12 +373,67 @@ def _saved_ddl(cursor, table: str) -> tuple[list[tuple[str, str]], list[str]]:
     return constraints, indexes
 
 
+def build_indexes(saved: tuple[list, list], *, out=print) -> float:
+    """Build the indexes, then add the unique and foreign-key constraints, timing each."""
+    from django.db import connection
+
+    from certificates.models import Certificate
+
+    table = Certificate._meta.db_table
+    build = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass",
+            [table],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [table])
+        present |= {name for (name,) in cursor.fetchall()}
+        for name, definition in saved[1]:
+            if name not in present:
+                t = time.perf_counter()
+                cursor.execute(definition)
+                out(f"    {name}: {time.perf_counter() - t:.1f} s")
+        for name, definition in saved[0]:
+            if name not in present:
+                t = time.perf_counter()
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                out(f"    {name}: {time.perf_counter() - t:.1f} s")
+    seconds = time.perf_counter() - build
+    out(f"  indexes and constraints built after COPY in {seconds:.1f} s")
+    return seconds
+
+
+def finish(*, out=print) -> None:
+    """After a load stopped part-way (``--finish``): the status lists made for rows never
+    written are trimmed to what was written (and empty ones deleted), the saved indexes and
+    constraints built, the tables analysed, the size printed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE certificates_statuslist s SET allocated = c.n FROM ("
+            "  SELECT sl.id, count(cc.id) AS n FROM certificates_statuslist sl"
+            "  LEFT JOIN certificates_certificate cc ON cc.status_list_id = sl.id GROUP BY sl.id"
+            ") c WHERE c.id = s.id AND s.allocated <> c.n"
+        )
+        out(f"  status lists corrected: {cursor.rowcount}")
+        cursor.execute(
+            "DELETE FROM certificates_statuslist s WHERE allocated = 0 AND NOT EXISTS ("
+            "  SELECT 1 FROM certificates_certificate c WHERE c.status_list_id = s.id)"
+        )
+        cursor.execute("SELECT count(*) FROM certificates_certificate")
+        out(f"  certificates written: {cursor.fetchone()[0]:,}")
+
+
 def load(
     rows: int,
     *,
     seed: int = 17,
     legacy: int | None = None,
     indexes: str = "before",
+    ddl_file: str | None = None,
     chunk: int = CHUNK,
     out=print,
 ) -> dict:
@@ -397,6 +453,8 @@ def load(
     if indexes == "after":
         with transaction.atomic(), connection.cursor() as cursor:
             saved = _saved_ddl(cursor, table)
+            if ddl_file is not None:  # so ``--finish`` can build them if this run is stopped
+                Path(ddl_file).write_text(json.dumps(saved))
             for name, _ in saved[0]:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             for name, _ in saved[1]:
@@ -406,34 +464,24 @@ def load(
     start = time.perf_counter()
     written = 0
     while written < rows:
-        with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for _ in range(min(chunk, rows - written)):
-                    line = next(generated, None)
-                    if line is None:
-                        break
-                    copy.write(line)
-                    written += 1
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for _ in range(min(chunk, rows - written)):
+                line = next(generated, None)
+                if line is None:
+                    break
+                copy.write(line)
+                written += 1
         elapsed = time.perf_counter() - start
         if rows > chunk:
             out(f"  {written:>11,} rows  {written / elapsed:8,.0f} rows/s", flush=True)
     copy_s = time.perf_counter() - start
     figures.update(copy_s=copy_s, rows_per_s=rows / copy_s)
-    out(f"  COPY: {rows:,} rows in {copy_s:.1f} s = {rows / copy_s:,.0f} rows/s (indexes {indexes})")
+    out(
+        f"  COPY: {rows:,} rows in {copy_s:.1f} s = {rows / copy_s:,.0f} rows/s (indexes {indexes})"
+    )
     if indexes == "after":
-        build = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for name, definition in saved[1]:
-                t = time.perf_counter()
-                cursor.execute(definition)
-                out(f"    {name}: {time.perf_counter() - t:.1f} s")
-            for name, definition in saved[0]:
-                t = time.perf_counter()
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-                out(f"    {name}: {time.perf_counter() - t:.1f} s")
-        figures["index_s"] = time.perf_counter() - build
-        out(f"  indexes and constraints built after COPY in {figures['index_s']:.1f} s")
+        figures["index_s"] = build_indexes(saved, out=out)
     figures["legacy_rows_per_s"] = load_legacy(rows // 20 if legacy is None else legacy, out=out)
     with connection.cursor() as cursor:
         t = time.perf_counter()
@@ -497,20 +545,31 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--legacy", type=int, default=None, help="legacy records (rows/20)")
     parser.add_argument("--legacy-only", action="store_true", help="add legacy records only")
+    parser.add_argument(
+        "--finish", action="store_true", help="complete a load that was stopped part-way"
+    )
     parser.add_argument("--replace", action="store_true", help="drop the database if it exists")
     args = parser.parse_args()
     database = args.database or f"bench_certs_{args.rows}"
     env, keys = database_env(database)
-    if args.legacy_only:  # to an existing database loaded by this script
+    ddl_file = Path(keys).parent / "ddl.json"
+    if args.legacy_only or args.finish:  # an existing database loaded by this script
         os.environ.update(env)
         import django
 
         django.setup()
         from django.db import connection
 
-        load_legacy(args.rows // 20 if args.legacy is None else args.legacy)
+        if args.finish:
+            finish()
+            build_indexes(tuple(json.loads(ddl_file.read_text())))
+        if args.legacy_only or args.finish:
+            load_legacy(args.rows // 20 if args.legacy is None else args.legacy)
         with connection.cursor() as cursor:
+            cursor.execute("ANALYZE certificates_certificate")
             cursor.execute("ANALYZE certificates_legacycertificate")
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            print(f"  database size: {cursor.fetchone()[0]}")
         return 0
     if args.replace:
         admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -536,7 +595,10 @@ def main() -> int:
     django.setup()
     with contextlib.suppress(Exception):
         print(f"  load average before: {os.getloadavg()}")
-    load(args.rows, seed=args.seed, legacy=args.legacy, indexes=args.indexes, out=print)
+    load(
+        args.rows, seed=args.seed, legacy=args.legacy, indexes=args.indexes,
+        ddl_file=str(ddl_file), out=print,
+    )  # fmt: skip
     print(f"  load average after: {os.getloadavg()}")
     return 0
 

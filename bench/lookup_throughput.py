@@ -379,6 +379,9 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--rate-seconds", type=float, default=20.0)
     parser.add_argument("--pow-max-number", type=int, default=POW_MAX_NUMBER)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep a database this run loaded (else dropped)"
+    )
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         print("REDIS_URL is required: the rate limits and spent challenges live in Redis.")
@@ -389,16 +392,15 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     database = args.database or f"bench_certs_{args.rows}"
     env, _keys = gen.database_env(database)
     try:
-        gen.admin_sql(f'SELECT 1 FROM pg_database WHERE datname = \'{database}\'')
+        gen.admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
         import psycopg
 
         with psycopg.connect(env["DATABASE_URL"]) as conn:
-            present = conn.execute(
-                "SELECT count(*) FROM certificates_certificate"
-            ).fetchone()[0]
+            present = conn.execute("SELECT count(*) FROM certificates_certificate").fetchone()[0]
     except Exception:  # noqa: BLE001 - missing database or table: load it
         present = 0
-    if present < args.rows // 2:
+    loaded_here = present < args.rows // 2
+    if loaded_here:
         print(f"Loading {args.rows:,} certificates into {database} …", flush=True)
         subprocess.run(
             [tp.PYTHON, "bench/load_certificates.py", "--rows", str(args.rows),
@@ -494,7 +496,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             pool_file = tmp / f"pool{r}.tsv"
             pool_file.write_text("".join(f"{x}\t{c}\t{b}\n" for x, c, b in pool))
             this = {}
-            for page in (["privacy", "lookup"] if r % 2 == 0 else ["lookup", "privacy"]):
+            for page in ["privacy", "lookup"] if r % 2 == 0 else ["lookup", "privacy"]:
                 if page == "privacy":
                     this[page] = tp._wrk(base_url + "/privacy/", args.seconds, args.connections)
                 else:
@@ -510,10 +512,10 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 f"(pool of {len(pool)} prepared in {prep_s:.0f} s, untimed)",
                 flush=True,
             )
-        ratio = statistics.median(ratios)
+        ratio = statistics.median(ratios) if ratios else float("nan")
         print(
-            f"\nThroughput: privacy {statistics.median(rps['privacy']):.0f} req/s, lookup "
-            f"{statistics.median(rps['lookup']):.0f} req/s; median ratio {ratio:.2f} "
+            f"\nThroughput: privacy {statistics.median(rps['privacy'] or [0]):.0f} req/s, lookup "
+            f"{statistics.median(rps['lookup'] or [0]):.0f} req/s; median ratio {ratio:.2f} "
             f"(target ≥ {TARGET_RATIO}) {'ok' if ratio >= TARGET_RATIO else 'BELOW'}"
         )
 
@@ -552,6 +554,13 @@ def main() -> int:  # noqa: PLR0915 - one linear script
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
+        if loaded_here and not args.keep:  # make bench leaves no database behind
+            from django.db import connections
+
+            connections.close_all()
+            gen.admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            shutil.rmtree(Path(_keys).parent, ignore_errors=True)
+            print(f"dropped {database} (loaded by this run; --keep keeps it)")
 
 
 if __name__ == "__main__":
