@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import api as _api  # noqa: E402 - bulk verification and its API (decision 0051)
+
+urlpatterns += _api.urlpatterns
