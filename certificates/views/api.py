@@ -125,12 +125,23 @@ def openapi(request):
 def docs(request):
     """The API's description as a readable page, rendered on the server from openapi.json."""
     spec = json.loads(OPENAPI.read_text("utf-8"))
+    # Lists, not dicts: a template looks ``.items`` up as a key first, and schemas have one.
     operations = [
-        {"path": path, "method": method.upper(), **op}
+        {
+            "path": path,
+            "method": method.upper(),
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "parameters": op.get("parameters", []),
+            "responses": sorted(op["responses"].items()),
+        }
         for path, item in spec["paths"].items()
         for method, op in item.items()
         if method in {"get", "post"}
     ]
-    schemas = spec["components"]["schemas"]
+    schemas = [
+        (name, sorted(schema.get("properties", {}).items()))
+        for name, schema in spec["components"]["schemas"].items()
+    ]
     context = {"spec": spec, "operations": operations, "schemas": schemas}
     return render(request, "certificates/verifiers/api_docs.html", context)

@@ -23,6 +23,7 @@ from certificates.models import (
 from certificates.services import verifiers, verify_xlsx
 from portal import access, clock
 from portal.models import AuditEntry
+from tests.certificates.builders import candidate_number
 from tests.certificates.verifier_helpers import (
     application,
     approved_org,
@@ -30,7 +31,6 @@ from tests.certificates.verifier_helpers import (
     token_of,
     xlsx,
 )
-from tests.certificates.builders import candidate_number
 from tests.portal.builders import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,11 @@ def test_wrong_expired_and_revoked_tokens_answer_401(client, world, org, issued)
     }
     assert post(client, secret, item).status_code == 200
     for wrong in (secret[:-1] + ("A" if secret[-1] != "A" else "B"), "vk_x_y", "", "Basic abc"):
-        answer = client.post(VERIFY, json.dumps(item), content_type="application/json",
-                             headers={"Authorization": f"Bearer {wrong}" if wrong != "Basic abc" else wrong})  # fmt: skip
+        header = wrong if wrong.startswith("Basic") else f"Bearer {wrong}"
+        answer = client.post(
+            VERIFY, json.dumps(item), content_type="application/json",
+            headers={"Authorization": header},
+        )  # fmt: skip
         assert answer.status_code == 401 and answer.json()["error"] == "unauthorised"
     with clock.frozen(token.expires_at + dt.timedelta(seconds=1)):
         answer = post(client, secret, item)
@@ -178,7 +181,8 @@ def test_the_daily_quota_answers_429_with_retry_after_and_counts_nothing(
     org, admin = org
     token, secret = token_of(org, admin, quota=3)
     cert = issued[0]
-    two = {"items": [{"reference": str(i), "name": cert.holder_name, "number": cert.number} for i in range(2)]}  # fmt: skip
+    one_item = {"name": cert.holder_name, "number": cert.number}
+    two = {"items": [{"reference": str(i), **one_item} for i in range(2)]}
     assert post(client, secret, two).json()["quota_remaining"] == 1
     refused = post(client, secret, two)
     assert refused.status_code == 429 and refused.json()["error"] == "quota_exceeded"
