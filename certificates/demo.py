@@ -69,7 +69,7 @@ def seed(stdout=None) -> None:
     each in zh-en) and the oldest is archived (assessments' archive demo)."""
     from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
-    from certificates import demo_legacy, demo_pdf, demo_verifiers, demo_vc
+    from certificates import demo_legacy, demo_pdf, demo_vc, demo_verifiers
 
     demo_pdf.seed(stdout)
     final = (

@@ -164,6 +164,17 @@ def _answer_rows(rows: list[dict]) -> tuple[list[list], int, int]:
     return lines, found, errors
 
 
+def _cell(value):
+    """What a typed value may become in the answers: no control characters (the XLSX format
+    refuses them) and never a formula (a name typed as ``=HYPERLINK(…)`` stays text)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def answers_xlsx(lines: list[list]) -> bytes:
     from openpyxl import Workbook
 
@@ -171,7 +182,7 @@ def answers_xlsx(lines: list[list]) -> bytes:
     sheet = book.create_sheet("核验结果")
     sheet.append(ANSWER_HEADINGS)
     for line in lines:
-        sheet.append(line)
+        sheet.append([_cell(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
