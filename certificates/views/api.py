@@ -76,7 +76,9 @@ def verify(request):
         raise ApiRefused(400, "bad_json", _("The body is not valid JSON.")) from None
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items:
-        raise ApiRefused(400, "bad_request", _('Send {"items": [...]} with at least one item.'))
+        raise ApiRefused(
+            400, "bad_request", _("Send a JSON object whose items list holds at least one item.")
+        )
     if len(items) > services.max_items():
         raise ApiRefused(
             400,

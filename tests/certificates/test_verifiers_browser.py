@@ -25,7 +25,9 @@ def _people() -> list[list]:
         else:
             rows.append([f"HR-{i + 1:03d}", cert.holder_name, "居民身份证", cert.id_number, ""])
     for i in range(90, 100):
-        rows.append([f"HR-{i + 1:03d}", f"应聘者{i}", "居民身份证", candidate_number(90000 + i), ""])
+        rows.append(
+            [f"HR-{i + 1:03d}", f"应聘者{i}", "居民身份证", candidate_number(90000 + i), ""]
+        )
     return rows
 
 
