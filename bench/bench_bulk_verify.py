@@ -26,7 +26,7 @@ def run() -> list[Result]:
     from certificates.models import Certificate
     from certificates.services import issue_certificates
     from certificates.services.lookup import Query, find, find_many
-    from tests.certificates.builders import add_results, candidate_number, final_session
+    from tests.certificates.builders import add_results, final_session
     from tests.certificates.verifier_helpers import approved_org, token_of
     from tests.portal.builders import seed_world, world_view
 
