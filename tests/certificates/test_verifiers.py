@@ -346,3 +346,9 @@ def test_a_password_is_not_needed_for_the_api_and_the_session_stays_out(client, 
     assert PASSWORD  # the API never signs in: no session cookie is set by any answer
     answer = client.post(VERIFY, "{}", content_type="application/json")
     assert answer.status_code == 401 and not answer.cookies
+
+
+def test_typed_values_never_become_formulas_or_control_characters_in_the_answers():
+    data = verify_xlsx.answers_xlsx([['=HYPERLINK("x")', "张\x01三", "否"]])
+    row = read_xlsx(data)[1]
+    assert row[0] == '\'=HYPERLINK("x")' and row[1] == "张三"
