@@ -379,3 +379,8 @@ CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)
 
 # The most rows one legacy-certificate import may have (decision 0046).
 LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)
+
+# Bulk verification (Art 22; decision 0051): items per API call and rows per uploaded
+# spreadsheet. The token's daily quota is set per token by the organisation's administrator.
+VERIFY_API_MAX_ITEMS = envint("VERIFY_API_MAX_ITEMS", 1000)
+VERIFY_UPLOAD_MAX_ROWS = envint("VERIFY_UPLOAD_MAX_ROWS", 10000)
