@@ -81,3 +81,12 @@ def test_hr_clerk_verifies_a_spreadsheet_of_100_people(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.reload()
     assert secret not in page.content()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_api_page_reads_on_a_phone(page, live_server, screenshot_dir, width):
+    page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    assert "POST /api/v1/certificates/verify" in page.locator("main").inner_text()
+    page.screenshot(path=screenshot_dir / f"verify-api-docs-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
