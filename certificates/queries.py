@@ -87,3 +87,20 @@ def legacy_by_number(number: str):
     if not (codes.is_legacy_certificate_number(code) or codes.is_valid_certificate_number(code)):
         return None
     return LegacyCertificate.objects.filter(number=code).first()
+
+
+# --- Bulk verification (Art 22; decision 0051) ---------------------------------------------
+
+
+def verifier_organisations_of(user):
+    """The organisations ``user`` belongs to or applied for (any state)."""
+    from certificates.models import VerifierOrganisation
+
+    return VerifierOrganisation.objects.filter(members__user=user).distinct()
+
+
+def verifier_applications_for(user):
+    """Applications an official may read: those of their jurisdiction (national: all)."""
+    from certificates.models import VerifierOrganisation
+
+    return access.visible(user, VerifierOrganisation.objects.select_related("applied_by"))

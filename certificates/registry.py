@@ -60,6 +60,7 @@ def register() -> None:
     _register_certpdf()
     _register_qrlegacy()
     _register_lookup()
+    _register_verifiers()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -175,4 +176,110 @@ def _register_lookup() -> None:
         "certificates:lookup",
         area=navigation.PUBLIC,
         order=10,
+    )
+
+
+def _verifier_member(*, admin: bool):
+    """A member (an administrator when ``admin``) of the approved organisation ``obj``, or of
+    any approved organisation when ``obj`` is None: the tenth role, ``verifier`` (0051)."""
+
+    def rule(user, obj=None) -> bool:
+        from certificates.models import VerifierMembership, VerifierState
+
+        cache = user.__dict__.setdefault("_verifier_orgs", {})
+        if admin not in cache:
+            rows = VerifierMembership.objects.filter(
+                user=user, organisation__state=VerifierState.APPROVED
+            )
+            if admin:
+                rows = rows.filter(is_admin=True)
+            cache[admin] = frozenset(rows.values_list("organisation_id", flat=True))
+        orgs = cache[admin]
+        return bool(orgs) if obj is None else obj.pk in orgs
+
+    return rule
+
+
+def _signed_in(user, obj=None) -> bool:
+    return user.is_authenticated
+
+
+def verifier_roles(user) -> set[str]:
+    """``{"verifier"}`` for a member of an approved organisation (menus, the dashboard)."""
+    from portal.roles import VERIFIER
+
+    if not user.is_authenticated:
+        return set()
+    return {VERIFIER} if _verifier_member(admin=False)(user) else set()
+
+
+def _register_verifiers() -> None:
+    """Bulk verification by employers, subsidy offices and HR systems (Art 22; 0051)."""
+    register_action(
+        "certificates.verifier.apply",
+        _signed_in,
+        "Apply, for one's organisation, for bulk verification access (Art 22)",
+    )
+    register_action(
+        "certificates.verifier.decide",
+        in_jurisdiction(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL),
+        "Approve or refuse an organisation's application for verification access (Art 22, 24)",
+    )
+    register_action(
+        "certificates.verify",
+        _verifier_member(admin=False),
+        "Verify certificates in bulk for an approved organisation (Art 22)",
+    )
+    register_action(
+        "certificates.verifier.manage",
+        _verifier_member(admin=True),
+        "Manage the members and API tokens of an approved verifying organisation (Art 22)",
+    )
+    labels = {
+        "certificates.verifier.apply": _("applied for bulk verification access"),
+        "certificates.verifier.approve": _("approved bulk verification access"),
+        "certificates.verifier.refuse": _("refused bulk verification access"),
+        "certificates.verifier.member_add": _("added a verifying member"),
+        "certificates.verifier.member_remove": _("removed a verifying member"),
+        "certificates.verifier.token_create": _("created an API token"),
+        "certificates.verifier.token_revoke": _("revoked an API token"),
+    }
+    for action, label in labels.items():
+        audit.register_label(action, label)
+    audit.register_label(
+        "certificates.verify.upload",
+        _("verified a spreadsheet of certificates"),
+        summary=("rows", "found", "rows_with_errors"),
+    )
+    audit.register_label(
+        "certificates.verify.api",
+        _("verified certificates through the API"),
+        summary=("items", "found"),
+    )
+    audit.display.register_change_labels(
+        {
+            "found": _("found"),
+            "items": _("items"),
+            "daily_quota": _("items per day"),
+            "legal_basis": _("legal basis"),
+            "member": _("member"),
+            "token": _("token"),
+        }
+    )
+    navigation.register(
+        "certificates_verification",
+        _("Bulk verification"),
+        "certificates:verification",
+        area=navigation.WORKSPACE,
+        order=337,
+        # Employers' and offices' accounts (and members); officials decide, they do not apply.
+        visible_if=lambda request: not request.user.authority_roles(),
+    )
+    navigation.register(
+        "certificates_verifier_applications",
+        _("Verification access"),
+        "certificates:verifier_applications",
+        area=navigation.WORKSPACE,
+        order=338,
+        roles={R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL},
     )

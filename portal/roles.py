@@ -71,3 +71,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 def grant_role_permissions(role: str, *perms: str) -> None:
     """Let an app add model permissions to an authority role (call from ready())."""
     ROLE_PERMISSIONS.setdefault(role, set()).update(perms)
+
+
+# The tenth role (decision 0051): members of an approved verifying organisation, who verify
+# certificates in bulk (Art 22). Neither a group nor an agency role: the membership lives in
+# certificates (``VerifierMembership``), whose access rules decide; the name is here so that
+# menus and the demo can name it.
+VERIFIER = "verifier"

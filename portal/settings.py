@@ -383,3 +383,7 @@ LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)
 # The public certificate lookup (issue 17, decision 0047): minutes a holder's download link
 # (signed, naming one certificate) stays valid after the lookup by name + full ID number.
 CERTIFICATE_DOWNLOAD_LINK_MINUTES = envint("CERTIFICATE_DOWNLOAD_LINK_MINUTES", 10)
+# Bulk verification (Art 22; decision 0051): items per API call and rows per uploaded
+# spreadsheet. The token's daily quota is set per token by the organisation's administrator.
+VERIFY_API_MAX_ITEMS = envint("VERIFY_API_MAX_ITEMS", 1000)
+VERIFY_UPLOAD_MAX_ROWS = envint("VERIFY_UPLOAD_MAX_ROWS", 10000)

@@ -330,6 +330,23 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Bulk verification (Art 22; decision 0051): any account applies; the officials of the
+    # USCC's province (and the ministry) decide; an organisation's pages are its members' only
+    # (none of these actors is one: see VERIFIER_MATRIX at the end); the API is token-only.
+    "certificates:verification":             ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:verifier_apply":           ("", (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:verifier_applications":    ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:verifier_application":     ("verifier_pending", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:verifier_org":             ("verifier_org", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "certificates:verify_template":          ("verifier_org", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "certificates:verifier_members":         ("verifier_org", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "certificates:verifier_member_remove":   ("verifier_member", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "certificates:verifier_tokens":          ("verifier_org", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "certificates:verifier_token_revoke":    ("verifier_token", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "certificates:api_verify":               ("", (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "certificates:api_certificate":          ("cert_number", (401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
+    "certificates:api_openapi":              ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "certificates:api_docs":                 ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -486,6 +503,17 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "assessments:score_correct":                 ("sc_locked",             "sc_correct",           "L     404   403   403   404   403   403   404   404   404   302+  302+  404   404   404"),
     "assessments:score_correction confirm":      ("sc_correction",         "nothing",              "L     404   403   403   404   403   403   404   404   404   403   403   404   302+  404"),
     "assessments:score_correction refuse":       ("sc_correction",         "sc_refuse",            "L     404   403   403   404   403   403   404   404   404   403   403   404   302+  404"),
+    # Bulk verification (decision 0051): see VERIFIER_POSTS at the end for the members' own POSTs.
+    "certificates:verifier_apply":               ("",                      "verifier_apply",       "L     302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+  302+"),
+    "certificates:verifier_application":         ("verifier_pending",      "verifier_decide",      "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "certificates:verifier_org":                 ("verifier_org",          "verifier_upload",      "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:verifier_members":             ("verifier_org",          "verifier_member",      "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:verifier_member_remove":       ("verifier_member",       "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:verifier_tokens":              ("verifier_org",          "verifier_token",       "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:verifier_token_revoke":        ("verifier_token",        "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:api_verify":                   ("",                      "nothing",              "401   401   401   401   401   401   401   401   401   401   401   401   401   401   401"),
+    "certificates:verify_template":              ("verifier_org",          "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
+    "certificates:api_certificate":              ("cert_number",           "nothing",              "405   405   405   405   405   405   405   405   405   405   405   405   405   405   405"),
 }
 # fmt: on
 
@@ -508,6 +536,7 @@ ANSWERED_WITHOUT_WRITING = {
     "agencies:register": "a signed-in user is sent on to the workspace",
     "assessments:session_archive archive": "a session whose results are not final is refused "
     "with a message",
+    "certificates:api_verify": "without a valid token the API answers 401 and counts nothing",
 }
 
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
@@ -548,6 +577,8 @@ GET_ONLY = {
     "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
     "certificates:pdf_ca",
     "certificates:lookup_pdf", "certificates:lookup_vc",
+    "certificates:verification", "certificates:verifier_applications",
+    "certificates:api_openapi", "certificates:api_docs",
 }  # fmt: skip
 
 
@@ -1786,3 +1817,120 @@ def build(world) -> dict:  # noqa: F811 (a holder's download link added)
     cert = Certificate.objects.get(token=objects["cert_token"][0])
     objects["cert_download"] = [lookup.download_token(cert)]
     return objects
+
+
+# --- Bulk verification (Art 22; decision 0051) ------------------------------------------------
+# A pending 广东 application for the officials' rows; an approved 广东 organisation with an
+# admin (vA), a member (vM) and a token; another approved organisation whose member is vX.
+# None of the 15 actors belongs to one, so the verifier role has a table of its own below.
+
+
+def _verifier_objects(world) -> dict:
+    from certificates.models import Certificate
+    from certificates.services import verifiers
+    from tests.certificates.verifier_helpers import application, approved_org, token_of
+
+    pending = verifiers.apply_for_verification(make_user("vr_pending"), application(901))
+    org, admin = approved_org(world, make_user("vr_admin"), **vars(application(902)))
+    member = make_user("vr_member")
+    membership = verifiers.add_member(admin, org, username="vr_member")
+    token, _secret = token_of(org, admin)
+    _other, other_admin = approved_org(world, make_user("vr_other"), **vars(application(903)))
+    cert = Certificate.objects.order_by("pk").first()
+    return {
+        "verifier_pending": [pending.pk],
+        "verifier_org": [org.pk],
+        "verifier_member": [org.pk, membership.pk],
+        "verifier_token": [org.pk, token.pk],
+        "cert_number": [cert.number],
+        "verifier_actors": {"vA": admin, "vM": member, "vX": other_admin},
+        "verifier_cert": cert,
+    }
+
+
+def _verifier_upload(o, u):
+    from tests.certificates.verifier_helpers import xlsx
+
+    cert = o["verifier_cert"]
+    data = xlsx([["1", cert.holder_name, "", "", cert.number], ["2", "某人", "", "", "123"]])
+    return {"file": SimpleUploadedFile("名单.xlsx", data)}
+
+
+def _verifier_apply(o, u):
+    from tests.certificates.verifier_helpers import application
+
+    return vars(application(904))
+
+
+DATA.update(
+    {
+        "verifier_apply": _verifier_apply,
+        "verifier_decide": lambda o, u: {"decision": "approve", "note": "", "confirmed": "1"},
+        "verifier_upload": _verifier_upload,
+        "verifier_member": lambda o, u: {"username": "nobody"},
+        "verifier_token": lambda o, u: {"name": "招聘系统", "valid_days": 30, "daily_quota": 100},
+    }
+)
+
+_build_before_verifiers = build
+
+
+def build(world) -> dict:  # noqa: F811 (the verifying organisations added)
+    objects = _build_before_verifiers(world)
+    objects.update(_verifier_objects(world))
+    return objects
+
+
+VERIFIERS = ("vA", "vM", "vX")
+# fmt: off
+VERIFIER_MATRIX: dict[str, tuple[int, int, int]] = {
+    #                                         vA   vM   vX
+    "certificates:verification":           (200, 200, 200),
+    "certificates:verifier_apply":         (200, 200, 200),
+    "certificates:verifier_applications":  (403, 403, 403),
+    "certificates:verifier_org":           (200, 200, 404),
+    "certificates:verify_template":        (200, 200, 404),
+    "certificates:verifier_members":       (200, 403, 404),
+    "certificates:verifier_tokens":        (200, 403, 404),
+}
+VERIFIER_POSTS: dict[str, tuple[str, str, tuple[str, str, str]]] = {
+    "certificates:verifier_org":            ("verifier_org",    "verifier_upload", ("200+", "200+", "404")),
+    "certificates:verifier_members":        ("verifier_org",    "verifier_member", ("302+", "403", "404")),
+    "certificates:verifier_member_remove":  ("verifier_member", "nothing",         ("302+", "403", "404")),
+    "certificates:verifier_tokens":         ("verifier_org",    "verifier_token",  ("200+", "403", "404")),
+    "certificates:verifier_token_revoke":   ("verifier_token",  "nothing",         ("302+", "403", "404")),
+}
+# fmt: on
+
+
+def _as_verifier(client, built, name: str) -> None:
+    _actors, objects, _sessions = built
+    client.force_login(objects["verifier_actors"][name])
+
+
+@pytest.mark.parametrize("url_name", sorted(VERIFIER_MATRIX))
+def test_the_verifier_role(client, built, db, url_name):
+    _actors, objects, _sessions = built
+    args = objects.get(MATRIX[url_name][0], [])
+    got = {}
+    for name in VERIFIERS:
+        _as_verifier(client, built, name)
+        got[name] = client.get(reverse(url_name, args=args)).status_code
+    assert got == dict(zip(VERIFIERS, VERIFIER_MATRIX[url_name], strict=True))
+
+
+@pytest.mark.parametrize("url_name", sorted(VERIFIER_POSTS))
+def test_the_verifier_role_posts(client, built, db, url_name):
+    actors, objects, _sessions = built
+    args_key, data_key, cells = VERIFIER_POSTS[url_name]
+    got = {}
+    for name in VERIFIERS:
+        with transaction.atomic():
+            _as_verifier(client, built, name)
+            data = DATA[data_key](objects, objects["verifier_actors"][name])
+            before = written()
+            response = client.post(reverse(url_name, args=objects[args_key]), data)
+            changed = [t for t in changed_since(before) if t != "django_session"]
+            transaction.set_rollback(True)
+        got[name] = outcome(response, changed)
+    assert got == dict(zip(VERIFIERS, cells, strict=True))

@@ -15,6 +15,15 @@ from certificates.models.certificates import (
 )
 from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
+from certificates.models.verifiers import (
+    ApiToken,
+    ApiTokenUsage,
+    LegalBasis,
+    VerificationUpload,
+    VerifierMembership,
+    VerifierOrganisation,
+    VerifierState,
+)
 
 __all__ = [
     "LegacyCertificate",
@@ -33,4 +42,11 @@ __all__ = [
     "IssuanceBatch",
     "IssuanceState",
     "StatusList",
+    "ApiToken",
+    "ApiTokenUsage",
+    "LegalBasis",
+    "VerificationUpload",
+    "VerifierMembership",
+    "VerifierOrganisation",
+    "VerifierState",
 ]

@@ -54,3 +54,6 @@ urlpatterns += _legacy.urlpatterns
 from certificates.urls import lookup as _lookup  # noqa: E402 - the public lookup (decision 0047)
 
 urlpatterns += _lookup.urlpatterns
+from certificates.urls import api as _api  # noqa: E402 - bulk verification and its API (decision 0051)
+
+urlpatterns += _api.urlpatterns
