@@ -59,6 +59,7 @@ def register() -> None:
     )
     _register_certpdf()
     _register_qrlegacy()
+    _register_verify()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -162,4 +163,15 @@ def _register_qrlegacy() -> None:
         area=navigation.WORKSPACE,
         order=336,
         roles={R.OSTA_STAFF},
+    )
+
+
+def _register_verify() -> None:
+    """The public verify page (Art 22; decision 0048): a public menu entry 「证书验真」."""
+    navigation.register(
+        "certificates_verify",
+        _("Verify a certificate"),
+        "certificates:verify",
+        area=navigation.PUBLIC,
+        order=17,
     )

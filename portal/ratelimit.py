@@ -87,6 +87,11 @@ LIMITS: dict[str, Limit] = {
     "captcha.registration": Limit(5, 24 * 60 * 60),
     "captcha.signin": Limit(100, 24 * 60 * 60),
     "captcha.result_lookup": Limit(20, 24 * 60 * 60),  # a worker's own result (Art 20)
+    # Uploads to verify a certificate (Art 22; decision 0048): per address and /24 (/48) an
+    # hour, and solved checks per address a day.
+    "certificate_verify.ip": Limit(60, 60 * 60),
+    "certificate_verify.subnet": Limit(300, 60 * 60),
+    "captcha.certificate_verify": Limit(50, 24 * 60 * 60),
 }
 
 

@@ -379,3 +379,8 @@ CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)
 
 # The most rows one legacy-certificate import may have (decision 0046).
 LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)
+
+# --- Verifying an uploaded certificate (issue 17, decision 0048) -----------------------------
+# The largest file /certificates/verify/ accepts: a signed certificate PDF is about 20-250 KB
+# (font subset, photo), a VC JSON about 4 KB; anything larger is refused before it is read.
+CERTIFICATE_VERIFY_MAX_BYTES = envint("CERTIFICATE_VERIFY_MAX_BYTES", 2 * 1024 * 1024)

@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import verify as _verify  # noqa: E402 - verifying an upload (decision 0048)
+
+urlpatterns += _verify.urlpatterns
