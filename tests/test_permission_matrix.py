@@ -326,6 +326,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Verifying an uploaded certificate (Art 22, decision 0048): anyone.
+    "certificates:verify":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -444,6 +446,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:verify":                       ("",                      "nothing",              "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -502,6 +505,7 @@ ANSWERED_WITHOUT_WRITING = {
     "agencies:register": "a signed-in user is sent on to the workspace",
     "assessments:session_archive archive": "a session whose results are not final is refused "
     "with a message",
+    "certificates:verify": "verifying an upload writes nothing (the file is not kept)",
 }
 
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.
