@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,24 +289,34 @@ def _with_status(credential, certificate, proof, kind, checks) -> Outcome:
 # --- The certificate's own page (``/c/<token>/``) ----------------------------------------------
 
 
+#: Answers of ``stored_signature`` in this process, least recently used dropped past the size.
+_SIGNATURES: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_SIGNATURES_MAX = 10_000
+_SIGNATURES_LOCK = threading.Lock()
+
+
 def stored_signature(certificate: Certificate) -> dict[str, Any]:
     """Whether the credential stored for ``certificate`` verifies with the published keys:
     ``{"state": "verified" | "signing" | "not_verified", "key_id": ...}``. ``signing`` while
-    the credential has not been signed yet (it is, after the issuing transaction). Cached per
-    certificate, signing time and set of published keys (a removed key changes the answer)."""
-    from django.core.cache import cache
-
+    the credential has not been signed yet (it is, after the issuing transaction). Kept in
+    this process per certificate, signing time and set of published keys (a rotation or a
+    removed key changes the key, so the answer): a dictionary look-up instead of a proof
+    check (≈ 1 ms) or a round trip to Redis on the most visited page."""
     from certificates import keys
 
     if not certificate.credential:
         return {"state": "signing", "key_id": None}
-    published = ",".join(k.key_id for k in keys.public_keys())
-    stamp = certificate.credential_signed_at.isoformat() if certificate.credential_signed_at else ""
-    cache_key = f"certificates:sig:{certificate.pk}:{stamp}:{published}"
-    found = cache.get(cache_key)
-    if found is not None:
-        return found
+    published = tuple(k.key_id for k in keys.public_keys())
+    key = (certificate.pk, certificate.credential_signed_at, published)
+    with _SIGNATURES_LOCK:
+        found = _SIGNATURES.get(key)
+        if found is not None:
+            _SIGNATURES.move_to_end(key)
+            return found
     proof = _proof(certificate.credential)
     answer = {"state": "verified" if proof.ok else "not_verified", "key_id": proof.key_id}
-    cache.set(cache_key, answer, 24 * 3600)
+    with _SIGNATURES_LOCK:
+        _SIGNATURES[key] = answer
+        if len(_SIGNATURES) > _SIGNATURES_MAX:
+            _SIGNATURES.popitem(last=False)
     return answer

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from certificates import pdf, vc
 from certificates.models import Certificate
+from portal import clock
 from tests.certificates import verify_helpers as h
 from tests.portal.altcha_solver import solve_page
 
@@ -351,7 +352,9 @@ def test_a_stored_credential_that_does_not_verify_is_said_so(client, certs):
     cert = certs[0]
     broken = copy.deepcopy(cert.credential)
     broken["credentialSubject"]["certificateNumber"] = certs[1].number
-    Certificate.objects.filter(pk=cert.pk).update(credential=broken)
+    Certificate.objects.filter(pk=cert.pk).update(
+        credential=broken, credential_signed_at=clock.now()
+    )
     html = client.get(f"/c/{cert.token}/").content.decode()
     assert 'data-signature="not_verified"' in html and "签名已验证" not in html
     assert client.get(f"/c/{cert.token}.json").json()["signature"]["verified"] is False
