@@ -1,6 +1,8 @@
 """The certificate's own page (Art 20; decision 0042), public and phone-first: what a printed
 QR code leads to for decades. ``/c/<token>/`` and ``/c/<token>.json`` show the facts, the
-masked ID, the photo and the status; an unknown token answers 404 with how to look a
+masked ID, the photo, the status (a revoked or replaced certificate's page stays, saying so,
+with the successor linked) and whether the stored credential's signature verifies (Art 22;
+decision 0048); an unknown token answers 404 with how to look a
 certificate up. ``/certificates/status/<list>/`` is the signed bitstring status list credential."""
 
 from __future__ import annotations
