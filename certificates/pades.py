@@ -227,19 +227,12 @@ def verify_pdf(data: bytes) -> PdfVerdict:
 
 
 def check_pdf(data: bytes) -> tuple[str, str]:
-    """(``valid`` | ``revoked`` | ``invalid``, why) of a certificate PDF, for
-    ``manage.py verify_certificate``: the PAdES signature against the portal's CA, then the
-    attached credential as a VC JSON would be checked (its proof, then its status)."""
-    from certificates.management.commands.verify_certificate import check_credential
+    """(``valid`` | ``revoked`` | ``inconclusive`` | ``invalid``, why) of a certificate PDF,
+    for ``manage.py verify_certificate``; the checking itself is
+    ``certificates.verification.verify_pdf_bytes`` (decision 0048)."""
+    from certificates.management.commands.verify_certificate import check_pdf as check
 
-    verdict = verify_pdf(data)
-    if not verdict.ok:
-        return "invalid", f"PDF signature: {verdict.reason}"
-    if verdict.credential is None:
-        return "invalid", f"PDF signature valid, but no {ATTACHMENT} is attached"
-    state, why = check_credential(verdict.credential)
-    signed = f"PDF signature valid ({verdict.signer}), the file was not changed"
-    return state, f"{signed}; attached credential: {why}"
+    return check(data)
 
 
 def signed_certificate_pdf(certificate) -> bytes:

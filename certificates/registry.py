@@ -61,6 +61,7 @@ def register() -> None:
     _register_qrlegacy()
     _register_lookup()
     _register_verifiers()
+    _register_verify()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -282,4 +283,15 @@ def _register_verifiers() -> None:
         area=navigation.WORKSPACE,
         order=338,
         roles={R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL},
+    )
+
+
+def _register_verify() -> None:
+    """The public verify page (Art 22; decision 0048): a public menu entry 「证书验真」."""
+    navigation.register(
+        "certificates_verify",
+        _("Verify a certificate"),
+        "certificates:verify",
+        area=navigation.PUBLIC,
+        order=17,
     )

@@ -95,6 +95,11 @@ LIMITS: dict[str, Limit] = {
     "certificate_lookup.subnet": Limit(600, 10 * 60),
     "certificate_lookup.hour": Limit(2000, 60 * 60),
     "captcha.certificate_lookup": Limit(200, 24 * 60 * 60),
+    # Uploads to verify a certificate (Art 22; decision 0048): per address and /24 (/48) an
+    # hour, and solved checks per address a day.
+    "certificate_verify.ip": Limit(60, 60 * 60),
+    "certificate_verify.subnet": Limit(300, 60 * 60),
+    "captcha.certificate_verify": Limit(50, 24 * 60 * 60),
 }
 
 

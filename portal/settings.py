@@ -387,3 +387,7 @@ CERTIFICATE_DOWNLOAD_LINK_MINUTES = envint("CERTIFICATE_DOWNLOAD_LINK_MINUTES", 
 # spreadsheet. The token's daily quota is set per token by the organisation's administrator.
 VERIFY_API_MAX_ITEMS = envint("VERIFY_API_MAX_ITEMS", 1000)
 VERIFY_UPLOAD_MAX_ROWS = envint("VERIFY_UPLOAD_MAX_ROWS", 10000)
+# --- Verifying an uploaded certificate (issue 17, decision 0048) -----------------------------
+# The largest file /certificates/verify/ accepts: a signed certificate PDF is about 20-250 KB
+# (font subset, photo), a VC JSON about 4 KB; anything larger is refused before it is read.
+CERTIFICATE_VERIFY_MAX_BYTES = envint("CERTIFICATE_VERIFY_MAX_BYTES", 2 * 1024 * 1024)

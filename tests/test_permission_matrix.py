@@ -347,6 +347,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:api_certificate":          ("cert_number", (401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
     "certificates:api_openapi":              ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:api_docs":                 ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Verifying an uploaded certificate (Art 22, decision 0048): anyone.
+    "certificates:verify":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -466,6 +468,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:lookup":                       ("",                      "cert_lookup",          "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    "certificates:verify":                       ("",                      "nothing",              "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -537,6 +540,7 @@ ANSWERED_WITHOUT_WRITING = {
     "assessments:session_archive archive": "a session whose results are not final is refused "
     "with a message",
     "certificates:api_verify": "without a valid token the API answers 401 and counts nothing",
+    "certificates:verify": "verifying an upload writes nothing (the file is not kept)",
 }
 
 # URL patterns whose views take no POST: a POST answers like a GET and changes nothing.

@@ -57,3 +57,6 @@ urlpatterns += _lookup.urlpatterns
 from certificates.urls import api as _api  # noqa: E402 - bulk verification and its API (decision 0051)
 
 urlpatterns += _api.urlpatterns
+from certificates.urls import verify as _verify  # noqa: E402 - verifying an upload (decision 0048)
+
+urlpatterns += _verify.urlpatterns

@@ -1,15 +1,19 @@
 """The certificate's own page (Art 20; decision 0042), public and phone-first: what a printed
 QR code leads to for decades. ``/c/<token>/`` and ``/c/<token>.json`` show the facts, the
-masked ID, the photo and the status; an unknown token answers 404 with how to look a
+masked ID, the photo, the status (a revoked or replaced certificate's page stays, saying so,
+with the successor linked) and whether the stored credential's signature verifies (Art 22;
+decision 0048); an unknown token answers 404 with how to look a
 certificate up. ``/certificates/status/<list>/`` is the signed bitstring status list credential."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from certificates import queries, vc
+from certificates import queries, vc, verification
 
 
 def _or_404(request, token: str):
@@ -47,12 +51,32 @@ def _facts(cert) -> dict:
     }
 
 
+def _page_facts(cert) -> dict:
+    """The facts with whether the stored credential's signature verifies (decision 0048)
+    and, for a corrected certificate, its successor."""
+    facts = _facts(cert)
+    signature = verification.stored_signature(cert)
+    facts["signature"] = {
+        "state": signature["state"],
+        "verified": {"verified": True, "not_verified": False}.get(signature["state"]),
+        "key_id": signature["key_id"],
+    }
+    facts["replaced_at"] = cert.replaced_at.isoformat() if cert.replaced_at else None
+    facts["replaced_by"] = (
+        {"number": cert.replaced_by.number, "url": cert.replaced_by.public_url}
+        if cert.replaced_by_id
+        else None
+    )
+    facts["verify_url"] = settings.CERTIFICATE_BASE_URL.rstrip("/") + reverse("certificates:verify")
+    return facts
+
+
 def certificate(request, token: str):
     try:
         cert = _or_404(request, token)
     except _NotFound:
         return _not_found(request)
-    context = {"certificate": cert, "facts": _facts(cert)}
+    context = {"certificate": cert, "facts": _page_facts(cert)}
     return render(request, "certificates/public/certificate.html", context)
 
 
@@ -67,7 +91,7 @@ def certificate_signed(request, token: str, sig: str):
         return _not_found(request)
     context = {
         "certificate": cert,
-        "facts": _facts(cert),
+        "facts": _page_facts(cert),
         "qr_check": check_certificate(cert, sig),
     }
     return render(request, "certificates/public/certificate.html", context)
@@ -77,7 +101,7 @@ def certificate_json(request, token: str):
     cert = queries.by_token(token)
     if cert is None:
         return JsonResponse({"error": "not_found"}, status=404)
-    return JsonResponse(_facts(cert), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(_page_facts(cert), json_dumps_params={"ensure_ascii": False})
 
 
 def photo(request, token: str):

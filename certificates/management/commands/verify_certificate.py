@@ -1,67 +1,68 @@
-"""``manage.py verify_certificate FILE``: check an electronic certificate (decision 0044).
+"""``manage.py verify_certificate FILE``: check an electronic certificate (decisions 0044, 0048).
 
-Prints ``valid``, ``revoked`` or ``invalid`` and why. The signature is checked offline with
-the published keys (current and retired, ``certificates.keys``); the status comes from the
-database. The kind of file picks the checker (``CHECKERS``): a VC JSON, or a PDF, whose PAdES
-signature is checked against the portal's CA (``certificates.pades.check_pdf``) before its
-attached credential is checked like a VC JSON. Exit status: 0 valid, 1 revoked, 2 invalid.
+Prints ``valid``, ``revoked``, ``inconclusive`` or ``invalid`` and why, from the one
+verification service the public verify page uses (``certificates.verification``): the
+signature is checked offline with the published keys (current and retired), a PDF's PAdES
+signature against the portal's CA before its attached credential, and the status comes from
+the database. ``invalid`` is the page's "bad signature"; ``inconclusive`` means the signature
+is good but the status could not be checked (never valid). Exit status: 0 valid, 1 revoked,
+2 invalid, 3 inconclusive.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates import pades, vc
+from certificates import verification
+
+#: The command's words for the service's verdicts ("invalid" as it always printed).
+WORDS = {
+    verification.VALID: "valid",
+    verification.REVOKED: "revoked",
+    verification.INCONCLUSIVE: "inconclusive",
+    verification.BAD_SIGNATURE: "invalid",
+}
+EXIT = {"valid": 0, "revoked": 1, "invalid": 2, "inconclusive": 3}
 
 
 def kind_of(path: Path, head: bytes) -> str:
     """``json`` or ``pdf`` (by content, then by name)."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.lstrip()[:1] in (b"{", b"[") or path.suffix.lower() in (".json", ".jsonld"):
+    found = verification.kind_of(head)
+    if found:
+        return found
+    if path.suffix.lower() in (".json", ".jsonld"):
         return "json"
     return path.suffix.lower().lstrip(".") or "unknown"
 
 
+def _answer(outcome: verification.Outcome) -> tuple[str, str]:
+    return WORDS[outcome.verdict], outcome.reason
+
+
 def check_json(data: bytes) -> tuple[str, str]:
-    """(``valid`` | ``revoked`` | ``invalid``, why) of a VC JSON."""
-    try:
-        credential = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return "invalid", f"not JSON: {exc}"
-    return check_credential(credential)
+    """(``valid`` | ``revoked`` | ``inconclusive`` | ``invalid``, why) of a VC JSON."""
+    return _answer(verification.verify_upload(data, filename="credential.json"))
 
 
 def check_credential(credential: dict) -> tuple[str, str]:
-    verdict = vc.verify_credential(credential)
-    if not verdict.ok:
-        return "invalid", verdict.reason
-    state, why = vc.credential_status(credential)
-    signed = f"{verdict.number}, signed by key {verdict.key_id}"
-    if state == "valid":
-        return "valid", signed
-    if state == "revoked":
-        return "revoked", f"{signed}; {why}"
-    return "invalid", f"{signed}, but {why}"
+    """The same, of a parsed credential."""
+    return _answer(verification.verify_credential_data(credential))
+
+
+def check_pdf(data: bytes) -> tuple[str, str]:
+    return _answer(verification.verify_pdf_bytes(data))
 
 
 #: Checkers by file kind: each takes the file's bytes, returns (verdict, why).
-CHECKERS: dict[str, Callable[[bytes], tuple[str, str]]] = {
-    "json": check_json,
-    "pdf": lambda data: pades.check_pdf(data),  # PAdES, then the attached VC (issue 16)
-}
-
-EXIT = {"valid": 0, "revoked": 1, "invalid": 2}
+CHECKERS = {"json": check_json, "pdf": check_pdf}
 
 
 class Command(BaseCommand):
     help = (
-        "Check an electronic certificate (a VC JSON or a signed PDF): valid, revoked or "
-        "invalid, and why."
+        "Check an electronic certificate (a VC JSON or a signed PDF): valid, revoked, "
+        "inconclusive or invalid, and why."
     )
 
     def add_arguments(self, parser):
