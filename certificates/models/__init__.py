@@ -15,6 +15,7 @@ from certificates.models.certificates import (
 )
 from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
+from certificates.models.requests import CertificateRequest, RequestKind, RequestState
 
 __all__ = [
     "LegacyCertificate",
@@ -33,4 +34,7 @@ __all__ = [
     "IssuanceBatch",
     "IssuanceState",
     "StatusList",
+    "CertificateRequest",
+    "RequestKind",
+    "RequestState",
 ]
