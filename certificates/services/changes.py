@@ -75,7 +75,9 @@ def revoke_refusal(certificate: Certificate, actor=None) -> Refusal | None:
     return None
 
 
-def request_refusal(certificate: Certificate, actor=None, kind: str | None = None) -> Refusal | None:
+def request_refusal(
+    certificate: Certificate, actor=None, kind: str | None = None
+) -> Refusal | None:
     """Why the agency cannot ask for a change of ``certificate`` now, or None."""
     ended = revoke_refusal(certificate)
     if ended:
@@ -110,9 +112,7 @@ def _clean_reason(reason: str, field: str = "reason") -> str:
     if not reason:
         raise ValidationError({field: _("Give the reason.")})
     if len(reason) > REASON_MAX:
-        raise ValidationError(
-            {field: _("Keep it under %(n)s characters.") % {"n": REASON_MAX}}
-        )
+        raise ValidationError({field: _("Keep it under %(n)s characters.") % {"n": REASON_MAX}})
     return reason
 
 
@@ -297,7 +297,9 @@ def request_correction(
         and id_number == pii.normalise(certificate.id_type, certificate.id_number)
     )
     if not errors and same_name and same_id:
-        errors["name"] = _("Give the corrected name or ID number: it must differ from the certificate.")
+        errors["name"] = _(
+            "Give the corrected name or ID number: it must differ from the certificate."
+        )
     if errors:
         raise ValidationError(errors)
     return _ask(
@@ -368,7 +370,9 @@ def decide_request(
         if not approve and not note:
             raise ValidationError({"note": _("Say why the request is refused.")})
         if len(note) > REASON_MAX:
-            raise ValidationError({"note": _("Keep it under %(n)s characters.") % {"n": REASON_MAX}})
+            raise ValidationError(
+                {"note": _("Keep it under %(n)s characters.") % {"n": REASON_MAX}}
+            )
         req.state = RequestState.APPROVED if approve else RequestState.REFUSED
         req.decided_by, req.decided_at, req.decision_note = actor, clock.now(), note
         fields = ["state", "decided_by", "decided_at", "decision_note"]

@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import changes as _changes  # noqa: E402 - revocation, correction, reissue (decision 0049)
+
+urlpatterns += _changes.urlpatterns

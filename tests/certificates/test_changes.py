@@ -68,7 +68,10 @@ def test_revocation_is_final_and_the_number_is_never_reused(world, issued):
     with pytest.raises(ValidationError):
         services.request_reissue(world.members["admin"], cert, reason="遗失")
     cert.refresh_from_db()
-    assert cert.revoked_reason == "材料造假" and Certificate.objects.filter(number=cert.number).count() == 1
+    assert (
+        cert.revoked_reason == "材料造假"
+        and Certificate.objects.filter(number=cert.number).count() == 1
+    )
     # A later issue of the same scope takes the next number, never the revoked one.
     scope = numbering.scope_for(cert.site, cert.issued_on.year, cert.level_code)
     assert counters.peek(numbering.counter_key(scope)) == 3
@@ -103,7 +106,9 @@ def test_on_commit_the_bit_flips_the_list_is_signed_again_the_signal_and_mail_go
     assert _bit(cert) is True
     after = vc.status_list_credential(cert.status_list)
     assert vc.status_list_digest(after) != vc.status_list_digest(before)
-    assert status.bit(status.decode_list(after["credentialSubject"]["encodedList"]), cert.status_index)
+    assert status.bit(
+        status.decode_list(after["credentialSubject"]["encodedList"]), cert.status_index
+    )
     assert [m.to for m in mail.outbox] == [["holder@example.org"]]
     assert "冒名顶替" in mail.outbox[0].body and cert.id_number not in mail.outbox[0].body
 
@@ -210,7 +215,9 @@ def test_a_direct_revocation_closes_a_waiting_request(world, issued):
 def test_a_correction_needs_a_change_and_a_valid_id(world, issued):
     cert = issued[0]
     with pytest.raises(ValidationError) as refused:
-        services.request_correction(world.members["admin"], cert, reason="写错", name=cert.holder_name)
+        services.request_correction(
+            world.members["admin"], cert, reason="写错", name=cert.holder_name
+        )
     assert "name" in refused.value.error_dict
     with pytest.raises(ValidationError) as refused:
         services.request_correction(
