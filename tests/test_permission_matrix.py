@@ -326,6 +326,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Revocation, correction, reissue (Art 27; decision 0049): the agency's admin and staff ask,
+    # the filing authority (gd, or the ministry) decides, officials of the site's province revoke.
+    "certificates:agency_request_new": ("chg_ask", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:agency_requests":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:agency_request_withdraw": ("chg_withdraw", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 405, 403, 403, 404)),
+    "certificates:request_queue":      ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:request_decide":     ("chg_request", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:revoke":             ("chg_cert", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -444,6 +452,10 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:seal":                         ("gd_agency",             "cert_seal",            "L     404   404   404   404   404   404   404   404   404   302+  403   403   403   404"),
     "certificates:legacy_imports":               ("",                      "legacy_upload",        "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "certificates:agency_request_new":           ("chg_ask",               "chg_reason",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:agency_request_withdraw":      ("chg_withdraw",          "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:request_decide":               ("chg_request",           "chg_decide",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "certificates:revoke":                       ("chg_cert",              "chg_revoke",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -541,6 +553,7 @@ GET_ONLY = {
     "assessments:score_results",
     "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
     "certificates:pdf_ca",
+    "certificates:agency_requests", "certificates:request_queue",
 }  # fmt: skip
 
 
@@ -1753,4 +1766,39 @@ def build(world) -> dict:  # noqa: F811 (the signed QR page and a staged legacy 
     )
     objects["cert_token_sig"] = [cert.token, signature(cert)]
     objects["legacy_import"] = [staged.pk]
+    return objects
+
+
+# --- Certificates part 3: revocation, correction, reissue (Art 27; decision 0049) ---------------
+# One waiting revocation request on gd_cert; the other certificate of its session is asked about
+# and revoked directly. Deciding and revoking are the confirmed POSTs (with the password).
+
+DATA.update(
+    {
+        "chg_reason": lambda o, u: {"reason": "考生冒名顶替"},
+        "chg_decide": lambda o, u: {
+            "decision": "refuse", "note": "证据不足", "confirmed": "1", "password": PASSWORD,
+        },
+        "chg_revoke": lambda o, u: {
+            "reason": "抽查发现违规", "confirmed": "1", "password": PASSWORD,
+        },
+    }
+)  # fmt: skip
+
+_build_before_changes = build
+
+
+def build(world) -> dict:  # noqa: F811 (a waiting certificate request added)
+    from certificates.models import Certificate
+    from certificates.services import request_revocation
+
+    objects = _build_before_changes(world)
+    cert = Certificate.objects.get(pk=objects["gd_cert"][1])
+    other = Certificate.objects.filter(session=cert.session).exclude(pk=cert.pk).first()
+    req = request_revocation(world.members["admin"], cert, reason="证书信息有误")
+    agency = world.gd_agency.pk
+    objects["chg_ask"] = [agency, other.pk, "revoke"]
+    objects["chg_withdraw"] = [agency, req.pk]
+    objects["chg_request"] = [req.pk]
+    objects["chg_cert"] = [other.pk]
     return objects
