@@ -92,7 +92,9 @@ def seed(stdout=None) -> list[dict]:
 
 
 def _corrected_name(name: str) -> str:
-    """A plausible corrected name: the last character changed (demo only)."""
+    """A plausible corrected name (demo only): 演示考生154 → 演示学员154."""
+    if "考生" in name:
+        return name.replace("考生", "学员", 1)
     return (name[:-1] + ("娟" if name[-1] != "娟" else "婷")) if name else "演示更正"
 
 
