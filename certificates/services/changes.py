@@ -199,18 +199,23 @@ def _mail_holder(cert: Certificate, event: str) -> None:
 
 
 def _store_evidence(actor, req: CertificateRequest, files: Iterable) -> None:
-    docs = [
-        documents.store_document(
-            actor,
-            upload,
-            title=_("Evidence: %(kind)s of certificate %(number)s")
-            % {"kind": req.get_kind_display(), "number": req.certificate.number},
-            kind=EVIDENCE_KIND,
-            owner_agency=req.agency,
-            subject=req,
-        )
-        for upload in files or ()
-    ]
+    docs = []
+    for upload in files or ():
+        try:
+            docs.append(
+                documents.store_document(
+                    actor,
+                    upload,
+                    title=_("Evidence: %(kind)s of certificate %(number)s")
+                    % {"kind": req.get_kind_display(), "number": req.certificate.number},
+                    kind=EVIDENCE_KIND,
+                    owner_agency=req.agency,
+                    subject=req,
+                )
+            )
+        except ValidationError as exc:  # shown at the field; the request is not saved
+            name = getattr(upload, "name", "") or ""
+            raise ValidationError({"evidence": [f"{name}：{m}" for m in exc.messages]}) from exc
     if docs:
         req.evidence.add(*docs)
 

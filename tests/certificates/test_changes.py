@@ -286,3 +286,36 @@ def test_an_approved_reissue_keeps_the_number_and_marks_the_print(
     from certificates import pdf
 
     assert "补发" in pdf.certificate_html(cert)
+
+
+def test_a_failed_correction_leaves_the_request_waiting_and_takes_no_number(
+    world, issued, monkeypatch
+):
+    old = issued[0]
+    req = services.request_correction(world.members["admin"], old, reason="写错", name="王更正")
+    scope = numbering.scope_for(old.site, old.issued_on.year, old.level_code)
+    before = counters.peek(numbering.counter_key(scope))
+
+    def full(n):
+        raise ValidationError("no free status-list entry")
+
+    monkeypatch.setattr(changes.status, "allocate_indexes", full)
+    with pytest.raises(ValidationError):
+        services.decide_request(world.gd_official, req, approve=True)
+    req.refresh_from_db()
+    old.refresh_from_db()
+    assert req.state == RequestState.PENDING and old.status == CertificateStatus.VALID
+    assert counters.peek(numbering.counter_key(scope)) == before
+    assert Certificate.objects.count() == len(issued)
+
+
+def test_bad_evidence_is_refused_at_the_field_and_nothing_is_saved(world, issued):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("证明.pdf", b"not a pdf at all", content_type="application/pdf")
+    with pytest.raises(ValidationError) as refused:
+        services.request_revocation(
+            world.members["admin"], issued[0], reason="冒名", evidence=[bad]
+        )
+    assert "evidence" in refused.value.error_dict
+    assert not CertificateRequest.objects.exists()
