@@ -69,7 +69,7 @@ def seed(stdout=None) -> None:
     each in zh-en) and the oldest is archived (assessments' archive demo)."""
     from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
-    from certificates import demo_legacy, demo_pdf, demo_vc, demo_verifiers
+    from certificates import demo_changes, demo_legacy, demo_pdf, demo_vc, demo_verifiers
 
     demo_pdf.seed(stdout)
     final = (
@@ -91,6 +91,7 @@ def seed(stdout=None) -> None:
         demo_legacy.seed(stdout)  # idempotent: a re-run adds nothing
         demo_vc.seed(stdout)
         demo_verifiers.seed(stdout)  # idempotent (decision 0051)
+        demo_changes.seed(stdout)  # idempotent: prints the figures again
         return  # seeded before
     for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
@@ -100,3 +101,4 @@ def seed(stdout=None) -> None:
     demo_vc.seed(stdout)  # the signed credentials, one by a retired key (decision 0044)
     demo_legacy.seed(stdout)  # legacy records (Art 4), one 16-digit
     demo_verifiers.seed(stdout)  # a verifying organisation, its token, a pending application
+    demo_changes.seed(stdout)  # revoked, corrected, reissued, two requests (decision 0049)

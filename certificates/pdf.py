@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from certificates.qr import signed_url
@@ -109,6 +109,10 @@ def _facts(certificate, seal) -> dict[str, Any]:
         "public_url": certificate.public_url,
         "lookup_url": lookup_url(),
         "directory_url": directory_url(),
+        "revoked_zh": chinese_date(timezone.localdate(certificate.revoked_at))
+        if certificate.revoked_at
+        else "",
+        "reissued_zh": chinese_date(certificate.reissued_on) if certificate.reissued_on else "",
         "is_demo": bool(certificate.basis.get("demo"))
         if isinstance(certificate.basis, dict)
         else False,
@@ -154,6 +158,10 @@ PRINTED_FIELDS = (
     "issued_on",
     "variant",
     "status",
+    # Art 27 (decision 0049): the 已撤销 mark with its date, the 补发 mark with its date.
+    "revoked_at",
+    "reissued_on",
+    "reissue_count",
 )
 
 
@@ -168,4 +176,4 @@ def data_hash(certificate, seal=None) -> str:
 
 
 #: Bump when the template changes so that cached PDFs are rendered again.
-LAYOUT_VERSION = "2026-12-2"  # the QR carries the signature (decision 0046)
+LAYOUT_VERSION = "2026-12-3"  # revoked and reissue marks (decision 0049)

@@ -104,3 +104,37 @@ def verifier_applications_for(user):
     from certificates.models import VerifierOrganisation
 
     return access.visible(user, VerifierOrganisation.objects.select_related("applied_by"))
+
+
+# --- Requests about certificates (Art 27; decision 0049) ------------------------------------
+
+
+def requests_of_agency(agency):
+    from certificates.models import CertificateRequest
+
+    return CertificateRequest.objects.filter(agency=agency).select_related(
+        "certificate", "requested_by", "successor"
+    )
+
+
+def requests_for_official(user):
+    """The requests ``user`` decides: those of agencies filed with their province (national
+    ministry officials: all)."""
+    from certificates.models import CertificateRequest
+    from portal.roles import NATIONAL, AuthorityRole
+
+    roles = user.authority_roles() if user.is_authenticated else set()
+    rows = CertificateRequest.objects.select_related(
+        "certificate__site__province", "agency", "requested_by", "successor"
+    )
+    if user.jurisdiction == NATIONAL and AuthorityRole.MINISTRY_OFFICIAL in roles:
+        return rows
+    if user.jurisdiction and AuthorityRole.PROVINCIAL_OFFICIAL in roles:
+        return rows.filter(agency__filing_jurisdiction=user.jurisdiction)
+    return rows.none()
+
+
+def requests_to_decide(user):
+    from certificates.models import RequestState
+
+    return requests_for_official(user).filter(state=RequestState.PENDING)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import audit
-from portal.access import agency_role, any_of, in_jurisdiction, register_action
+from portal.access import agency_role, any_of, authority_role, in_jurisdiction, register_action
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation
+from portal.ui.dashboards import PanelLink
 
 OFFICIALS = (R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL, R.OSTA_STAFF)
 
@@ -62,6 +64,7 @@ def register() -> None:
     _register_lookup()
     _register_verifiers()
     _register_verify()
+    _register_changes()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -294,4 +297,113 @@ def _register_verify() -> None:
         "certificates:verify",
         area=navigation.PUBLIC,
         order=17,
+    )
+
+
+def _filing_authority(user, obj=None) -> bool:
+    """The filing authority of the request's agency: a provincial official of its filing
+    jurisdiction, or a national (ministry) official (Art 27; decision 0049)."""
+    from portal.roles import NATIONAL
+
+    if user.jurisdiction == NATIONAL and authority_role(R.MINISTRY_OFFICIAL)(user):
+        return True
+    if obj is None:
+        return bool(user.jurisdiction) and authority_role(R.PROVINCIAL_OFFICIAL)(user)
+    agency = obj if hasattr(obj, "filing_jurisdiction") else getattr(obj, "agency", None)
+    jurisdiction = getattr(agency, "filing_jurisdiction", "")
+    return (
+        bool(jurisdiction)
+        and user.jurisdiction == jurisdiction
+        and authority_role(R.PROVINCIAL_OFFICIAL)(user)
+    )
+
+
+def _register_changes() -> None:
+    """Revocation, correction and reissue (Art 27; decision 0049)."""
+    from portal.ui.dashboards import register_panel
+
+    register_action(
+        "certificates.revoke",
+        in_jurisdiction(R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL),
+        "Revoke a certificate issued at a site in the jurisdiction (Art 27)",
+    )
+    register_action(
+        "certificates.request.ask",
+        agency_role(A.ADMIN, A.STAFF),
+        "Ask the filing authority to revoke, correct or reissue one of the agency's "
+        "certificates (Art 27)",
+    )
+    register_action(
+        "certificates.request.decide",
+        _filing_authority,
+        "Decide an agency's request about a certificate (Art 27)",
+    )
+    for action, label in (
+        ("certificates.certificate.revoke", _("revoked a certificate")),
+        ("certificates.certificate.correct", _("replaced a certificate by a corrected one")),
+        ("certificates.certificate.reissue", _("reissued a paper certificate")),
+        ("certificates.request.ask", _("asked for a change of a certificate")),
+        ("certificates.request.withdraw", _("withdrew a request about a certificate")),
+        ("certificates.request.decide", _("decided a request about a certificate")),
+    ):
+        audit.register_label(action, label, summary=("number", "reason", "state"))
+    audit.display.register_change_labels(
+        {
+            "corrected_name": _("corrected name"),
+            "corrected_id": _("corrected ID"),
+            "successor": _("corrected certificate"),
+            "reissued_on": _("paper reissued on"),
+            "holder": _("holder"),
+        }
+    )
+    navigation.register(
+        "certificates_requests",
+        _("Certificate requests"),
+        "certificates:request_queue",
+        area=navigation.WORKSPACE,
+        order=337,
+        roles={R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL},
+    )
+    navigation.register(
+        "certificates_agency_requests",
+        _("Certificate requests"),
+        "certificates:agency_requests",
+        area=navigation.AGENCY,
+        order=77,
+        roles={"agency:admin", "agency:staff"},
+    )
+    register_panel(
+        "certificates.requests", {R.MINISTRY_OFFICIAL, R.PROVINCIAL_OFFICIAL}, _requests_panel
+    )
+
+
+def _requests_panel(request):
+    """To-do: the agencies' certificate requests waiting for this official's decision."""
+    from certificates import queries
+    from portal.ui.dashboards import Todo, todo_panel
+
+    waiting = list(
+        queries.requests_to_decide(request.user)
+        .order_by("requested_at")
+        .values_list("requested_at", flat=True)
+    )
+    url = reverse("certificates:request_queue")
+    return todo_panel(
+        _("Certificate requests"),
+        todos=[
+            Todo(
+                len(waiting),
+                ngettext(
+                    "%(n)d request about a certificate awaits your decision",
+                    "%(n)d requests about certificates await your decision",
+                    len(waiting),
+                )
+                % {"n": len(waiting)},
+                url,
+                oldest=waiting[0] if waiting else None,
+            )
+        ],
+        text=_("Agencies filed with you ask to revoke, correct or reissue certificates (Art 27)."),
+        links=[PanelLink(_("Open the certificate requests"), url)],
+        order=45,
     )

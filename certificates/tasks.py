@@ -52,3 +52,21 @@ def sign_credentials(ids: list[int]) -> int:
     from certificates.vc import sign_many
 
     return sign_many(ids)
+
+
+@shared_task(acks_late=True, max_retries=3)
+def refresh_certificate_outputs(certificate_id: int) -> dict:
+    """After a revocation, correction or reissue committed (Art 27; decision 0049): sign the
+    status list credential again and render the cached PDF again. Safe to repeat."""
+    from certificates.services.changes import refresh_outputs
+
+    return refresh_outputs(certificate_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def mail_holder(certificate_id: int, event: str) -> int:
+    """Tell the holder that their certificate was revoked or corrected (decision 0049). A retry
+    after a mail server error may send it twice; better twice than lost."""
+    from certificates.services.changes import mail_holder as send
+
+    return send(certificate_id, event)

@@ -349,6 +349,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:api_docs":                 ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Verifying an uploaded certificate (Art 22, decision 0048): anyone.
     "certificates:verify":             ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Revocation, correction, reissue (Art 27; decision 0049): the agency's admin and staff ask,
+    # the filing authority (gd, or the ministry) decides, officials of the site's province revoke.
+    "certificates:agency_request_new": ("chg_ask", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:agency_requests":    ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:agency_request_withdraw": ("chg_withdraw", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 405, 405, 403, 403, 404)),
+    "certificates:request_queue":      ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:request_decide":     ("chg_request", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:revoke":             ("chg_cert", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -469,6 +477,10 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:legacy_apply":                 ("legacy_import",         "nothing",              "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "certificates:lookup":                       ("",                      "cert_lookup",          "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
     "certificates:verify":                       ("",                      "nothing",              "200   200   200   200   200   200   200   200   200   200   200   200   200   200   200"),
+    "certificates:agency_request_new":           ("chg_ask",               "chg_reason",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:agency_request_withdraw":      ("chg_withdraw",          "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:request_decide":               ("chg_request",           "chg_decide",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "certificates:revoke":                       ("chg_cert",              "chg_revoke",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -583,6 +595,7 @@ GET_ONLY = {
     "certificates:lookup_pdf", "certificates:lookup_vc",
     "certificates:verification", "certificates:verifier_applications",
     "certificates:api_openapi", "certificates:api_docs",
+    "certificates:agency_requests", "certificates:request_queue",
 }  # fmt: skip
 
 
@@ -1938,3 +1951,38 @@ def test_the_verifier_role_posts(client, built, db, url_name):
             transaction.set_rollback(True)
         got[name] = outcome(response, changed)
     assert got == dict(zip(VERIFIERS, cells, strict=True))
+
+
+# --- Certificates part 3: revocation, correction, reissue (Art 27; decision 0049) ---------------
+# One waiting revocation request on gd_cert; the other certificate of its session is asked about
+# and revoked directly. Deciding and revoking are the confirmed POSTs (with the password).
+
+DATA.update(
+    {
+        "chg_reason": lambda o, u: {"reason": "考生冒名顶替"},
+        "chg_decide": lambda o, u: {
+            "decision": "refuse", "note": "证据不足", "confirmed": "1", "password": PASSWORD,
+        },
+        "chg_revoke": lambda o, u: {
+            "reason": "抽查发现违规", "confirmed": "1", "password": PASSWORD,
+        },
+    }
+)  # fmt: skip
+
+_build_before_changes = build
+
+
+def build(world) -> dict:  # noqa: F811 (a waiting certificate request added)
+    from certificates.models import Certificate
+    from certificates.services import request_revocation
+
+    objects = _build_before_changes(world)
+    cert = Certificate.objects.get(pk=objects["gd_cert"][1])
+    other = Certificate.objects.filter(session=cert.session).exclude(pk=cert.pk).first()
+    req = request_revocation(world.members["admin"], cert, reason="证书信息有误")
+    agency = world.gd_agency.pk
+    objects["chg_ask"] = [agency, other.pk, "revoke"]
+    objects["chg_withdraw"] = [agency, req.pk]
+    objects["chg_request"] = [req.pk]
+    objects["chg_cert"] = [other.pk]
+    return objects

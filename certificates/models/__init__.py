@@ -15,6 +15,7 @@ from certificates.models.certificates import (
 )
 from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
+from certificates.models.requests import CertificateRequest, RequestKind, RequestState
 from certificates.models.verifiers import (
     ApiToken,
     ApiTokenUsage,
@@ -49,4 +50,7 @@ __all__ = [
     "VerifierMembership",
     "VerifierOrganisation",
     "VerifierState",
+    "CertificateRequest",
+    "RequestKind",
+    "RequestState",
 ]

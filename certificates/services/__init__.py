@@ -1,5 +1,17 @@
 """The public write API of certificates (decision 0017)."""
 
+from certificates.services.changes import (
+    decide_refusal,
+    decide_request,
+    request_correction,
+    request_refusal,
+    request_reissue,
+    request_revocation,
+    revoke_certificate,
+    revoke_refusal,
+    withdraw_refusal,
+    withdraw_request,
+)
 from certificates.services.issuance import (
     batch_progress,
     issue_certificates,
@@ -32,4 +44,15 @@ __all__ = [
     "format_number",
     "scope_for",
     "site_refusal",
+    # revocation, correction, reissue (Art 27, decision 0049)
+    "decide_refusal",
+    "decide_request",
+    "request_correction",
+    "request_refusal",
+    "request_reissue",
+    "request_revocation",
+    "revoke_certificate",
+    "revoke_refusal",
+    "withdraw_refusal",
+    "withdraw_request",
 ]

@@ -200,3 +200,15 @@ def evict_pdf_cache(limit: int | None = None) -> int:
             names = [name for _, name in rows if name]
             transaction.on_commit(lambda names=names: [default_storage.delete(n) for n in names])
             evicted += len(rows)
+
+
+def refresh_cached_pdf(certificate: Certificate) -> CertificatePdf | None:
+    """Render the certificate's cached PDF again after its status or print changed (Art 27,
+    decision 0049): the row is marked pending under the new data hash and the task queued, so
+    the old file is never served again. Nothing is done if no PDF of it is cached."""
+    if not CertificatePdf.objects.filter(certificate=certificate).exists():
+        return None
+    credential_of(certificate)
+    return _request(
+        {"certificate": certificate}, certificate.agency_id, certificate_hash(certificate)
+    )

@@ -60,3 +60,6 @@ urlpatterns += _api.urlpatterns
 from certificates.urls import verify as _verify  # noqa: E402 - verifying an upload (decision 0048)
 
 urlpatterns += _verify.urlpatterns
+from certificates.urls import changes as _changes  # noqa: E402 - revocation, correction, reissue (decision 0049)
+
+urlpatterns += _changes.urlpatterns

@@ -46,9 +46,19 @@ def certificate(request, agency_id: int, pk: int):
     found = queries.certificates_of_agency(request.agency).filter(pk=pk).first()
     if found is None:
         raise Http404
+    from certificates.models import RequestKind
+
     context = {
         "certificate": found,
         "breadcrumbs": crumbs(_list_crumb(agency_id), found.number),
+        # Art 27 (decision 0049): ask to revoke, correct or reissue; the button says why not.
+        "ask_buttons": [
+            (RequestKind.REVOKE.value, _("Ask to revoke")),
+            (RequestKind.CORRECT.value, _("Ask to correct")),
+            (RequestKind.REISSUE.value, _("Ask to reissue the paper certificate")),
+        ],
+        "request_refusal": services.request_refusal(found, request.user),
+        "certificate_requests": found.requests.order_by("-requested_at")[:10],
     }
     return render(request, "certificates/agency/certificate.html", context)
 

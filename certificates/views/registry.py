@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from certificates import queries
 from certificates.forms import SearchForm
+from portal import access
 from portal.ui.helpers import crumbs
 
 PER_PAGE = 50
@@ -25,6 +26,8 @@ def registry(request):
         "form": form,
         "page": page,
         "q": text,
+        # Officials who may revoke (Art 27) get a link per row to the revocation page.
+        "can_revoke": access.can(request.user, "certificates.revoke"),
         "breadcrumbs": crumbs(_("Certificates issued")),
     }
     return render(request, "certificates/registry.html", context)
