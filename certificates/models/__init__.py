@@ -15,6 +15,7 @@ from certificates.models.certificates import (
 )
 from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
+from certificates.models.statistics import CertificateStatistic
 
 __all__ = [
     "LegacyCertificate",
@@ -33,4 +34,5 @@ __all__ = [
     "IssuanceBatch",
     "IssuanceState",
     "StatusList",
+    "CertificateStatistic",
 ]

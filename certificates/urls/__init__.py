@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import statistics as _statistics  # noqa: E402 - statistics (decision 0053)
+
+urlpatterns += _statistics.urlpatterns
