@@ -326,6 +326,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:did_document":       ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:jwks":               ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "certificates:certificate_credential": ("gd_cert", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Certificate statistics (decision 0053): officials and testing-centre staff (their
+    # jurisdiction's rows); the public page with aggregate counts only, for anyone.
+    "certificates:statistics":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:public_statistics":  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -541,6 +545,7 @@ GET_ONLY = {
     "assessments:score_results",
     "certificates:did_document", "certificates:jwks", "certificates:certificate_credential",
     "certificates:pdf_ca",
+    "certificates:statistics", "certificates:public_statistics",
 }  # fmt: skip
 
 
