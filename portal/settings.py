@@ -379,3 +379,8 @@ CERTIFICATE_VC_CHUNK = envint("CERTIFICATE_VC_CHUNK", 1000)
 
 # The most rows one legacy-certificate import may have (decision 0046).
 LEGACY_IMPORT_MAX_ROWS = envint("LEGACY_IMPORT_MAX_ROWS", 20000)
+
+# --- Certificate statistics (issue 18, decision 0053) -----------------------------------------
+# The months (this one included) the daily job recounts from the certificates, agency by
+# agency; older months change only through revocations and corrections, refreshed as they come.
+CERTIFICATE_STATISTICS_MONTHS = envint("CERTIFICATE_STATISTICS_MONTHS", 2)

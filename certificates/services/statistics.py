@@ -261,5 +261,5 @@ def recount_recent() -> str:
     """The periodic job: the months that still change (``CERTIFICATE_STATISTICS_MONTHS``)."""
     from django.conf import settings
 
-    months = int(getattr(settings, "CERTIFICATE_STATISTICS_MONTHS", 2))
+    months = settings.CERTIFICATE_STATISTICS_MONTHS
     return f"{recount(months)} rows"
