@@ -69,7 +69,14 @@ def seed(stdout=None) -> None:
     each in zh-en) and the oldest is archived (assessments' archive demo)."""
     from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
-    from certificates import demo_changes, demo_legacy, demo_pdf, demo_vc, demo_verifiers
+    from certificates import (
+        demo_changes,
+        demo_legacy,
+        demo_pdf,
+        demo_statistics,
+        demo_vc,
+        demo_verifiers,
+    )
 
     demo_pdf.seed(stdout)
     final = (
@@ -92,6 +99,7 @@ def seed(stdout=None) -> None:
         demo_vc.seed(stdout)
         demo_verifiers.seed(stdout)  # idempotent (decision 0051)
         demo_changes.seed(stdout)  # idempotent: prints the figures again
+        demo_statistics.seed(stdout)  # idempotent: a re-run only recounts
         return  # seeded before
     for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
@@ -102,3 +110,4 @@ def seed(stdout=None) -> None:
     demo_legacy.seed(stdout)  # legacy records (Art 4), one 16-digit
     demo_verifiers.seed(stdout)  # a verifying organisation, its token, a pending application
     demo_changes.seed(stdout)  # revoked, corrected, reissued, two requests (decision 0049)
+    demo_statistics.seed(stdout)  # certificates enough for readable statistics (0053)

@@ -65,6 +65,7 @@ def register() -> None:
     _register_verifiers()
     _register_verify()
     _register_changes()
+    _register_statistics()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -407,3 +408,56 @@ def _requests_panel(request):
         links=[PanelLink(_("Open the certificate requests"), url)],
         order=45,
     )
+
+
+def _register_statistics() -> None:
+    """The certificate statistics (Art 21, 24; decision 0053): the officials' page, the public
+    page, the periodic recount and the refresh when a certificate is revoked or replaced."""
+    import datetime as dt
+
+    from celery.schedules import crontab
+
+    from certificates import signals
+    from certificates.services import statistics
+    from portal.jobs import periodic
+
+    register_action(
+        "certificates.statistics.view",
+        authority_role(*OFFICIALS),
+        "Read the certificate statistics of one's jurisdiction, with the agencies (Art 24)",
+    )
+    navigation.register(
+        "certificates_statistics",
+        _("Certificate statistics"),
+        "certificates:statistics",
+        area=navigation.WORKSPACE,
+        order=337,
+        roles=set(OFFICIALS),
+    )
+    navigation.register(
+        "public_certificate_statistics",
+        _("Certificate statistics"),
+        "certificates:public_statistics",
+        area=navigation.PUBLIC,
+        order=45,
+    )
+    periodic.register(
+        "certificates.recount_statistics",
+        statistics.recount_recent,
+        schedule=crontab(minute=40, hour=2),
+        every=dt.timedelta(days=1),
+        description="Recount the certificate statistics of the recent months, agency by agency",
+    )
+    signals.revoked.connect(_refresh_statistics, dispatch_uid="certificates.statistics.revoked")
+    signals.replaced.connect(_refresh_statistics, dispatch_uid="certificates.statistics.replaced")
+
+
+def _refresh_statistics(sender, certificate=None, successor=None, **kwargs) -> None:
+    """A certificate was revoked or replaced (sent on commit): its key's row, and the
+    successor's, recomputed by a task (decision 0053)."""
+    from certificates import tasks
+    from portal.jobs.background import enqueue
+
+    ids = [c.pk for c in (certificate, successor) if c is not None and c.pk is not None]
+    if ids:
+        enqueue(tasks.refresh_certificate_statistics, ids)

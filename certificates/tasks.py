@@ -70,3 +70,23 @@ def mail_holder(certificate_id: int, event: str) -> int:
     from certificates.services.changes import mail_holder as send
 
     return send(certificate_id, event)
+
+
+@shared_task(acks_late=True)
+def refresh_batch_statistics(batch_id: int) -> int:
+    """Recompute the statistics rows of the keys a committed batch issued into (decision
+    0053; idempotent: rows are recomputed, never incremented). Returns the keys."""
+    from certificates.services.statistics import refresh_batch
+
+    return refresh_batch(batch_id)
+
+
+@shared_task(acks_late=True)
+def refresh_certificate_statistics(ids: list[int]) -> int:
+    """Recompute the statistics rows of these certificates' keys (a revocation, a correction;
+    idempotent). Returns the keys."""
+    from certificates.models import Certificate
+    from certificates.services.statistics import refresh_certificates
+
+    found = Certificate.objects.filter(pk__in=ids).select_related("site")
+    return refresh_certificates(*found)

@@ -391,3 +391,7 @@ VERIFY_UPLOAD_MAX_ROWS = envint("VERIFY_UPLOAD_MAX_ROWS", 10000)
 # The largest file /certificates/verify/ accepts: a signed certificate PDF is about 20-250 KB
 # (font subset, photo), a VC JSON about 4 KB; anything larger is refused before it is read.
 CERTIFICATE_VERIFY_MAX_BYTES = envint("CERTIFICATE_VERIFY_MAX_BYTES", 2 * 1024 * 1024)
+# --- Certificate statistics (issue 18, decision 0053) -----------------------------------------
+# The months (this one included) the daily job recounts from the certificates, agency by
+# agency; older months change only through revocations and corrections, refreshed as they come.
+CERTIFICATE_STATISTICS_MONTHS = envint("CERTIFICATE_STATISTICS_MONTHS", 2)

@@ -357,6 +357,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:request_queue":      ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:request_decide":     ("chg_request", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:revoke":             ("chg_cert", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Certificate statistics (decision 0053): officials and testing-centre staff (their
+    # jurisdiction's rows); the public page with aggregate counts only, for anyone.
+    "certificates:statistics":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:public_statistics":  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -596,6 +600,7 @@ GET_ONLY = {
     "certificates:verification", "certificates:verifier_applications",
     "certificates:api_openapi", "certificates:api_docs",
     "certificates:agency_requests", "certificates:request_queue",
+    "certificates:statistics", "certificates:public_statistics",
 }  # fmt: skip
 
 

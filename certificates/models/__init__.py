@@ -16,6 +16,7 @@ from certificates.models.certificates import (
 from certificates.models.legacy import LegacyCertificate, LegacyImport, LegacyImportState
 from certificates.models.pdfs import AgencySeal, CertificatePdf, PdfState
 from certificates.models.requests import CertificateRequest, RequestKind, RequestState
+from certificates.models.statistics import CertificateStatistic
 from certificates.models.verifiers import (
     ApiToken,
     ApiTokenUsage,
@@ -53,4 +54,5 @@ __all__ = [
     "CertificateRequest",
     "RequestKind",
     "RequestState",
+    "CertificateStatistic",
 ]

@@ -339,6 +339,10 @@ def issue_certificates(
             from certificates import tasks
 
             enqueue(tasks.sign_batch_credentials, batch.pk)
+        if total:  # the statistics of the batch's keys, once this commits (decision 0053)
+            from certificates import tasks as _tasks
+
+            enqueue(_tasks.refresh_batch_statistics, batch.pk)
     return batch
 
 

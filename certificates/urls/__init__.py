@@ -63,3 +63,6 @@ urlpatterns += _verify.urlpatterns
 from certificates.urls import changes as _changes  # noqa: E402 - revocation, correction, reissue (decision 0049)
 
 urlpatterns += _changes.urlpatterns
+from certificates.urls import statistics as _statistics  # noqa: E402 - statistics (decision 0053)
+
+urlpatterns += _statistics.urlpatterns
