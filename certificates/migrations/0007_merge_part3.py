@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('certificates', '0006_requests'),
         ('certificates', '0006_verifiers'),
+        ('certificates', '0006_statistics'),
     ]
 
     operations = [
