@@ -87,3 +87,22 @@ def legacy_by_number(number: str):
     if not (codes.is_legacy_certificate_number(code) or codes.is_valid_certificate_number(code)):
         return None
     return LegacyCertificate.objects.filter(number=code).first()
+
+
+def submissions_for(user):
+    """Data submissions the testing-centre ``user`` may read (Art 21): those addressed to
+    their jurisdiction (national: all)."""
+    from certificates.models import SubmissionBatch
+
+    if not access.can(user, "certificates.submission.review"):
+        return SubmissionBatch.objects.none()
+    found = SubmissionBatch.objects.select_related("agency", "acknowledged_by", "created_by")
+    if user.jurisdiction != "000000":
+        found = found.filter(jurisdiction=user.jurisdiction)
+    return found
+
+
+def submissions_of_agency(agency):
+    from certificates.models import SubmissionBatch
+
+    return SubmissionBatch.objects.filter(agency=agency).select_related("acknowledged_by")

@@ -50,3 +50,7 @@ urlpatterns += _pades.urlpatterns
 from certificates.urls import legacy as _legacy  # noqa: E402 - legacy records (decision 0046)
 
 urlpatterns += _legacy.urlpatterns
+
+from certificates.urls import submissions as _submissions  # noqa: E402 - data submission (Art 21)
+
+urlpatterns += _submissions.urlpatterns
