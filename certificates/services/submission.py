@@ -26,7 +26,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -264,7 +264,11 @@ class _Built:
     rows: int
 
 
-def _build(batch: SubmissionBatch) -> _Built:
+#: Rows between two calls of ``submit_batch``'s ``progress``.
+PROGRESS_EVERY = 1000
+
+
+def _build(batch: SubmissionBatch, progress: Callable[[int], None] | None = None) -> _Built:
     jsonl, text = io.StringIO(), io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(FIELDS)
@@ -274,6 +278,8 @@ def _build(batch: SubmissionBatch) -> _Built:
         jsonl.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         jsonl.write("\n")
         writer.writerow([record[f] for f in FIELDS])
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n)
     # CSV with a BOM so that spreadsheet programs read it as UTF-8 (docs/data-submission.md).
     return _Built(jsonl.getvalue().encode(), ("\ufeff" + text.getvalue()).encode(), n)
 
@@ -340,12 +346,17 @@ def submit_refusal(agency: Agency, actor=None) -> Refusal | None:
 
 
 def submit_batch(
-    agency: Agency, *, actor=None, allow_empty: bool = False
+    agency: Agency,
+    *,
+    actor=None,
+    allow_empty: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> SubmissionBatch | None:
     """Art 21: submit ``agency``'s certificate events not yet submitted to the testing centre
     as its next numbered batch, in one transaction (all or nothing). None when there is
     nothing new, unless ``allow_empty`` (the periodic job: an empty batch says "nothing
-    happened in the period", decision 0052). ``actor`` None is the job."""
+    happened in the period", decision 0052). ``actor`` None is the job. ``progress(rows)``
+    is called every ``PROGRESS_EVERY`` rows written."""
     if actor is not None:
         access.require(actor, "certificates.submission.submit", agency)
     key = head_key(agency)
@@ -379,7 +390,7 @@ def submit_batch(
             batch.revoked_count = counts.get(SubmissionEvent.REVOKED, 0)
             batch.replaced_count = counts.get(SubmissionEvent.REPLACED, 0)
             batch.reissued_count = counts.get(SubmissionEvent.REISSUED, 0)
-            built = _build(batch)
+            built = _build(batch, progress)
             files = []
             for kind, plain in ((FileKind.JSONL, built.jsonl), (FileKind.CSV, built.csv)):
                 key_id, stored = encrypt_file(batch.pk, kind, plain)
