@@ -69,7 +69,7 @@ def seed(stdout=None) -> None:
     each in zh-en) and the oldest is archived (assessments' archive demo)."""
     from assessments.demo_archive import archive_demo_session
     from assessments.models import AssessmentSession, Result
-    from certificates import demo_legacy, demo_pdf, demo_vc
+    from certificates import demo_legacy, demo_pdf, demo_submissions, demo_vc
 
     demo_pdf.seed(stdout)
     final = (
@@ -90,6 +90,7 @@ def seed(stdout=None) -> None:
     ).exists():
         demo_legacy.seed(stdout)  # idempotent: a re-run adds nothing
         demo_vc.seed(stdout)
+        demo_submissions.seed(stdout)  # idempotent
         return  # seeded before
     for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
@@ -98,3 +99,4 @@ def seed(stdout=None) -> None:
         archive_demo_session(oldest, stdout=stdout)
     demo_vc.seed(stdout)  # the signed credentials, one by a retired key (decision 0044)
     demo_legacy.seed(stdout)  # legacy records (Art 4), one 16-digit
+    demo_submissions.seed(stdout)  # two batches to the testing centre, one acknowledged (Art 21)

@@ -102,7 +102,7 @@ def decrypt_file(file: SubmissionFile) -> bytes:
 # --- Pending events ------------------------------------------------------------------------
 
 
-def _pending_sql(where_agency: bool, head: str = "c.id AS cid, c.agency_id AS aid") -> str:
+def _pending_sql(where_agency: bool) -> str:
     """Every certificate event (of one agency, or of all) that is in no batch: one SELECT
     per kind of event, each with NOT EXISTS against the items (served by their unique
     index). Only table and column names of the models are interpolated."""
@@ -113,6 +113,7 @@ def _pending_sql(where_agency: bool, head: str = "c.id AS cid, c.agency_id AS ai
     else:  # SQLite (make run): dates and times are text
         reissued_at = "(c.reissued_on || ' 00:00:00')"
     agency = "c.agency_id = %s AND " if where_agency else ""
+    head = "c.id AS cid, c.agency_id AS aid"
 
     def missing(event: str, serial: str = "0") -> str:
         return (
@@ -120,26 +121,37 @@ def _pending_sql(where_agency: bool, head: str = "c.id AS cid, c.agency_id AS ai
             f"AND i.event = '{event}' AND i.serial = {serial})"
         )
 
+    def part(event: str, serial: str, at: str, where: str) -> str:
+        return (
+            f"SELECT {head}, '{event}' AS event, {serial} AS serial, {at} AS at "
+            f"FROM {cert} c WHERE {agency}{where}{missing(event, serial)}"
+        )
+
     parts = [
-        f"SELECT {head}, 'new', 0, c.created_at AS at FROM {cert} c WHERE {agency}{missing('new')}",
-        f"SELECT {head}, 'revoked', 0, c.revoked_at AS at FROM {cert} c "
-        f"WHERE {agency}c.revoked_at IS NOT NULL AND {missing('revoked')}",
-        f"SELECT {head}, 'replaced', 0, c.replaced_at AS at FROM {cert} c "
-        f"WHERE {agency}c.replaced_at IS NOT NULL AND {missing('replaced')}",
-        f"SELECT {head}, 'reissued', c.reissue_count, {reissued_at} AS at FROM {cert} c "
-        f"WHERE {agency}c.reissue_count > 0 AND c.reissued_on IS NOT NULL "
-        f"AND {missing('reissued', 'c.reissue_count')}",
+        part("new", "0", "c.created_at", ""),
+        part("revoked", "0", "c.revoked_at", "c.revoked_at IS NOT NULL AND "),
+        part("replaced", "0", "c.replaced_at", "c.replaced_at IS NOT NULL AND "),
+        part(
+            "reissued",
+            "c.reissue_count",
+            reissued_at,
+            "c.reissue_count > 0 AND c.reissued_on IS NOT NULL AND ",
+        ),
     ]
     return " UNION ALL ".join(parts)
 
 
 def _claim(batch: SubmissionBatch) -> int:
-    """Put every pending event of the batch's agency into the batch; how many."""
+    """Put every pending event of the batch's agency up to its ``period_to`` into the batch;
+    how many."""
     item = connection.ops.quote_name(SubmissionItem._meta.db_table)
-    pending = _pending_sql(True, head="%s, c.id")
-    sql = f"INSERT INTO {item} (batch_id, certificate_id, event, serial, event_at) {pending}"
+    sql = (
+        f"INSERT INTO {item} (batch_id, certificate_id, event, serial, event_at) "
+        f"SELECT %s, e.cid, e.event, e.serial, e.at FROM ({_pending_sql(True)}) AS e "
+        f"WHERE e.at <= %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [batch.pk, batch.agency_id] * 4)
+        cursor.execute(sql, [batch.pk, *[batch.agency_id] * 4, batch.period_to])
         return cursor.rowcount
 
 
@@ -351,12 +363,14 @@ def submit_batch(
     actor=None,
     allow_empty: bool = False,
     progress: Callable[[int], None] | None = None,
+    until: dt.datetime | None = None,
 ) -> SubmissionBatch | None:
     """Art 21: submit ``agency``'s certificate events not yet submitted to the testing centre
     as its next numbered batch, in one transaction (all or nothing). None when there is
     nothing new, unless ``allow_empty`` (the periodic job: an empty batch says "nothing
     happened in the period", decision 0052). ``actor`` None is the job. ``progress(rows)``
-    is called every ``PROGRESS_EVERY`` rows written."""
+    is called every ``PROGRESS_EVERY`` rows written. ``until``: only the events up to that
+    time (the end of the period covered; default now)."""
     if actor is not None:
         access.require(actor, "certificates.submission.submit", agency)
     key = head_key(agency)
@@ -373,7 +387,7 @@ def submit_batch(
                 sequence=sequence,
                 jurisdiction=agency.filing_jurisdiction or agency.registered_province_id,
                 period_from=previous.period_to if previous else None,
-                period_to=now,
+                period_to=min(until, now) if until else now,
                 created_at=now,
                 created_by=actor,
             )
@@ -425,7 +439,7 @@ def submit_batch(
                 {
                     "sequence": [None, batch.sequence],
                     "events": [None, claimed],
-                    "period_to": [None, _iso(now)],
+                    "period_to": [None, _iso(batch.period_to)],
                 },
                 agency=agency,
                 province=batch.jurisdiction,

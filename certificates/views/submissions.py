@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from certificates import queries
 from certificates.forms.submissions import AcknowledgeForm, SubmissionFilterForm
@@ -134,7 +135,9 @@ def submission(request, pk: int):
     return render(request, "certificates/submissions/detail.html", context)
 
 
+@require_GET
 def download(request, pk: int, kind: str):
+    """A download is audited, so only a GET downloads (a POST writes nothing: 405)."""
     batch = _batch(request, pk)
     if kind not in (*FileKind.values, "manifest"):
         raise Http404
