@@ -48,7 +48,7 @@ def test_the_testing_centre_acknowledges_a_batch(page, live_server, world, scree
     page.screenshot(path=screenshot_dir / f"submission-list-{width}.png", full_page=True)
     _fits(page, width)
     page.locator("main table a", has_text=world.gd_agency.name).click()
-    page.locator("main h1", has_text="第 1 批").wait_for()
+    page.locator("main h1", has_text="第 1 批报送").wait_for()
     text = page.locator("main").inner_text()
     assert batch.files.get(kind="csv").sha256 in text.replace("\n", "")
     assert not any(n in page.content() for n in full_ids)
