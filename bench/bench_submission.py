@@ -33,7 +33,13 @@ def run() -> list[Result]:
     ]
     for session in sessions:
         add_results(world, session, PER_SESSION)
-    issue_certificates(world.members["admin"], sessions)
+    from unittest import mock
+
+    from certificates import tasks
+
+    # The credentials' signing after the commit is bench_vc's figure, not this one's.
+    with mock.patch.object(tasks, "sign_batch_credentials", mock.Mock()):
+        issue_certificates(world.members["admin"], sessions)
     total = SESSIONS * PER_SESSION
 
     marks: dict[str, float] = {}
