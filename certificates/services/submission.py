@@ -13,7 +13,7 @@ as it was; running again submits the same events. The unique constraint on
 
 The head lock is held while the files are built, but it only serialises submissions of the
 same agency (issuing, revoking and the other agencies' submissions never wait for it); for
-100,000 events the build takes seconds (see decision 0052 for the figure).
+100,000 events the build time is not yet measured (decision 0052).
 """
 
 # ruff: noqa: S608 - the SQL here interpolates only quoted table names of the models and fixed
