@@ -74,6 +74,7 @@ def seed(stdout=None) -> None:
         demo_legacy,
         demo_pdf,
         demo_statistics,
+        demo_submissions,
         demo_vc,
         demo_verifiers,
     )
@@ -100,6 +101,7 @@ def seed(stdout=None) -> None:
         demo_verifiers.seed(stdout)  # idempotent (decision 0051)
         demo_changes.seed(stdout)  # idempotent: prints the figures again
         demo_statistics.seed(stdout)  # idempotent: a re-run only recounts
+        demo_submissions.seed(stdout)  # idempotent
         return  # seeded before
     for session in waiting[1:]:
         issue_demo_certificates(session, stdout=stdout)
@@ -111,3 +113,4 @@ def seed(stdout=None) -> None:
     demo_verifiers.seed(stdout)  # a verifying organisation, its token, a pending application
     demo_changes.seed(stdout)  # revoked, corrected, reissued, two requests (decision 0049)
     demo_statistics.seed(stdout)  # certificates enough for readable statistics (0053)
+    demo_submissions.seed(stdout)  # two batches to the testing centre, one acknowledged (Art 21)

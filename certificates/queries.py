@@ -138,3 +138,22 @@ def requests_to_decide(user):
     from certificates.models import RequestState
 
     return requests_for_official(user).filter(state=RequestState.PENDING)
+
+
+def submissions_for(user):
+    """Data submissions the testing-centre ``user`` may read (Art 21): those addressed to
+    their jurisdiction (national: all)."""
+    from certificates.models import SubmissionBatch
+
+    if not access.can(user, "certificates.submission.review"):
+        return SubmissionBatch.objects.none()
+    found = SubmissionBatch.objects.select_related("agency", "acknowledged_by", "created_by")
+    if user.jurisdiction != "000000":
+        found = found.filter(jurisdiction=user.jurisdiction)
+    return found
+
+
+def submissions_of_agency(agency):
+    from certificates.models import SubmissionBatch
+
+    return SubmissionBatch.objects.filter(agency=agency).select_related("acknowledged_by")

@@ -66,6 +66,7 @@ def register() -> None:
     _register_verify()
     _register_changes()
     _register_statistics()
+    _register_submissions()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -461,3 +462,122 @@ def _refresh_statistics(sender, certificate=None, successor=None, **kwargs) -> N
     ids = [c.pk for c in (certificate, successor) if c is not None and c.pk is not None]
     if ids:
         enqueue(tasks.refresh_certificate_statistics, ids)
+
+
+def _register_submissions() -> None:
+    """Data submission to the testing centre (Art 21; decision 0052)."""
+    import datetime as dt
+
+    from celery.schedules import crontab
+
+    from certificates.services import submission
+    from portal.jobs import periodic
+    from portal.ui.dashboards import register_panel
+
+    register_action(
+        "certificates.submission.submit",
+        agency_role(A.ADMIN, A.STAFF),
+        "Submit the agency's certificate data to the testing centre now (Art 21)",
+    )
+    register_action(
+        "certificates.submission.review",
+        in_jurisdiction(R.OSTA_STAFF),
+        "Read and acknowledge the agencies' data submissions, see late agencies (Art 21)",
+    )
+    register_action(
+        "certificates.submission.download",
+        in_jurisdiction(R.OSTA_STAFF),
+        "Download a data submission's files with full ID numbers (Art 21)",
+    )
+    for action, label in {
+        "certificates.submission.submit": _("submitted certificate data to the testing centre"),
+        "certificates.submission.acknowledge": _("acknowledged a data submission"),
+        "certificates.submission.download": _("downloaded a data submission file"),
+    }.items():
+        audit.register_label(action, label, summary=("sequence", "events", "file"))
+    audit.display.register_change_labels(
+        {
+            "sequence": _("batch number"),
+            "events": _("events"),
+            "period_to": _("up to"),
+            "acknowledged": _("acknowledged"),
+            "file": _("file"),
+            "bytes": _("bytes"),
+        }
+    )
+    audit.register_object_url("certificates.submissionbatch", _submission_url)
+    navigation.register(
+        "certificates_submissions_agency",
+        _("Data submission"),
+        "certificates:agency_submissions",
+        area=navigation.AGENCY,
+        order=77,
+        roles={"agency:admin", "agency:staff"},
+    )
+    navigation.register(
+        "certificates_submissions",
+        _("Data submissions"),
+        "certificates:submissions",
+        area=navigation.WORKSPACE,
+        order=337,
+        roles={R.OSTA_STAFF},
+    )
+    register_panel("certificates.submissions", {R.OSTA_STAFF}, _submissions_panel)
+    days = submission.period_days()
+    periodic.register(
+        "certificates.submit_data",
+        submission.submit_due,
+        # Monthly: on the 1st at 02:10, covering the month before; else every night.
+        schedule=crontab(minute=10, hour=2, day_of_month=1 if days is None else "*"),
+        every=dt.timedelta(days=days or 28),
+        description="Submit each agency's new, revoked and replaced certificates (Art 21)",
+    )
+
+
+def _submission_url(user, object_id: str) -> str | None:
+    from certificates.models import SubmissionBatch
+    from portal.access import can, member_roles
+
+    batch = SubmissionBatch.objects.filter(pk=object_id).first()
+    if batch is None:
+        return None
+    if can(user, "certificates.submission.review", batch):
+        return reverse("certificates:submission", args=[batch.pk])
+    if member_roles(user, batch.agency_id) & {A.ADMIN, A.STAFF}:
+        return reverse("certificates:agency_submissions", args=[batch.agency_id])
+    return None
+
+
+def _submissions_panel(request):
+    """The testing centre's to-dos: batches waiting for acknowledgement (decision 0027),
+    and the agencies late with their data as a fact."""
+    from django.db.models import Count, Min
+    from django.utils.translation import ngettext
+
+    from certificates import queries
+    from portal.ui.dashboards import PanelLink, Todo, todo_panel
+
+    waiting = queries.submissions_for(request.user).filter(acknowledged_at__isnull=True)
+    summary = waiting.aggregate(n=Count("pk"), oldest=Min("created_at"))
+    n, url = summary["n"], reverse("certificates:submissions")
+    todo = Todo(
+        n,
+        ngettext(
+            "%(n)d data submission awaits acknowledgement",
+            "%(n)d data submissions await acknowledgement",
+            n,
+        )
+        % {"n": n},
+        f"{url}?state=waiting",
+        oldest=summary["oldest"],
+    )
+    return todo_panel(
+        _("Data submissions"),
+        todos=[todo],
+        text=_("Certificate data the agencies submitted to the testing centre (Art 21)."),
+        links=[
+            PanelLink(_("Open the submissions"), url),
+            PanelLink(_("Late agencies"), reverse("certificates:submissions_late")),
+        ],
+        order=30,
+    )

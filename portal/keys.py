@@ -47,6 +47,7 @@ SECRETS: tuple[Secret, ...] = (
     Secret("CERT_SIGNING_KEY", "ed25519", "signs electronic certificates (W3C VC 2.0)"),
     Secret("PDF_SIGNING_KEY", "pdf-key", "signs certificate PDFs (private key, PEM)"),
     Secret("PDF_SIGNING_CERT", "pdf-cert", "certificate of the PDF signing key (PEM)"),
+    Secret("SUBMISSION_ENCRYPTION_KEY", "symmetric", "AES-GCM encryption of data-submission files"),
 )
 BY_NAME = {s.name: s for s in SECRETS}
 

@@ -395,3 +395,15 @@ CERTIFICATE_VERIFY_MAX_BYTES = envint("CERTIFICATE_VERIFY_MAX_BYTES", 2 * 1024 *
 # The months (this one included) the daily job recounts from the certificates, agency by
 # agency; older months change only through revocations and corrections, refreshed as they come.
 CERTIFICATE_STATISTICS_MONTHS = envint("CERTIFICATE_STATISTICS_MONTHS", 2)
+# --- Data submission to the testing centre (Art 21, issue 18, decision 0052) ------------------
+# AES-GCM keys of the submission files at rest (current first; older ones keep decrypting):
+# SUBMISSION_ENCRYPTION_KEY is read with the other secrets above (portal/keys.py).
+SUBMISSION_ENCRYPTION_KEYS = _keys.symmetric_keys(
+    SECRET_VALUES["SUBMISSION_ENCRYPTION_KEY"], "SUBMISSION_ENCRYPTION_KEY"
+)
+# How often the periodic job submits each agency's certificate events: "monthly" (the first
+# day of each month, covering the month before), "weekly", or a number of days ("14").
+DATA_SUBMISSION_PERIOD = envstr("DATA_SUBMISSION_PERIOD", "monthly")
+# An agency whose oldest event not yet submitted is older than this many working days
+# (portal.calendar) is late; the testing centre sees the list.
+DATA_SUBMISSION_DUE_WORKING_DAYS = envint("DATA_SUBMISSION_DUE_WORKING_DAYS", 10)

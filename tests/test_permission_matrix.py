@@ -361,6 +361,12 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     # jurisdiction's rows); the public page with aggregate counts only, for anyone.
     "certificates:statistics":         ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:public_statistics":  ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Data submission (Art 21; decision 0052): the agency's batches; the testing centre's pages.
+    "certificates:agency_submissions": ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "certificates:submissions":        ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:submissions_late":   ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:submission":         ("gd_submission", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "certificates:submission_file":    ("gd_submission_file", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -485,6 +491,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:agency_request_withdraw":      ("chg_withdraw",          "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "certificates:request_decide":               ("chg_request",           "chg_decide",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
     "certificates:revoke":                       ("chg_cert",              "chg_revoke",           "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "certificates:agency_submissions":           ("gd_agency",             "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "certificates:submission":                   ("gd_submission",         "sub_acknowledge",      "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "assessments:sittings allocate":             ("gd_sit_session",        "sit_allocate",         "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:sittings issue":                ("gd_sit_session",        "nothing",              "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "assessments:incident":                      ("gd_sit_incident",       "sit_decide",           "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
@@ -601,6 +609,7 @@ GET_ONLY = {
     "certificates:api_openapi", "certificates:api_docs",
     "certificates:agency_requests", "certificates:request_queue",
     "certificates:statistics", "certificates:public_statistics",
+    "certificates:submissions", "certificates:submissions_late", "certificates:submission_file",
 }  # fmt: skip
 
 
@@ -1990,4 +1999,27 @@ def build(world) -> dict:  # noqa: F811 (a waiting certificate request added)
     objects["chg_withdraw"] = [agency, req.pk]
     objects["chg_request"] = [req.pk]
     objects["chg_cert"] = [other.pk]
+
+
+# --- Certificates part 4: data submission to the testing centre (Art 21; decision 0052) ------
+# A submitted batch of the Guangdong agency (its testing centre: 440000), and one revoked
+# certificate not yet submitted, so the agency's "submit now" has something to submit.
+
+DATA.update({"sub_acknowledge": lambda o, u: {"note": "已核对", "confirmed": "1"}})
+
+_build_before_submissions = build
+
+
+def build(world) -> dict:  # noqa: F811 (a data submission added)
+    from certificates.models import Certificate
+    from certificates.services import submission
+
+    objects = _build_before_submissions(world)
+    batch = submission.submit_batch(world.gd_agency, actor=world.members["admin"])
+    other = Certificate.objects.filter(agency=world.gd_agency, photo=None).first()
+    Certificate.objects.filter(pk=other.pk).update(
+        status="revoked", revoked_at=clock.now(), revoked_reason="矩阵测试"
+    )
+    objects["gd_submission"] = [batch.pk]
+    objects["gd_submission_file"] = [batch.pk, "csv"]
     return objects

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ('certificates', '0006_requests'),
         ('certificates', '0006_verifiers'),
         ('certificates', '0006_statistics'),
+        ('certificates', '0006_submissions'),
     ]
 
     operations = [

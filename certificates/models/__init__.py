@@ -56,3 +56,21 @@ __all__ = [
     "RequestState",
     "CertificateStatistic",
 ]
+
+from certificates.models.submissions import (  # noqa: E402 - data submission (Art 21)
+    EVENT_ORDER,
+    FileKind,
+    SubmissionBatch,
+    SubmissionEvent,
+    SubmissionFile,
+    SubmissionItem,
+)
+
+__all__ += [
+    "EVENT_ORDER",
+    "FileKind",
+    "SubmissionBatch",
+    "SubmissionEvent",
+    "SubmissionFile",
+    "SubmissionItem",
+]

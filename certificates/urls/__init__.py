@@ -66,3 +66,6 @@ urlpatterns += _changes.urlpatterns
 from certificates.urls import statistics as _statistics  # noqa: E402 - statistics (decision 0053)
 
 urlpatterns += _statistics.urlpatterns
+from certificates.urls import submissions as _submissions  # noqa: E402 - data submission (Art 21)
+
+urlpatterns += _submissions.urlpatterns
