@@ -1999,6 +1999,7 @@ def build(world) -> dict:  # noqa: F811 (a waiting certificate request added)
     objects["chg_withdraw"] = [agency, req.pk]
     objects["chg_request"] = [req.pk]
     objects["chg_cert"] = [other.pk]
+    return objects
 
 
 # --- Certificates part 4: data submission to the testing centre (Art 21; decision 0052) ------
