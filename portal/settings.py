@@ -407,3 +407,6 @@ DATA_SUBMISSION_PERIOD = envstr("DATA_SUBMISSION_PERIOD", "monthly")
 # An agency whose oldest event not yet submitted is older than this many working days
 # (portal.calendar) is late; the testing centre sees the list.
 DATA_SUBMISSION_DUE_WORKING_DAYS = envint("DATA_SUBMISSION_DUE_WORKING_DAYS", 10)
+# The public certificate lookup and bulk verification (Art 22; decision 0047): PostgreSQL
+# statement_timeout of each lookup's queries; past it the page answers 503 "try again".
+CERTIFICATE_LOOKUP_TIMEOUT_MS = envint("CERTIFICATE_LOOKUP_TIMEOUT_MS", 500)
