@@ -10,7 +10,6 @@ below 500; a form that refuses a value says so at the field, in Chinese.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -24,9 +23,9 @@ from portal import notices, validators
 from portal.forms import Form, ModelForm, TextGuardMixin
 from portal.models import Agency, Objection, User
 from tests.agencies.builders import list_agency, uscc
+from tests.bad_inputs import CJK, bad_bytes, bad_text
 from tests.portal.builders import PASSWORD
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 EXAMPLES = 200
 FAST = settings(
     max_examples=EXAMPLES,
@@ -37,54 +36,6 @@ FAST = settings(
 
 # --- What is thrown ---------------------------------------------------------------------------
 
-#: Values every text field must refuse at the field (they hold a refused character).
-CONTROLS = [
-    "\x00",
-    "a\x00b",
-    "\x01\x02\x1b[31m红\x7f",
-    "\u202egpj.exe",
-    "王\u202a五\u202c",
-    "\u2066隔离\u2069",
-    "零\u200b宽",
-    "\ufeff开头",
-    "软\u00ad连字符",
-    "行\u2028分隔",
-    "\x85下一行",
-]
-NASTY = [
-    "-1",
-    "0",
-    "' OR '1'='1' --",
-    "1; DROP TABLE portal_user; --",
-    '" OR ""="',
-    "<script>alert(1)</script>",
-    "{{ settings.SECRET_KEY }}",
-    "%00",
-    "%ff",
-    "../../etc/passwd",
-    "9" * 25,
-    "9" * 400,
-    "x" * 10_000,
-    "电" * 10_000,
-    "😀" * 50,
-    "👨\u200d👩\u200d👧",
-    "ｆｕｌｌ－ｗｉｄｔｈ１２３",
-    " ",
-    "",
-]
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
-bad_text = st.one_of(
-    st.sampled_from(CONTROLS),
-    st.sampled_from(NASTY),
-    _text,
-    st.builds(lambda a, b, c: a + b + c, _text, st.sampled_from(CONTROLS + NASTY), _text),
-    st.integers(min_value=10**15, max_value=10**40).map(str),
-)
-#: Raw bytes as a client may send them, not all UTF-8: a lone surrogate, overlong forms.
-bad_bytes = st.one_of(
-    st.sampled_from([b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x80\xae", b"\x00", b"\xfe"]),
-    st.binary(max_size=40),
-)
 bad_segment = st.one_of(
     bad_text.filter(lambda s: s not in ("", ".", "..")).map(lambda s: quote(s, safe="")),
     bad_bytes.filter(bool).map(lambda b: quote(b, safe="")),
