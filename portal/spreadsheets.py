@@ -125,3 +125,13 @@ def read_rows(
                 row.values[index] = None
                 row.errors[index] = message
         yield row
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as the text typed into it: empty for none, ``12.0`` read back as ``12`` (calamine
+    returns whole numbers as floats), surrounding spaces stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

@@ -111,12 +111,7 @@ def template() -> bytes:
 # --- Checking rows ----------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = spreadsheets.cell_text
 
 
 def _date(value) -> dt.date:

@@ -65,12 +65,7 @@ def template() -> bytes:
     return out.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = spreadsheets.cell_text
 
 
 def _columns(header: list) -> dict[str, int]:
