@@ -267,6 +267,7 @@ def _register_verifiers() -> None:
             "found": _("found"),
             "items": _("items"),
             "daily_quota": _("items per day"),
+            "expires_on": _("expires on"),
             "legal_basis": _("legal basis"),
             "member": _("member"),
             "token": _("token"),

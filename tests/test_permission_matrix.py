@@ -2017,7 +2017,11 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
 
     objects = _build_before_submissions(world)
     batch = submission.submit_batch(world.gd_agency, actor=world.members["admin"])
-    other = Certificate.objects.filter(agency=world.gd_agency, photo=None).first()
+    # Not one the certificate-request rows above act on (they need it valid).
+    taken = {objects["chg_cert"][0], objects["chg_ask"][1], objects["gd_cert"][1]}
+    other = (
+        Certificate.objects.filter(agency=world.gd_agency, photo=None).exclude(pk__in=taken).first()
+    )
     Certificate.objects.filter(pk=other.pk).update(
         status="revoked", revoked_at=clock.now(), revoked_reason="矩阵测试"
     )

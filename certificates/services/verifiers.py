@@ -460,13 +460,13 @@ def verify_items(items: list[dict]) -> tuple[list[dict], int]:
     return answers, found  # type: ignore[return-value]
 
 
-def record_api_call(token: ApiToken, action: str, items: int, found: int) -> None:
+def record_api_call(token: ApiToken, items: int, found: int) -> None:
     """The audit entry of one API call: the organisation, the token's prefix and the counts."""
     org = token.organisation
     with transaction.atomic():
         audit.record(
             None,
-            action,
+            "certificates.verify.api",
             org,
             {"items": items, "found": found, "token": f"{token.prefix}…"},
             province=_audit_province(org),

@@ -89,7 +89,7 @@ def verify(request):
         raise ApiRefused(400, "bad_request", _("Every item must be an object."))
     remaining = services.charge(token, len(items))
     answers, found = services.verify_items(items)
-    services.record_api_call(token, "certificates.verify.api", len(items), found)
+    services.record_api_call(token, len(items), found)
     return JsonResponse({"items": answers, "quota_remaining": remaining})
 
 
@@ -111,7 +111,7 @@ def certificate(request, number: str):
     from certificates.services.lookup import Query
 
     found = find(Query(name=name, number=number))
-    services.record_api_call(token, "certificates.verify.api", 1, int(bool(found)))
+    services.record_api_call(token, 1, int(bool(found)))
     if not found:
         raise ApiRefused(404, "not_found", _("No certificate with this number and name."))
     answer = services.answer_of(found)
