@@ -57,10 +57,10 @@ def _no_store(response):
 
 def _refused(request) -> int:
     """Seconds to wait when a limit refuses this lookup, else 0 (the hit is recorded)."""
-    for name, key_of in LIMITS:
-        key = key_of(request)
-        if not ratelimit.hit(name, key):
-            return max(1, ratelimit.retry_after(name, key))
+    keys = {name: key_of(request) for name, key_of in LIMITS}
+    refused = ratelimit.hit_many(list(keys.items()))  # one Redis round trip for the three
+    if refused:
+        return max(1, ratelimit.retry_after(refused, keys[refused]))
     return 0
 
 
