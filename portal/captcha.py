@@ -84,37 +84,49 @@ def _quota_name(purpose: str) -> str:
     return f"captcha.{purpose}"
 
 
-def filings_today(purpose: str, address: str) -> int:
-    """Challenges of ``purpose`` this address solved in the current day window."""
+def filings_today(purpose: str, address: str, request: HttpRequest | None = None) -> int:
+    """Challenges of ``purpose`` this address solved in the current day window (the count
+    ``verify`` saw for ``request``, when it verified one in this request)."""
+    known = getattr(request, "_captcha_filings", {}).get(purpose) if request else None
+    if known is not None:
+        return known
     try:
         return ratelimit.count(_quota_name(purpose), address)
     except LookupError:  # a purpose without a quota
         return 0
 
 
-def max_number_for(purpose: str, address: str) -> int:
+def max_number_for(purpose: str, address: str, filings: int | None = None) -> int:
     """The search range: ``CAPTCHA_MAX_NUMBER``, doubled every ``CAPTCHA_DIFFICULTY_STEP``
-    filings of this form by this address today, at most ``CAPTCHA_MAX_NUMBER_CAP``."""
+    filings of this form by this address today (``filings`` when the caller has read
+    them), at most ``CAPTCHA_MAX_NUMBER_CAP``."""
+    if filings is None:
+        filings = filings_today(purpose, address)
     base = int(getattr(settings, "CAPTCHA_MAX_NUMBER", 50_000))
     step = max(1, int(getattr(settings, "CAPTCHA_DIFFICULTY_STEP", 3)))
     cap = int(getattr(settings, "CAPTCHA_MAX_NUMBER_CAP", 2_000_000))
-    doublings = min(filings_today(purpose, address) // step, 20)
+    doublings = min(filings // step, 20)
     return min(cap, base * 2**doublings)
 
 
-def quota_exceeded(purpose: str, address: str) -> bool:
+def quota_exceeded(purpose: str, address: str, filings: int | None = None) -> bool:
     try:
-        return not ratelimit.check(_quota_name(purpose), address)
+        limit = ratelimit.limit_for(_quota_name(purpose))
     except LookupError:
         return False
+    if filings is None:
+        filings = filings_today(purpose, address)
+    return filings >= limit.count  # what ``ratelimit.check`` answers, from one read
 
 
-def new_challenge(purpose: str, request: HttpRequest | None = None) -> dict:
+def new_challenge(
+    purpose: str, request: HttpRequest | None = None, filings: int | None = None
+) -> dict:
     """A signed challenge for the widget (``challengejson``), valid ``ttl_seconds()``."""
     expires = timezone.now() + dt.timedelta(seconds=ttl_seconds())
     challenge = altcha.create_challenge_v1(
         algorithm=ALGORITHM,
-        max_number=max_number_for(purpose, address_of(request)),
+        max_number=max_number_for(purpose, address_of(request), filings),
         hmac_key=_hmac_key(),
         expires=expires,
         params={"purpose": purpose},
@@ -175,10 +187,15 @@ def verify(payload: str, purpose: str, request: HttpRequest | None = None) -> st
         return REPLAYED
     address = address_of(request)
     try:
-        if not ratelimit.hit(_quota_name(purpose), address):
-            return QUOTA
+        name = _quota_name(purpose)
+        hits = ratelimit.add(name, address)
     except LookupError:
-        pass
+        return OK
+    if request is not None:
+        # The form shown next (a fresh challenge) reads this count instead of asking again.
+        request.__dict__.setdefault("_captcha_filings", {})[purpose] = hits
+    if hits > ratelimit.limit_for(name).count:
+        return QUOTA
     return OK
 
 
@@ -218,12 +235,15 @@ class CaptchaWidget(forms.Widget):
     def get_context(self, name: str, value, attrs: dict | None) -> dict:
         context = super().get_context(name, None, attrs)
         hotline = getattr(settings, "SITE_CONTACT", "")
-        if quota_exceeded(self.purpose, address_of(self.request)):
+        # One read of the day's count serves the quota and the difficulty (none after a
+        # verify in this request: it saw the count).
+        filings = filings_today(self.purpose, address_of(self.request), self.request)
+        if quota_exceeded(self.purpose, "", filings):
             # Said before the visitor fills the form in, not only after the POST.
             context["widget"].update(quota_message=quota_message(), hotline=hotline)
             return context
         context["widget"].update(
-            challenge_json=json.dumps(new_challenge(self.purpose, self.request)),
+            challenge_json=json.dumps(new_challenge(self.purpose, self.request, filings)),
             strings_json=json.dumps(widget_strings(), ensure_ascii=False),
             script=static("portal/vendor/altcha/altcha.js"),
             worker=static("portal/vendor/altcha/worker.js"),

@@ -84,20 +84,56 @@ def timeout_ms() -> int:
 @contextlib.contextmanager
 def bounded() -> Iterator[None]:
     """Run the enclosed queries under the lookup's statement timeout (PostgreSQL), in a
-    transaction of their own so the setting ends with it."""
+    transaction of their own so the setting ends with it. Inside another ``bounded()`` it
+    adds nothing (no savepoint, no second SET LOCAL: the outer block's timeout holds)."""
+    if getattr(connection, "_lookup_bounded", False):
+        yield
+        return
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL statement_timeout = %s", [timeout_ms()])
-            yield
+            connection._lookup_bounded = True
+            try:
+                yield
+            finally:
+                connection._lookup_bounded = False
     except OperationalError as exc:  # QueryCanceled is an OperationalError in Django
         if "statement timeout" in str(exc) or "canceling statement" in str(exc):
             raise LookupBusy from exc
         raise
 
 
-_PORTAL = Certificate.objects.select_related("photo", "replaced_by", "agency")
+#: The columns a lookup reads and shows (``public_facts``, the page, the match in ``take``):
+#: never ``basis`` or ``credential`` (JSON, kilobytes a row), nor the photo and agency rows
+#: (the page needs only ``photo_id``; the agency's name is a column of the certificate).
+_FACTS = (
+    "number",
+    "token",
+    "holder_name",
+    "id_type",
+    "id_number",
+    "id_index",
+    "occupation_code",
+    "occupation_name",
+    "work_type_name",
+    "level_code",
+    "level_display",
+    "agency_name",
+    "agency_id",
+    "issued_on",
+    "status",
+    "revoked_at",
+    "revoked_reason",
+    "replaced_by_id",
+    "photo_id",
+)
+_PORTAL = Certificate.objects.select_related("replaced_by").only(
+    *_FACTS, "replaced_by__number", "replaced_by__token"
+)
+#: The whole certificate, for the holder's download (the PDF and credential read it all).
+_DOWNLOAD = Certificate.objects.select_related("photo", "replaced_by", "agency")
 # ``IdType.values`` builds its list anew on every access (≈ 1 ms): half of find_many's time.
 _ID_TYPES = frozenset(IdType.values)
 
@@ -234,7 +270,7 @@ def certificate_from_token(token: str) -> Certificate | None:
     pk = data.get("c") if isinstance(data, dict) else None
     if not isinstance(pk, int):
         return None
-    return _PORTAL.filter(pk=pk).first()
+    return _DOWNLOAD.filter(pk=pk).first()
 
 
 def _directory_names(agency_ids: set[int]) -> dict[int, str]:
@@ -257,10 +293,10 @@ def answers(query: Query, *, downloadable: bool = False) -> list[dict]:
     facts, the agency named and linked from the directory, and (``downloadable``: found by
     name + full ID number) a download token. [] for every miss alike; raises
     ``LookupBusy`` past the statement timeout."""
-    found = find(query)
-    if not found:
-        return []
-    with bounded():
+    with bounded():  # one transaction for the lookup and the agency names
+        found = find(query)
+        if not found:
+            return []
         names = _directory_names({c.agency_id for c in found if not is_legacy(c)})
     out = []
     for certificate in found:

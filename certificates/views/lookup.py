@@ -33,7 +33,10 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -57,11 +60,26 @@ def _no_store(response):
 
 def _refused(request) -> int:
     """Seconds to wait when a limit refuses this lookup, else 0 (the hit is recorded)."""
-    for name, key_of in LIMITS:
-        key = key_of(request)
-        if not ratelimit.hit(name, key):
-            return max(1, ratelimit.retry_after(name, key))
+    keys = {name: key_of(request) for name, key_of in LIMITS}
+    refused = ratelimit.hit_many(list(keys.items()))  # one Redis round trip for the three
+    if refused:
+        return max(1, ratelimit.retry_after(refused, keys[refused]))
     return 0
+
+
+#: The empty form's fields (all but the human check) as HTML, per language: an empty form
+#: renders the same every time, and its widgets' templates were the page's costliest part.
+_BLANK_FIELDS: dict[str, str] = {}
+
+
+def _blank_fields(form: LookupForm) -> str:
+    language = get_language()
+    html = _BLANK_FIELDS.get(language)
+    if html is None:
+        html = _BLANK_FIELDS[language] = render_to_string(
+            "certificates/lookup/fields.html", {"form": form}
+        )
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 def _busy(request):
@@ -92,6 +110,7 @@ def lookup_page(request):
         invalid=posted and bool(form.errors),
         minutes=lookup.download_minutes(),
         breadcrumbs=crumbs(_("Certificate lookup"), root=None),
+        blank_fields="" if form.is_bound else _blank_fields(form),
     )
     return _no_store(render(request, "certificates/lookup/lookup.html", context))
 
