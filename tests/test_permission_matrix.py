@@ -2003,8 +2003,8 @@ def build(world) -> dict:  # noqa: F811 (a waiting certificate request added)
 
 
 # --- Certificates part 4: data submission to the testing centre (Art 21; decision 0052) ------
-# A submitted batch of the Guangdong agency (its testing centre: 440000), and one revoked
-# certificate not yet submitted, so the agency's "submit now" has something to submit.
+# A submitted batch of the Guangdong agency (its testing centre: 440000), and one reissue
+# event not yet submitted, so the agency's "submit now" has something to submit.
 
 DATA.update({"sub_acknowledge": lambda o, u: {"note": "已核对", "confirmed": "1"}})
 
@@ -2017,13 +2017,10 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
 
     objects = _build_before_submissions(world)
     batch = submission.submit_batch(world.gd_agency, actor=world.members["admin"])
-    # Not one the certificate-request rows above act on (they need it valid).
-    taken = {objects["chg_cert"][0], objects["chg_ask"][1], objects["gd_cert"][1]}
-    other = (
-        Certificate.objects.filter(agency=world.gd_agency, photo=None).exclude(pk__in=taken).first()
-    )
-    Certificate.objects.filter(pk=other.pk).update(
-        status="revoked", revoked_at=clock.now(), revoked_reason="矩阵测试"
+    # A paper reissue after the batch, so "submit now" has an event to submit; the
+    # certificate stays valid for the certificate-request rows above.
+    Certificate.objects.filter(pk=objects["chg_cert"][0]).update(
+        reissued_on=clock.today(), reissue_count=1
     )
     objects["gd_submission"] = [batch.pk]
     objects["gd_submission_file"] = [batch.pk, "csv"]
