@@ -43,6 +43,25 @@ def _check_password(request) -> None:
         raise ValidationError({"password": _("The password is wrong.")})
 
 
+def _with_password(request, form, restated: dict, act, done: str, back: str):
+    """The confirmation step with the password (decision 0026): the restated page until it
+    is confirmed, the page again on a wrong password, the service's other refusals at the
+    form; after ``act()`` succeeds, ``done`` as a message and a redirect to ``back``. Returns
+    None when the form is to be shown again with its errors."""
+    if not is_confirmed(request):
+        return confirm_page(request, ask_password=True, **restated)
+    try:
+        _check_password(request)
+        act()
+    except ValidationError as exc:
+        if (wrong := password_error(exc)) is not None:
+            return confirm_page(request, ask_password=True, password_error=wrong, **restated)
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(back)
+
+
 # --- The agency -----------------------------------------------------------------------------
 
 
@@ -206,20 +225,16 @@ def decide(request, pk: int):
                 "back_url": page,
                 "breadcrumbs": trail,
             }
-            if not is_confirmed(request):
-                return confirm_page(request, ask_password=True, **restated)
-            try:
-                _check_password(request)
-                services.decide_request(request.user, req, approve=approve, note=note)
-            except ValidationError as exc:
-                if (wrong := password_error(exc)) is not None:
-                    return confirm_page(
-                        request, ask_password=True, password_error=wrong, **restated
-                    )
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The decision was recorded."))
-                return redirect("certificates:request_decide", pk)
+            answer = _with_password(
+                request,
+                form,
+                restated,
+                lambda: services.decide_request(request.user, req, approve=approve, note=note),
+                _("The decision was recorded."),
+                page,
+            )
+            if answer is not None:
+                return answer
     context = {
         "req": req,
         "certificate": req.certificate,
@@ -271,19 +286,15 @@ def revoke(request, pk: int):
                 "back_url": page,
                 "breadcrumbs": trail,
             }
-            if not is_confirmed(request):
-                return confirm_page(request, ask_password=True, **restated)
-            try:
-                _check_password(request)
-                services.revoke_certificate(request.user, cert, reason=reason)
-            except ValidationError as exc:
-                if (wrong := password_error(exc)) is not None:
-                    return confirm_page(
-                        request, ask_password=True, password_error=wrong, **restated
-                    )
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The certificate was revoked."))
-                return redirect("certificates:revoke", pk)
+            answer = _with_password(
+                request,
+                form,
+                restated,
+                lambda: services.revoke_certificate(request.user, cert, reason=reason),
+                _("The certificate was revoked."),
+                page,
+            )
+            if answer is not None:
+                return answer
     context = {"certificate": cert, "form": form, "refusal": refusal, "breadcrumbs": trail}
     return render(request, "certificates/changes/revoke.html", context)

@@ -85,3 +85,15 @@ def decode_qr(png: Path) -> list[str]:
         text=True,
     )
     return [line for line in done.stdout.splitlines() if line]
+
+
+def run_verify_command(path) -> tuple[int, str]:
+    """``manage.py verify_certificate PATH``: its exit status and what it printed."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    try:
+        call_command("verify_certificate", str(path), stdout=out)
+    except SystemExit as exc:
+        return int(exc.code), out.getvalue()
+    return 0, out.getvalue()

@@ -18,6 +18,7 @@ from certificates.models import Certificate, CertificatePdf
 from certificates.services import pdfs
 from portal import clock, keys
 from tests.certificates.builders import final_session
+from tests.certificates.pdf_helpers import run_verify_command
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,6 @@ def signed(world, django_capture_on_commit_callbacks):
     row.refresh_from_db()
     first.refresh_from_db()
     return session, first, row.file.read()
-
-
-def _verify_command(path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("verify_certificate", str(path), stdout=out)
-    except SystemExit as exc:
-        return int(exc.code), out.getvalue()
-    return 0, out.getvalue()
 
 
 def test_the_downloaded_pdf_is_signed_and_carries_the_verifying_credential(signed):
@@ -111,21 +103,21 @@ def test_verify_certificate_on_a_good_a_tampered_and_a_revoked_pdf(signed, tmp_p
     _session, certificate, data = signed
     good = tmp_path / "good.pdf"
     good.write_bytes(data)
-    code, out = _verify_command(good)
+    code, out = run_verify_command(good)
     assert code == 0 and out.startswith("valid")
     assert "not changed" in out and certificate.number in out
 
     at = data.index(b"WeasyPrint")
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(data[:at] + b"WeasyPrinT" + data[at + 10 :])
-    code, out = _verify_command(tampered)
+    code, out = run_verify_command(tampered)
     assert code == 2 and out.startswith("invalid") and "changed" in out
 
     # The attached credential is checked like a VC JSON: its status comes from the database.
     Certificate.objects.filter(pk=certificate.pk).update(
         status="revoked", revoked_at=clock.now(), revoked_reason="测试吊销"
     )
-    code, out = _verify_command(good)
+    code, out = run_verify_command(good)
     assert code == 1 and out.startswith("revoked")
 
 
@@ -173,6 +165,6 @@ def test_export_certificate_writes_a_signed_pdf_and_its_vc_that_verify(signed, t
         "export_certificate", certificate.number, "--pdf", str(out_pdf), "--vc", str(out_vc),
         stdout=io.StringIO(),
     )  # fmt: skip
-    assert _verify_command(out_pdf)[0] == 0
-    assert _verify_command(out_vc)[0] == 0
+    assert run_verify_command(out_pdf)[0] == 0
+    assert run_verify_command(out_vc)[0] == 0
     assert pades.verify_pdf(out_pdf.read_bytes()).credential == json.loads(out_vc.read_text())

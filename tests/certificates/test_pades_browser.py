@@ -5,28 +5,17 @@ certificate for PDF readers is one link away. Desktop and phone (390 px)."""
 
 from __future__ import annotations
 
-import io
 import json
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from certificates import pades, services
 from certificates.models import Certificate
 from tests.certificates.builders import final_session
+from tests.certificates.pdf_helpers import run_verify_command
 from tests.portal.builders import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _verify(path: Path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("verify_certificate", str(path), stdout=out)
-    except SystemExit as exc:
-        return int(exc.code), out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -64,9 +53,9 @@ def test_agency_downloads_the_signed_pdf_and_the_credential_and_both_verify(
     caught.value.save_as(signed)
     assert signed.name == f"{certificate.number}.pdf"
 
-    code, out = _verify(signed)
+    code, out = run_verify_command(signed)
     assert code == 0 and out.startswith("valid") and "not changed" in out, out
-    code, out = _verify(credential)
+    code, out = run_verify_command(credential)
     assert code == 0 and out.startswith("valid") and certificate.number in out, out
     # The credential downloaded is the one attached to the PDF.
     assert pades.verify_pdf(signed.read_bytes()).credential == json.loads(credential.read_text())
@@ -76,7 +65,7 @@ def test_agency_downloads_the_signed_pdf_and_the_credential_and_both_verify(
     at = data.index(b"WeasyPrint")
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(data[:at] + b"WeasyPrinT" + data[at + 10 :])
-    code, out = _verify(tampered)
+    code, out = run_verify_command(tampered)
     assert code == 2 and out.startswith("invalid"), out
 
     # The root certificate a PDF reader is told to trust.

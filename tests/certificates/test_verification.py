@@ -4,17 +4,16 @@ carrying nothing of the document, the register's masked facts otherwise; VC JSON
 from __future__ import annotations
 
 import copy
-import io
 import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from django.core.management import call_command
 from django.db import OperationalError, connection
 
 from certificates import keys, pades, pdf, vc, verification
 from certificates.verification import BAD_SIGNATURE, INCONCLUSIVE, REVOKED, VALID
 from tests.certificates import verify_helpers as h
+from tests.certificates.pdf_helpers import run_verify_command
 
 pytestmark = pytest.mark.django_db
 
@@ -216,23 +215,14 @@ def test_a_pdf_whose_attachment_is_forged_is_a_bad_signature(certs):
 # --- The command uses the same service -------------------------------------------------------
 
 
-def _command(path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("verify_certificate", str(path), stdout=out)
-    except SystemExit as exc:
-        return int(exc.code), out.getvalue()
-    return 0, out.getvalue()
-
-
 def test_the_command_says_inconclusive_with_its_own_exit_status(certs, tmp_path):
     data = vc.unsigned_credential(certs[0])
     data["credentialSubject"]["certificateNumber"] = certs[0].number[:-6] + "999999"
     path = tmp_path / "c.json"
     path.write_bytes(_json(vc.add_proof(data)))
-    code, out = _command(path)
+    code, out = run_verify_command(path)
     assert code == 3 and out.startswith("inconclusive: ")
     h.replace(certs[1], certs[2])
     path.write_bytes(_json(certs[1].credential))
-    code, out = _command(path)
+    code, out = run_verify_command(path)
     assert code == 1 and out.startswith("revoked: ") and certs[2].number in out
