@@ -131,4 +131,5 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("assessments.urls")),
     path("", include("certificates.urls")),
+    path("", include("supervision.urls")),
 ]

@@ -1,0 +1,7 @@
+"""Demo data of the pools stage of supervision (run by ``supervision.demo.seed``)."""
+
+from __future__ import annotations
+
+
+def seed(stdout=None) -> None:
+    pass

@@ -1,0 +1,78 @@
+"""Supervision (Art 24–27): the check-item list and the two pools, spot-check plans and their
+verifiable draw, inspections and rectification, and external quality supervision."""
+
+from supervision.models.inspections import (
+    Conclusion,
+    Finding,
+    FollowUp,
+    FollowUpKind,
+    Inspection,
+    InspectionAssignment,
+    InspectionGroupObjectPermission,
+    InspectionRecord,
+    InspectionState,
+    InspectionUserObjectPermission,
+    OrderState,
+    RecordKind,
+    RectificationOrder,
+    Severity,
+)
+from supervision.models.plans import (
+    ObjectKind,
+    PlanKind,
+    PlanState,
+    RiskAdjustment,
+    SpotCheckPlan,
+)
+from supervision.models.pools import (
+    CheckItem,
+    CheckMethod,
+    ConflictKind,
+    ConflictTag,
+    ExternalSupervisor,
+    Inspector,
+    RiskTier,
+)
+from supervision.models.quality import (
+    QualityVisit,
+    QualityVisitAssignment,
+    QualityVisitGroupObjectPermission,
+    QualityVisitUserObjectPermission,
+    Rating,
+    VisitState,
+)
+
+__all__ = [
+    "CheckItem",
+    "CheckMethod",
+    "Conclusion",
+    "ConflictKind",
+    "ConflictTag",
+    "ExternalSupervisor",
+    "Finding",
+    "FollowUp",
+    "FollowUpKind",
+    "Inspection",
+    "InspectionAssignment",
+    "InspectionGroupObjectPermission",
+    "InspectionRecord",
+    "InspectionState",
+    "InspectionUserObjectPermission",
+    "Inspector",
+    "ObjectKind",
+    "OrderState",
+    "PlanKind",
+    "PlanState",
+    "QualityVisit",
+    "QualityVisitAssignment",
+    "QualityVisitGroupObjectPermission",
+    "QualityVisitUserObjectPermission",
+    "Rating",
+    "RecordKind",
+    "RectificationOrder",
+    "RiskAdjustment",
+    "RiskTier",
+    "Severity",
+    "SpotCheckPlan",
+    "VisitState",
+]

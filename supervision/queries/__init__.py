@@ -1,0 +1,1 @@
+"""Scoped reads of supervision, one module per stage (through ``portal.access``)."""

@@ -1,0 +1,7 @@
+"""Registrations of the quality stage of supervision."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass

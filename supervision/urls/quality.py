@@ -1,0 +1,5 @@
+"""URLs of the quality stage of supervision; each view's policy is declared beside it."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
