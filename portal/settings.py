@@ -410,3 +410,6 @@ DATA_SUBMISSION_DUE_WORKING_DAYS = envint("DATA_SUBMISSION_DUE_WORKING_DAYS", 10
 # The public certificate lookup and bulk verification (Art 22; decision 0047): PostgreSQL
 # statement_timeout of each lookup's queries; past it the page answers 503 "try again".
 CERTIFICATE_LOOKUP_TIMEOUT_MS = envint("CERTIFICATE_LOOKUP_TIMEOUT_MS", 500)
+# Spot checks (Art 25; decision 0055): an inspection's result is published (一公开) within this
+# many working days (portal.calendar) of its conclusion; officials see a deadline tracker.
+SPOT_CHECK_PUBLISH_WORKING_DAYS = envint("SPOT_CHECK_PUBLISH_WORKING_DAYS", 20)
