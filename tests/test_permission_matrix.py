@@ -367,6 +367,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:submissions_late":   ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission":         ("gd_submission", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission_file":    ("gd_submission_file", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # External quality supervision (Art 26): experts list their own visits; a visit is its
+    # supervisors' (exp_asg) and the jurisdiction's officials'; the agency reads filed reports.
+    "supervision:quality_visits":      ("", (302, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403)),
+    "supervision:quality_reports":     ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:quality_visit":       ("qv_assigned", (302, 404, 200, 200, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:quality_report":      ("qv_assigned", (302, 404, 403, 403, 404, 403, 403, 200, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:agency_quality_reports": ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "supervision:agency_quality_report":  ("qv_reported", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
 }
 # fmt: on
 
@@ -541,6 +549,8 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:api_verify":                   ("",                      "nothing",              "401   401   401   401   401   401   401   401   401   401   401   401   401   401   401"),
     "certificates:verify_template":              ("verifier_org",          "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
     "certificates:api_certificate":              ("cert_number",           "nothing",              "405   405   405   405   405   405   405   405   405   405   405   405   405   405   405"),
+    # External quality supervision (Art 26): only the supervisor sent to the session files.
+    "supervision:quality_report":                ("qv_assigned",           "quality_report",       "L     404   403   403   404   403   403   302+  404   404   404   404   404   404   404"),
 }
 # fmt: on
 
@@ -610,6 +620,8 @@ GET_ONLY = {
     "certificates:agency_requests", "certificates:request_queue",
     "certificates:statistics", "certificates:public_statistics",
     "certificates:submissions", "certificates:submissions_late", "certificates:submission_file",
+    "supervision:quality_visits", "supervision:quality_reports", "supervision:quality_visit",
+    "supervision:agency_quality_reports", "supervision:agency_quality_report",
 }  # fmt: skip
 
 
@@ -2024,4 +2036,28 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
     )
     objects["gd_submission"] = [batch.pk]
     objects["gd_submission_file"] = [batch.pk, "csv"]
+    return objects
+
+
+# --- Supervision: external quality supervision (Art 26) ---------------------------------------
+# A drawn quality plan with a visit of exp_asg (world.expert) waiting for its report, and a
+# visit to another session of the 广东 agency whose report is filed.
+
+DATA.update(
+    {"quality_report": lambda o, u: {"process": "考务规范。", "rating": "good", "confirmed": "1"}}
+)
+
+_build_before_quality = build
+
+
+def build(world) -> dict:  # noqa: F811 (quality supervision visits added)
+    from supervision.services import quality
+    from tests.supervision.builders_quality import drawn_visit, report_data
+
+    objects = _build_before_quality(world)
+    waiting = drawn_visit(world, session=conduct_session(world, days=41))
+    reported = drawn_visit(world, session=conduct_session(world, days=43))
+    quality.file_report(world.expert, reported, report_data())
+    objects["qv_assigned"] = [waiting.pk]
+    objects["qv_reported"] = [world.gd_agency.pk, reported.pk]
     return objects

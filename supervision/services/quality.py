@@ -127,6 +127,8 @@ def _clean_order(data: dict, findings: list[dict]) -> tuple[str, dt.date] | None
         errors["order_deadline"] = _("Give the deadline of the rectification.")
     elif deadline <= clock.today():
         errors["order_deadline"] = _("The deadline must be after today.")
+    elif deadline > clock.today() + dt.timedelta(days=366):
+        errors["order_deadline"] = _("Give a deadline within a year.")
     if errors:
         raise ValidationError(errors)
     return requirements, deadline
@@ -203,11 +205,25 @@ def issue_order(actor, visit: QualityVisit, *, findings, requirements: str, dead
     except ImportError:
         inspections_issue_order = None
     if inspections_issue_order is not None:
-        return inspections_issue_order(
-            actor, visit=visit, findings=findings, requirements=requirements, deadline=deadline
-        )
+        try:
+            return inspections_issue_order(
+                actor, visit=visit, findings=findings, requirements=requirements, deadline=deadline
+            )
+        except ValidationError as exc:  # its fields, named as the report form names them
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError(
+                {_ORDER_FIELDS.get(k, k): v for k, v in exc.error_dict.items()}
+            ) from exc
     return _visit_order(actor, visit, findings=findings, requirements=requirements,
                         deadline=deadline)  # fmt: skip
+
+
+_ORDER_FIELDS = {
+    "requirements": "order_requirements",
+    "findings": "order_requirements",
+    "deadline": "order_deadline",
+}
 
 
 def _visit_order(actor, visit, *, findings, requirements, deadline) -> RectificationOrder:

@@ -100,6 +100,7 @@ def report(request, visit):
 
 
 def _restatement(visit, data: dict) -> list[str]:
+    from portal.templatetags.portal_tags import cndate_day
     from supervision.models import Rating
 
     findings = [row for row in data["findings"] if row["description"] or row["severity"]]
@@ -113,7 +114,7 @@ def _restatement(visit, data: dict) -> list[str]:
     if data["order_requirements"]:
         points.append(
             _("A rectification order goes to the agency, to be answered by %(deadline)s.")
-            % {"deadline": data["order_deadline"]}
+            % {"deadline": cndate_day(data["order_deadline"])}
         )
     return points
 
