@@ -67,7 +67,7 @@ def test_the_supervisor_files_the_report_once(world):
     (finding,) = Finding.objects.filter(visit=visit)
     assert (finding.severity, finding.check_item, finding.inspection) == ("minor", item, None)
     entry = AuditEntry.objects.get(action="supervision.quality.report", object_id=str(visit.pk))
-    assert entry.actor == world.expert
+    assert (entry.actor, entry.audience) == (world.expert, "authority")  # it names the expert
     with pytest.raises(ValidationError):
         services.file_report(world.expert, visit, report_data())
     assert Finding.objects.filter(visit=visit).count() == 1
