@@ -179,7 +179,8 @@ def main(argv=None) -> int:
     else:
         print(f"drawn list ({len(result['objects'])} objects):")
         for n, obj in enumerate(result["objects"], 1):
-            aside = f"  (stood aside: {', '.join(obj['stood_aside'])})" if obj["stood_aside"] else ""
+            aside = ", ".join(obj["stood_aside"])
+            aside = f"  (stood aside: {aside})" if aside else ""
             print(f"{n:4}. {obj['id']}  tier {obj['tier']}  {', '.join(obj['people'])}{aside}")
     return 0 if good else 1
 

@@ -12,9 +12,10 @@ At the draw the public numbers are entered and
 
 where ``secret`` is 64 hex characters and ``SHA-256(secret)`` (of that text) is what was
 published at sealing (``secret_digest_of``), and ``numbers`` is normalised
-(``normalise_numbers``). Nobody can steer the result: the pools are fixed (digest) before the numbers exist, the
-numbers are public and unknown in advance, and the secret (fixed by its digest at sealing)
-only stops anyone from computing the draw before the system reveals the secret.
+(``normalise_numbers``). Nobody can steer the result: the pools are fixed (digest) before
+the numbers exist, the numbers are public and unknown in advance, and the secret (fixed by
+its digest at sealing) only stops anyone from computing the draw before the system reveals
+the secret.
 
 **Selection (RFC 3797 style).** For each risk tier, lowest number (highest risk) first, the
 tier's pool is sorted by object id; pick ``j`` (0, 1, …) takes the element at
