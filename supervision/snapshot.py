@@ -25,6 +25,7 @@ from typing import Any
 
 from supervision import draw, risk
 from supervision.models import (
+    ConflictTag,
     ExternalSupervisor,
     Inspector,
     ObjectKind,
@@ -110,9 +111,23 @@ def people_entries(plan: SpotCheckPlan) -> list:
             user__groups__name=group,
         )
         .select_related("user")
-        .prefetch_related("conflicts")
+        .only(*ENTRY_FIELDS)
         .order_by("pk")
     )
+
+
+#: What ``person_entry`` reads of a pool entry (the rest is not loaded: 5,000 entries).
+ENTRY_FIELDS = ("id", "capacity", "organisation", "specialities", "user__username")
+
+
+def conflicted_agencies(plan: SpotCheckPlan, entries: list) -> dict[int, set[int]]:
+    """The agencies each entry (by pk) has a conflict tag on, in one query."""
+    column = "supervisor_id" if plan.kind == PlanKind.QUALITY else "inspector_id"
+    out: dict[int, set[int]] = {}
+    rows = ConflictTag.objects.filter(**{f"{column}__in": [e.pk for e in entries]})
+    for person_pk, agency_id in rows.values_list(column, "agency_id"):
+        out.setdefault(person_pk, set()).add(agency_id)
+    return out
 
 
 def object_tiers(plan: SpotCheckPlan, agency_ids: list[int]) -> dict[int, int]:
@@ -152,8 +167,10 @@ def build(plan: SpotCheckPlan) -> dict[str, Any]:
     for oid, agency_id, _ in rows:
         objects_of_agency.setdefault(agency_id, []).append(oid)
     people = []
-    for entry in people_entries(plan):
-        conflicted = {tag.agency_id for tag in entry.conflicts.all()}
+    entries = people_entries(plan)
+    conflicts = conflicted_agencies(plan, entries)
+    for entry in entries:
+        conflicted = conflicts.get(entry.pk, set())
         avoid = sorted(oid for pk in conflicted for oid in objects_of_agency.get(pk, []))
         people.append(person_entry(plan, entry, avoid))
     people.sort(key=lambda p: p["id"])
