@@ -117,8 +117,10 @@ def test_gaps_name_what_is_missing_before_sealing(pool):
     plan.pseudonym_key = "0" * 64
     gaps = draw.gaps(snapshot.build(plan))
     assert "capacity:6:26" in gaps
-    assert "The people of the pool can take 6 assignments" in gap_message("capacity:6:26")
-    assert "agency:9: only 1 people" in gap_message("object:agency:9:1")
+    assert (
+        gap_message("capacity:6:26") == "人员库在本计划中最多可承担 6 人次，抽取数量需要 26 人次。"
+    )  # noqa: E501
+    assert gap_message("object:agency:9:1").startswith("agency:9：仅有 1 名无利益冲突的人员")
 
 
 # --- The published re-run ------------------------------------------------------------------------
@@ -258,3 +260,34 @@ def test_the_standalone_script_gets_the_same_list_from_the_published_data(pool, 
 
     wrong = standalone(published, "--secret", draw.new_secret(), "--numbers", plan.public_numbers)
     assert wrong.returncode == 1 and "DIFFERS" in wrong.stdout
+
+
+def test_a_snapshot_not_in_canonical_form_does_not_verify(pool):
+    world, *_ = pool
+    plan = b.drawn_plan(world.gd_official)
+    plan.snapshot = json.dumps(json.loads(plan.snapshot), indent=1, ensure_ascii=False)
+    plan.sealed_digest = draw.digest(plan.snapshot.encode())
+    plan.save(update_fields=["snapshot", "sealed_digest"])
+    outcome = verify_plan(plan)
+    assert outcome.digest_ok and not outcome.snapshot_ok and not outcome.ok
+    assert "快照不是规范化格式（RFC 8785）。" in outcome.messages
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ('{"a":2.5,"b":[1,"é\\n"]}', True),
+        ('{"a":30.0}', False),  # RFC 8785 writes 30
+        ('{"a":1e+21}', True),
+        ('{"a":100000000000000000000}', False),  # beyond 2^53: RFC 8785 refuses it
+        ('{"b":1,"a":2}', False),
+        ('{"a": 1}', False),
+    ],
+)
+def test_the_canonical_check_agrees_with_rfc8785(text, canonical):
+    from supervision.verification import is_canonical
+
+    value = json.loads(text)
+    assert is_canonical(value, text, fast=False) is canonical
+    if "." not in text and "e" not in text and len(text) < 20:
+        assert is_canonical(value, text, fast=True) is canonical
