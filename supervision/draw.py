@@ -185,7 +185,8 @@ def gaps(snapshot: Mapping[str, Any]) -> list[str]:
             continue  # never drawn
         aside = avoiders.get(obj["id"], [])
         available = len(free) - len(aside)
-        if aside:
+        # Without the avoiders fewer can be used up: ``plain`` bounds it, and settles most.
+        if aside and available - plain < per_object:
             counts = exhaustible - Counter(cap for cap in aside if cap <= total - 1)
             used_up = _used_up(counts, budget)
         else:
