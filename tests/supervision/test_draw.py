@@ -257,3 +257,34 @@ def test_when_gaps_finds_nothing_no_seed_makes_the_draw_impossible():
         for n in range(15):
             draw.draw(snap, seed(snap, str(n)))  # never DrawImpossible
     assert checked > 20
+
+
+# --- The standalone script agrees with the portal's draw -----------------------------------------
+
+
+def standalone_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "verify_draw_standalone.py"
+    spec = importlib.util.spec_from_file_location("verify_draw_standalone", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_standalone_script_draws_and_seeds_exactly_as_the_portal():
+    script = standalone_module()
+    assert script.ALGORITHMS == (draw.ALGORITHM,)
+    snap = snapshot(objects=60, people=14)
+    for person in snap["people"][:5]:
+        person["capacity"] = 1
+        person["avoid"] += ["agency:0", "agency:4", "agency:8"]
+    text = draw.canonical(snap)
+    assert script.looks_canonical(text, snap) is True
+    for numbers in ("03 11 19", "０３ １１ １９ + 08", "7", "12,34"):
+        assert script.normalise_numbers(numbers) == draw.normalise_numbers(numbers)
+        expected = draw.seed_of(draw.ALGORITHM, draw.digest(text), "cd" * 32, numbers)
+        assert script.seed_of(draw.ALGORITHM, draw.digest(text), "cd" * 32, numbers) == expected
+        assert script.draw(snap, expected) == draw.draw(snap, expected)
+    assert any(obj["stood_aside"] for obj in draw.draw(snap, seed(snap))["objects"])
