@@ -291,3 +291,19 @@ def test_the_canonical_check_agrees_with_rfc8785(text, canonical):
     assert is_canonical(value, text, fast=False) is canonical
     if "." not in text and "e" not in text and len(text) < 20:
         assert is_canonical(value, text, fast=True) is canonical
+
+
+def test_sealing_reads_the_pools_in_the_same_number_of_queries_however_many_people(pool):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world, agencies, _people = pool
+    plan = b.draft(world.gd_official)
+    plan.pseudonym_key = "1" * 64
+    with CaptureQueriesContext(connection) as small:
+        snapshot.build(plan)
+    for person in b.inspectors(10, prefix="draw_more"):
+        b.conflict(person, agencies[0])
+    with CaptureQueriesContext(connection) as large:
+        assert len(snapshot.build(plan)["people"]) == 16
+    assert len(large.captured_queries) == len(small.captured_queries)
