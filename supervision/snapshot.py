@@ -8,6 +8,13 @@ sitting falls in the plan's period. Each object carries its agency's risk tier
 jurisdiction (inspectors, or external supervisors for a quality plan) whose user is active,
 under pseudonymous ids with salted digests; a person's conflict tags appear only as the pool
 objects they avoid, never as employers or relations.
+
+What the snapshot says of a person is exactly four things (``person_entry``): the
+pseudonymous id (an HMAC of the entry's id under the plan's never-published
+``pseudonym_key``, so ids do not link across plans), the salted digest of their record (the
+salt is given to that person only, so they can find their entry and check it), their
+capacity in this plan and the pool objects they avoid. No name, user name, organisation,
+speciality or kind of conflict.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import Any
 
 from supervision import draw, risk
 from supervision.models import (
+    ConflictTag,
     ExternalSupervisor,
     Inspector,
     ObjectKind,
@@ -87,13 +95,39 @@ def object_rows(plan: SpotCheckPlan) -> list[tuple[str, int, int | None]]:
 
 
 def people_entries(plan: SpotCheckPlan) -> list:
-    model = ExternalSupervisor if plan.kind == PlanKind.QUALITY else Inspector
+    """The pool entries that may be drawn: active, of the plan's jurisdiction, whose user is
+    active and still in the pool's group (``inspector``, or ``expert`` for a quality plan)."""
+    from portal.roles import AuthorityRole
+
+    if plan.kind == PlanKind.QUALITY:
+        model, group = ExternalSupervisor, AuthorityRole.EXPERT
+    else:
+        model, group = Inspector, AuthorityRole.INSPECTOR
     return list(
-        model.objects.filter(active=True, jurisdiction=plan.jurisdiction, user__is_active=True)
+        model.objects.filter(
+            active=True,
+            jurisdiction=plan.jurisdiction,
+            user__is_active=True,
+            user__groups__name=group,
+        )
         .select_related("user")
-        .prefetch_related("conflicts")
+        .only(*ENTRY_FIELDS)
         .order_by("pk")
     )
+
+
+#: What ``person_entry`` reads of a pool entry (the rest is not loaded: 5,000 entries).
+ENTRY_FIELDS = ("id", "capacity", "organisation", "specialities", "user__username")
+
+
+def conflicted_agencies(plan: SpotCheckPlan, entries: list) -> dict[int, set[int]]:
+    """The agencies each entry (by pk) has a conflict tag on, in one query."""
+    column = "supervisor_id" if plan.kind == PlanKind.QUALITY else "inspector_id"
+    out: dict[int, set[int]] = {}
+    rows = ConflictTag.objects.filter(**{f"{column}__in": [e.pk for e in entries]})
+    for person_pk, agency_id in rows.values_list(column, "agency_id"):
+        out.setdefault(person_pk, set()).add(agency_id)
+    return out
 
 
 def object_tiers(plan: SpotCheckPlan, agency_ids: list[int]) -> dict[int, int]:
@@ -103,6 +137,21 @@ def object_tiers(plan: SpotCheckPlan, agency_ids: list[int]) -> dict[int, int]:
         if agency_id in tiers:
             tiers[agency_id] = int(tier)
     return tiers
+
+
+#: The only keys a person has in a snapshot (tests hold the snapshot to it).
+PERSON_KEYS = ("avoid", "capacity", "digest", "id")
+
+
+def person_entry(plan: SpotCheckPlan, entry, avoid: list[str]) -> dict[str, Any]:
+    """A person as the snapshot shows them: pseudonym, salted digest, capacity, avoided
+    objects (and nothing else)."""
+    return {
+        "id": pseudonym(plan, entry.pk),
+        "digest": person_digest(plan, entry),
+        "capacity": min(int(entry.capacity), int(plan.max_objects_per_inspector)),
+        "avoid": avoid,
+    }
 
 
 def build(plan: SpotCheckPlan) -> dict[str, Any]:
@@ -118,17 +167,12 @@ def build(plan: SpotCheckPlan) -> dict[str, Any]:
     for oid, agency_id, _ in rows:
         objects_of_agency.setdefault(agency_id, []).append(oid)
     people = []
-    for entry in people_entries(plan):
-        conflicted = {tag.agency_id for tag in entry.conflicts.all()}
+    entries = people_entries(plan)
+    conflicts = conflicted_agencies(plan, entries)
+    for entry in entries:
+        conflicted = conflicts.get(entry.pk, set())
         avoid = sorted(oid for pk in conflicted for oid in objects_of_agency.get(pk, []))
-        people.append(
-            {
-                "id": pseudonym(plan, entry.pk),
-                "digest": person_digest(plan, entry),
-                "capacity": min(int(entry.capacity), int(plan.max_objects_per_inspector)),
-                "avoid": avoid,
-            }
-        )
+        people.append(person_entry(plan, entry, avoid))
     people.sort(key=lambda p: p["id"])
     sizes: dict[str, int] = {}
     for obj in objects:
