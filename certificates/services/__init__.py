@@ -20,6 +20,12 @@ from certificates.services.issuance import (
     run_batch,
     session_refusal,
 )
+from certificates.services.review import (
+    expire_review_grants,
+    grant_in_force,
+    open_for_review,
+    reviewed_agency_ids,
+)
 from certificates.services.numbering import (
     SEQUENCE_MAX,
     NumberScope,
@@ -55,4 +61,9 @@ __all__ = [
     "revoke_refusal",
     "withdraw_refusal",
     "withdraw_request",
+    # review access for supervision (Art 25, decision 0059)
+    "expire_review_grants",
+    "grant_in_force",
+    "open_for_review",
+    "reviewed_agency_ids",
 ]
