@@ -7,7 +7,8 @@ goes through ``supervision.services.inspections``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -208,10 +209,10 @@ def order(request, order):
     """An order for its issuers and officials; the issuers accept or reopen an answer."""
     can_decide = access.can(request.user, "supervision.inspections.order.decide", order)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action and not can_decide:
-        from django.core.exceptions import PermissionDenied
-
+    if request.method == "POST" and not can_decide:
         raise PermissionDenied("supervision.inspections.order.decide")
+    if request.method == "POST" and action not in ("accept", "reopen"):
+        raise Http404
     accept = AcceptForm(request.POST if action == "accept" else None, prefix="accept")
     reopen = ReopenForm(request.POST if action == "reopen" else None, prefix="reopen")
     here = reverse("supervision:order", args=[order.pk])
