@@ -68,7 +68,9 @@ def check_items(official, jurisdiction: str = "440000") -> list[CheckItem]:
     return rows
 
 
-def drawn_plan(official, objects, *, jurisdiction: str = "440000", period_days: int = 60):
+def drawn_plan(
+    official, objects, *, jurisdiction: str = "440000", period_days: int = 60, title: str = ""
+):
     """A drawn spot-check plan over ``objects``: a list of (agency, [inspector users]).
     Returns the plan and its inspections in order; ``plan_drawn`` has been sent."""
     today = clock.today()
@@ -77,7 +79,7 @@ def drawn_plan(official, objects, *, jurisdiction: str = "440000", period_days: 
         plan = SpotCheckPlan.objects.create(
             kind=PlanKind.SPOT_CHECK,
             jurisdiction=jurisdiction,
-            title=f"测试抽查计划{n}",
+            title=title or f"测试抽查计划{n}",
             period_start=today - dt.timedelta(days=5),
             period_end=today + dt.timedelta(days=period_days),
             tier_rules={"1": {"count": 1}},
