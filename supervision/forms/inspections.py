@@ -10,7 +10,7 @@ from portal.forms import Form
 from supervision.models import Conclusion, FollowUpKind, RecordKind, Severity
 
 TEXT = forms.Textarea(attrs={"rows": 4})
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _MultipleFileInput(forms.ClearableFileInput):
@@ -72,7 +72,7 @@ class OrderForm(Form):
         label=_("Findings to put right"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     requirements = forms.CharField(label=_("What must be put right"), max_length=3000, widget=TEXT)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
