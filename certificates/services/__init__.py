@@ -20,12 +20,6 @@ from certificates.services.issuance import (
     run_batch,
     session_refusal,
 )
-from certificates.services.review import (
-    expire_review_grants,
-    grant_in_force,
-    open_for_review,
-    reviewed_agency_ids,
-)
 from certificates.services.numbering import (
     SEQUENCE_MAX,
     NumberScope,
@@ -33,6 +27,12 @@ from certificates.services.numbering import (
     format_number,
     scope_for,
     site_refusal,
+)
+from certificates.services.review import (
+    expire_review_grants,
+    grant_in_force,
+    open_for_review,
+    reviewed_agency_ids,
 )
 
 __all__ = [

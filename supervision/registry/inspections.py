@@ -9,8 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import access, audit
-from portal.access import agency_role, any_of, assigned, authority_role, in_jurisdiction
-from portal.access import register_action
+from portal.access import (
+    agency_role,
+    any_of,
+    assigned,
+    authority_role,
+    in_jurisdiction,
+    register_action,
+)
 from portal.roles import AgencyRole as A
 from portal.roles import AuthorityRole as R
 from portal.ui import navigation

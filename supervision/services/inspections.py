@@ -114,7 +114,7 @@ def on_plan_drawn(sender, plan, **kwargs) -> None:
     open_records(plan)
 
 
-# --- Records, findings, conclusion (Art 25) ---------------------------------------------------------
+# --- Records, findings, conclusion (Art 25) ---------------------------------------------
 
 
 def _locked(inspection: Inspection) -> Inspection:
@@ -142,9 +142,7 @@ def _store(actor, uploads: Iterable, *, title: str, kind: str, subject, agency, 
                 title=title,
                 kind=kind,
                 owner_agency=agency,
-                owner_jurisdiction=subject.plan.jurisdiction
-                if hasattr(subject, "plan")
-                else "",
+                owner_jurisdiction=subject.plan.jurisdiction if hasattr(subject, "plan") else "",
                 subject=subject,
             )
         except ValidationError as exc:  # at the field; nothing is saved
@@ -309,7 +307,7 @@ def conclude_inspection(
     return inspection
 
 
-# --- Rectification orders (Art 25, 26) -------------------------------------------------------------
+# --- Rectification orders (Art 25, 26) -------------------------------------------------
 
 
 def _order_source(order: RectificationOrder):
@@ -319,9 +317,7 @@ def _order_source(order: RectificationOrder):
 def _readers_of_order(order: RectificationOrder) -> list:
     if order.inspection_id:
         return inspectors_of(order.inspection)
-    return [
-        a.supervisor.user for a in order.visit.assignments.select_related("supervisor__user")
-    ]
+    return [a.supervisor.user for a in order.visit.assignments.select_related("supervisor__user")]
 
 
 @transaction.atomic

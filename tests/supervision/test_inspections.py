@@ -110,9 +110,17 @@ def test_certificate_review_access_ends_on_its_date_even_before_the_job_runs(wor
     until = clock.today() + dt.timedelta(days=5)
     grant = certificates.open_for_review(world.gd_agency, reviewer, until, granted_by="抽查")
     assert access.can(reviewer, "certificates.registry")
-    assert certificates.open_for_review(world.gd_agency, reviewer, until - dt.timedelta(days=1)).until == until
-    assert certificates.open_for_review(world.gd_agency, reviewer, until + dt.timedelta(days=2)).pk == grant.pk
-    CertificateReviewGrant.objects.filter(pk=grant.pk).update(until=clock.today() - dt.timedelta(days=1))
+    assert (
+        certificates.open_for_review(world.gd_agency, reviewer, until - dt.timedelta(days=1)).until
+        == until
+    )
+    assert (
+        certificates.open_for_review(world.gd_agency, reviewer, until + dt.timedelta(days=2)).pk
+        == grant.pk
+    )
+    CertificateReviewGrant.objects.filter(pk=grant.pk).update(
+        until=clock.today() - dt.timedelta(days=1)
+    )
     assert not access.can(reviewer, "certificates.registry")  # job not run yet
     assert periodic.jobs()["certificates.expire_review_grants"].func() == 1
     assert certificates.expire_review_grants() == 0  # safe to run twice
@@ -167,9 +175,12 @@ def test_refusals_of_records_findings_and_conclusions(world, drawn):
     assert {"visited_on", "notes", "people_present"} <= set(errors)
     errors = _errors(
         lambda: svc.record_visit(
-            a, gd, kind="document", visited_on=clock.today(), notes="查阅", documents=[
-                SimpleUploadedFile("x.pdf", b"not a pdf at all")
-            ]
+            a,
+            gd,
+            kind="document",
+            visited_on=clock.today(),
+            notes="查阅",
+            documents=[SimpleUploadedFile("x.pdf", b"not a pdf at all")],
         )
     )
     assert "documents" in errors
@@ -289,8 +300,12 @@ def test_an_overdue_order_shows_on_the_officials_and_the_agencys_dashboards(worl
 def test_a_serious_finding_leads_to_a_suspension_through_the_agencies_service(world, drawn):
     gd, a = drawn["gd"], drawn["a"]
     svc.add_finding(a, gd, check_item=None, severity="minor", description="台账不全")
-    follow = dict(kind="suspension", reason="考场严重违规", legal_basis="第二十七条",
-                  until=clock.today() + dt.timedelta(days=90))  # fmt: skip
+    follow = {
+        "kind": "suspension",
+        "reason": "考场严重违规",
+        "legal_basis": "第二十七条",
+        "until": clock.today() + dt.timedelta(days=90),
+    }
     with pytest.raises(ValidationError):  # only a serious finding
         svc.start_follow_up(world.gd_official, gd, password=PASSWORD, **follow)
     svc.add_finding(a, gd, check_item=None, severity="serious", description="替考")
@@ -347,14 +362,73 @@ def test_pages_answer_404_to_an_inspector_of_another_inspection_and_to_other_pro
     mine = reverse("supervision:agency_order", args=[world.gd_agency.pk, order.pk])
     client.force_login(world.members["staff"])
     assert client.get(mine).status_code == 200
-    assert "台账不全" in client.get(
-        reverse("supervision:agency_orders", args=[world.gd_agency.pk])
-    ).content.decode()
+    assert (
+        "台账不全"
+        in client.get(
+            reverse("supervision:agency_orders", args=[world.gd_agency.pk])
+        ).content.decode()
+    )
     client.force_login(world.hlj_admin)
     assert client.get(mine).status_code == 404
-    assert client.get(
-        reverse("supervision:agency_order", args=[world.hlj_agency.pk, order.pk])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("supervision:agency_order", args=[world.hlj_agency.pk, order.pk])
+        ).status_code
+        == 404
+    )
     # An official reads the order but does not decide it.
     client.force_login(world.gd_official)
     assert client.post(order_url, {"action": "accept"}).status_code == 403
+
+
+def test_the_quality_stage_issues_an_order_for_a_visit_by_its_supervisor(world, drawn):
+    """Art 26: an external supervisor sent to a session issues the order for the visit; the
+    agency answers and the supervisor decides, as for an inspection."""
+    from supervision.models import (
+        ExternalSupervisor,
+        Finding,
+        PlanKind,
+        QualityVisit,
+        QualityVisitAssignment,
+    )
+
+    plan = drawn["plan"]
+    plan.pk, plan.kind, plan.title = None, PlanKind.QUALITY, "外督派遣"
+    plan.save()
+    visit = QualityVisit.objects.create(
+        plan=plan, position=1, session=drawn["session"], agency=world.gd_agency,
+        review_until=plan.period_end, created_at=clock.now(),
+    )  # fmt: skip
+    entry = ExternalSupervisor.objects.create(
+        user=world.expert, jurisdiction="440000", organisation="省鉴定中心", created_at=clock.now()
+    )
+    QualityVisitAssignment.objects.create(
+        visit=visit, supervisor=entry, position=1, assigned_at=clock.now()
+    )
+    access.grant(world.expert, "supervise_qualityvisit", visit)
+    finding = Finding.objects.create(
+        visit=visit, severity="minor", description="考场秩序混乱", recorded_by=world.expert,
+        recorded_at=clock.now(),
+    )  # fmt: skip
+    deadline = clock.today() + dt.timedelta(days=15)
+    with pytest.raises(PermissionDenied):
+        svc.issue_order(
+            world.expert2, visit=visit, findings=[finding], requirements="x", deadline=deadline
+        )
+    with pytest.raises(PermissionDenied):  # an inspector of the agency's inspection is not its
+        svc.issue_order(
+            drawn["a"], visit=visit, findings=[finding], requirements="x", deadline=deadline
+        )
+    order = svc.issue_order(
+        world.expert,
+        visit=visit,
+        findings=[finding],
+        requirements="整顿考场秩序",
+        deadline=deadline,
+    )
+    assert order.agency == world.gd_agency and order.visit == visit
+    svc.answer_order(world.members["admin"], order, answer="已整改", evidence=[pdf()])
+    assert access.can(world.expert, "portal.document.download", order.answer_documents.get())
+    svc.accept_order(world.expert, order)
+    assert list(queries.orders_for(world.expert)) == [order]
+    assert order not in queries.orders_for(drawn["a"])
