@@ -2097,7 +2097,8 @@ def build(world) -> dict:  # noqa: F811 (a drawn plan's inspection added)
 
     objects = _build_before_inspections(world)
     insp = inspector(world.inspector.username)
-    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [insp])])
+    # Without the review opening, so the other rows' answers to the inspector stay as they are.
+    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [insp])], signal=False)
     minor = sv.add_finding(insp, inspection, check_item=None, severity="minor", description="x")
     sv.add_finding(insp, inspection, check_item=None, severity="serious", description="替考")
     order = sv.issue_order(

@@ -69,10 +69,17 @@ def check_items(official, jurisdiction: str = "440000") -> list[CheckItem]:
 
 
 def drawn_plan(
-    official, objects, *, jurisdiction: str = "440000", period_days: int = 60, title: str = ""
+    official,
+    objects,
+    *,
+    jurisdiction: str = "440000",
+    period_days: int = 60,
+    title: str = "",
+    signal: bool = True,
 ):
     """A drawn spot-check plan over ``objects``: a list of (agency, [inspector users]).
-    Returns the plan and its inspections in order; ``plan_drawn`` has been sent."""
+    Returns the plan and its inspections in order; ``plan_drawn`` has been sent (unless
+    ``signal`` is false: then no record is opened for review)."""
     today = clock.today()
     n = next(_serial)
     with transaction.atomic():
@@ -111,5 +118,6 @@ def drawn_plan(
                 )
                 access.grant(user, "inspect_inspection", inspection)
             inspections.append(inspection)
-        plan_drawn.send(sender=SpotCheckPlan, plan=plan)
+        if signal:
+            plan_drawn.send(sender=SpotCheckPlan, plan=plan)
     return plan, inspections
