@@ -89,7 +89,7 @@ def inspection(request, inspection):
         "records": inspection.records.prefetch_related("documents").select_related("recorded_by"),
         "findings": findings,
         "orders": orders,
-        "follow_ups": inspection.follow_ups.select_related("started_by"),
+        "follow_ups": _follow_ups(request, inspection),
         "review": _review_links(request, inspection),
         "can_inspect": can_inspect,
         "inspect_refusal": services.inspect_refusal(inspection, user),
@@ -99,6 +99,28 @@ def inspection(request, inspection):
         "breadcrumbs": crumbs(_list_crumb(), inspection.agency.name),
     }
     return render(request, "supervision/inspections/inspection.html", context)
+
+
+def _follow_ups(request, inspection) -> list:
+    """What followed, each with a link to it where the user may open it: the certificate's
+    public page, or the agency's page with its sanctions."""
+    from certificates import queries as certificates
+
+    rows = list(inspection.follow_ups.select_related("started_by"))
+    for row in rows:
+        label, _sep, pk = row.target.partition(":")
+        row.link, row.link_text = "", row.target
+        if label == "certificates.certificate":
+            cert = certificates.certificates_of_agency(inspection.agency).filter(pk=pk).first()
+            if cert is not None:
+                row.link = reverse("certificates:public", args=[cert.token])
+                row.link_text = cert.number
+        elif label == "agencies.sanction" and access.can(
+            request.user, "agencies.agency.sanction", inspection.agency
+        ):
+            row.link = reverse("agencies:listed_agency", args=[inspection.agency_id])
+            row.link_text = _("The agency's sanctions")
+    return rows
 
 
 def _form_page(request, inspection, form, title, template="supervision/inspections/form.html"):

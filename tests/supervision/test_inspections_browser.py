@@ -106,3 +106,52 @@ def test_inspector_finds_and_orders_the_agency_answers_the_inspector_accepts(
     order.refresh_from_db()
     assert order.state == OrderState.ACCEPTED
     _shot(page, screenshot_dir, "order-accepted", width)
+
+
+def test_the_inspector_concludes_and_the_official_suspends_on_the_serious_finding(
+    page, live_server, world, settings, tmp_path, screenshot_dir
+):
+    """On a phone: the conclusion through its confirmation step; then the official of the
+    province reads the inspection and suspends the agency through the agencies service, with
+    the password, and the inspection shows what followed."""
+    from agencies.models import Sanction
+    from supervision.services import inspections as services
+    from tests.portal.builders import PASSWORD
+
+    settings.MEDIA_ROOT = tmp_path
+    width = 390
+    user = inspector(world.inspector.username)
+    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [user])])
+    services.add_finding(user, inspection, check_item=None, severity="serious", description="替考")
+    page.set_viewport_size({"width": width, "height": 844})
+    sign_in(page, live_server, "inspector")
+    page.goto(f"{live_server.url}/workspace/supervision/inspections/{inspection.pk}/")
+    page.get_by_role("link", name="作出检查结论").click()
+    page.get_by_label("检查结论").select_option("problems_found")
+    page.locator("main form button[type=submit]").click()
+    assert "作出结论后不能再添加记录和问题" in page.content()
+    _shot(page, screenshot_dir, "conclude-confirm", width)
+    page.locator("main form button[name=confirmed]").click()
+    page.locator(".messages .message.success").wait_for()
+    inspection.refresh_from_db()
+    assert inspection.state == "concluded" and inspection.publish_due is not None
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "gd_official")
+    page.goto(f"{live_server.url}/workspace/supervision/inspections/")
+    page.locator("main table a", has_text=world.gd_agency.name).click()
+    page.get_by_role("link", name="启动后续处理").click()
+    page.get_by_label("后续处理").select_option("suspension")
+    page.get_by_label("原因").fill("抽查发现替考，暂停认定工作")
+    page.get_by_label("法律依据").fill("《职业技能等级认定工作规程》第二十七条")
+    page.get_by_label("暂停至").fill(clock.today().replace(year=clock.today().year + 1).isoformat())
+    _shot(page, screenshot_dir, "follow-up", width)
+    page.locator("main form button[type=submit]").click()
+    page.get_by_label("您的密码").fill(PASSWORD)
+    _shot(page, screenshot_dir, "follow-up-confirm", width)
+    page.locator("main form button[name=confirmed]").click()
+    page.locator(".messages .message.success").wait_for()
+    sanction = Sanction.objects.get(agency=world.gd_agency)
+    assert f"agencies.sanction:{sanction.pk}" in page.content()
+    assert page.get_by_role("link", name="该机构的处理记录").count() == 1
+    _shot(page, screenshot_dir, "follow-up-done", width)
