@@ -282,6 +282,8 @@ def test_an_overdue_order_shows_on_the_officials_and_the_agencys_dashboards(worl
     client.force_login(world.gd_official)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert "1 项整改通知已逾期" in page or "rectification order is overdue" in page
+    late = client.get(reverse("supervision:inspections") + "?overdue=1").content.decode()
+    assert world.gd_agency.name in late and world.hlj_agency.name not in late
     client.force_login(world.members["admin"])
     page = client.get(reverse("portal:agency_home", args=[world.gd_agency.pk])).content.decode()
     assert reverse("supervision:agency_orders", args=[world.gd_agency.pk]) in page
@@ -395,6 +397,7 @@ def test_the_quality_stage_issues_an_order_for_a_visit_by_its_supervisor(world, 
     plan = drawn["plan"]
     plan.pk, plan.kind, plan.title = None, PlanKind.QUALITY, "外督派遣"
     plan.save()
+    assert svc.open_records(plan) == 0  # the quality stage opens its own sessions
     visit = QualityVisit.objects.create(
         plan=plan, position=1, session=drawn["session"], agency=world.gd_agency,
         review_until=plan.period_end, created_at=clock.now(),
