@@ -16,8 +16,16 @@ def certificates_of_agency(agency) -> QuerySet[Certificate]:
 
 
 def certificates_for(user) -> QuerySet[Certificate]:
-    """Every certificate ``user`` may read (officials: issued at sites in the jurisdiction)."""
-    return access.visible(user, Certificate.objects.select_related("site__province"))
+    """Every certificate ``user`` may read (officials: issued at sites in the jurisdiction;
+    a reviewer from supervision: those of the agencies opened for review, decision 0059)."""
+    from certificates.services.review import reviewed_agency_ids
+
+    rows = Certificate.objects.select_related("site__province")
+    found = access.visible(user, rows)
+    reviewed = reviewed_agency_ids(user)
+    if reviewed:
+        found = found | rows.filter(agency_id__in=reviewed).distinct()
+    return found
 
 
 def search(queryset: QuerySet[Certificate], text: str) -> QuerySet[Certificate]:

@@ -25,8 +25,9 @@ def register() -> None:
     )
     register_action(
         "certificates.registry",
-        any_of(in_jurisdiction(*OFFICIALS)),
-        "Read the certificates issued at sites in the jurisdiction (national: all)",
+        any_of(in_jurisdiction(*OFFICIALS), _reviewer),
+        "Read the certificates issued at sites in the jurisdiction (national: all), or those "
+        "of an agency opened for a reviewer from supervision",
     )
     audit.register_label(
         "certificates.batch.issue",
@@ -67,6 +68,7 @@ def register() -> None:
     _register_changes()
     _register_statistics()
     _register_submissions()
+    _register_review()
 
 
 def _batch_url(user, object_id: str) -> str | None:
@@ -581,4 +583,37 @@ def _submissions_panel(request):
             PanelLink(_("Late agencies"), reverse("certificates:submissions_late")),
         ],
         order=30,
+    )
+
+
+# --- Review access for supervision (Art 25; decision 0059) -------------------------------------
+
+
+def _reviewer(user, obj=None) -> bool:
+    """A reviewer from supervision with a grant in force on the agency's certificates (on
+    any agency's for the list itself)."""
+    if not user.is_authenticated:
+        return False
+    from certificates.services.review import grant_in_force
+
+    return grant_in_force(user, getattr(obj, "agency_id", None) if obj is not None else None)
+
+
+def _register_review() -> None:
+    import datetime as dt
+
+    from celery.schedules import crontab
+
+    from certificates.services import review
+    from portal.jobs import periodic
+
+    audit.register_label(
+        "certificates.review.opened", _("opened the agency's certificates for review")
+    )
+    periodic.register(
+        "certificates.expire_review_grants",
+        review.expire_review_grants,
+        schedule=crontab(minute=20, hour=0),
+        every=dt.timedelta(days=1),
+        description="End reviewers' access to agencies' certificates once its date has passed",
     )

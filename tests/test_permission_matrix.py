@@ -375,6 +375,18 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "supervision:quality_report":      ("qv_assigned", (302, 404, 403, 403, 404, 403, 403, 200, 404, 404, 404, 404, 404, 404, 404)),
     "supervision:agency_quality_reports": ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "supervision:agency_quality_report":  ("qv_reported", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Spot-check inspections (Art 25, 27): the drawn inspector acts on the inspection, officials of
+    # the plan's jurisdiction read it (and start follow-ups), the agency reads and answers its orders.
+    "supervision:inspections":          ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)),
+    "supervision:inspection":           ("sv_inspection", (302, 404, 200, 200, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:inspection_record":    ("sv_inspection", (302, 404, 403, 403, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:inspection_finding":   ("sv_inspection", (302, 404, 403, 403, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:inspection_conclude":  ("sv_inspection", (302, 404, 403, 403, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:inspection_order":     ("sv_inspection", (302, 404, 403, 403, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:inspection_follow_up": ("sv_inspection", (302, 404, 200, 200, 404, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404)),
+    "supervision:order":                ("sv_order", (302, 404, 200, 200, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+    "supervision:agency_orders":        ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    "supervision:agency_order":         ("sv_agency_order", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
 }
 # fmt: on
 
@@ -551,6 +563,14 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:api_certificate":              ("cert_number",           "nothing",              "405   405   405   405   405   405   405   405   405   405   405   405   405   405   405"),
     # External quality supervision (Art 26): only the supervisor sent to the session files.
     "supervision:quality_report":                ("qv_assigned",           "quality_report",       "L     404   403   403   404   403   403   302+  404   404   404   404   404   404   404"),
+    "supervision:inspection_record":             ("sv_inspection",         "sv_record",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:inspection_finding":            ("sv_inspection",         "sv_finding",           "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:inspection_conclude":           ("sv_inspection",         "sv_conclude",          "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:inspection_order":              ("sv_inspection",         "sv_order",             "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:inspection_follow_up":          ("sv_inspection",         "sv_follow_up",         "L     404   403   302+  404   404   404   404   404   403   404   404   404   404   404"),
+    "supervision:order (accept)":                ("sv_order",              "sv_accept",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:order (reopen)":                ("sv_order",              "sv_reopen",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
+    "supervision:agency_order":                  ("sv_agency_order",       "sv_answer",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
 }
 # fmt: on
 
@@ -622,6 +642,7 @@ GET_ONLY = {
     "certificates:submissions", "certificates:submissions_late", "certificates:submission_file",
     "supervision:quality_visits", "supervision:quality_reports", "supervision:quality_visit",
     "supervision:agency_quality_reports", "supervision:agency_quality_report",
+    "supervision:inspections", "supervision:inspection", "supervision:agency_orders",
 }  # fmt: skip
 
 
@@ -2060,4 +2081,68 @@ def build(world) -> dict:  # noqa: F811 (quality supervision visits added)
     quality.file_report(world.expert, reported, report_data())
     objects["qv_assigned"] = [waiting.pk]
     objects["qv_reported"] = [world.gd_agency.pk, reported.pk]
+    return objects
+
+
+# --- Supervision: spot-check inspections (Art 25, 27) ----------------------------------------
+# A drawn plan (made directly, as the plans stage leaves it) whose gd agency inspection has the
+# world's inspector drawn for it, a minor and a serious finding and an open rectification order.
+
+
+def _sv_state(state: str):
+    def data(o, u, extra=None):
+        from supervision.models import RectificationOrder
+
+        RectificationOrder.objects.filter(pk=o["sv_order"][0]).update(state=state)
+        return dict(extra or {})
+
+    return data
+
+
+DATA.update(
+    {
+        "sv_record": lambda o, u: {
+            "kind": "document", "visited_on": clock.today().isoformat(), "notes": "查阅台账",
+        },
+        "sv_finding": lambda o, u: {"severity": "minor", "description": "台账不全"},
+        "sv_conclude": lambda o, u: {"conclusion": "problems_found", "confirmed": "1"},
+        "sv_order": lambda o, u: {
+            "findings": [o["sv_minor"]], "requirements": "补齐台账",
+            "deadline": (clock.today() + dt.timedelta(days=20)).isoformat(),
+        },
+        "sv_follow_up": lambda o, u: {
+            "kind": "suspension", "reason": "替考", "legal_basis": "第二十七条",
+            "until": (clock.today() + dt.timedelta(days=60)).isoformat(),
+            "confirmed": "1", "password": PASSWORD,
+        },
+        "sv_accept": lambda o, u: _sv_state("answered")(o, u, {"action": "accept"}),
+        "sv_reopen": lambda o, u: _sv_state("answered")(
+            o, u, {"action": "reopen", "reopen-reason": "证据不足",
+                   "reopen-deadline": (clock.today() + dt.timedelta(days=9)).isoformat()},
+        ),
+        "sv_answer": lambda o, u: {"answer": "已补齐台账"},
+    }
+)  # fmt: skip
+
+_build_before_inspections = build
+
+
+def build(world) -> dict:  # noqa: F811 (a drawn plan's inspection added)
+    from supervision.services import inspections as sv
+    from tests.supervision.builders_inspections import drawn_plan, inspector
+
+    objects = _build_before_inspections(world)
+    insp = inspector(world.inspector.username)
+    # Without the review opening, so the other rows' answers to the inspector stay as they are.
+    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [insp])], signal=False)
+    minor = sv.add_finding(insp, inspection, check_item=None, severity="minor", description="x")
+    sv.add_finding(insp, inspection, check_item=None, severity="serious", description="替考")
+    order = sv.issue_order(
+        insp, inspection=inspection, findings=[minor], requirements="补齐台账",
+        deadline=clock.today() + dt.timedelta(days=20),
+    )  # fmt: skip
+    objects["sv_inspection"] = [inspection.pk]
+    objects["sv_minor"] = minor.pk
+    objects["sv_order"] = [order.pk]
+    objects["sv_agency_order"] = [world.gd_agency.pk, order.pk]
     return objects

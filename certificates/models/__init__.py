@@ -74,3 +74,7 @@ __all__ += [
     "SubmissionFile",
     "SubmissionItem",
 ]
+
+from certificates.models.review import CertificateReviewGrant  # noqa: E402 - review (Art 25)
+
+__all__ += ["CertificateReviewGrant"]

@@ -28,6 +28,12 @@ from certificates.services.numbering import (
     scope_for,
     site_refusal,
 )
+from certificates.services.review import (
+    expire_review_grants,
+    grant_in_force,
+    open_for_review,
+    reviewed_agency_ids,
+)
 
 __all__ = [
     # issuance (Art 20)
@@ -55,4 +61,9 @@ __all__ = [
     "revoke_refusal",
     "withdraw_refusal",
     "withdraw_request",
+    # review access for supervision (Art 25, decision 0059)
+    "expire_review_grants",
+    "grant_in_force",
+    "open_for_review",
+    "reviewed_agency_ids",
 ]
