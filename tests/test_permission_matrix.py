@@ -367,6 +367,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:submissions_late":   ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission":         ("gd_submission", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission_file":    ("gd_submission_file", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Spot-check results (Art 25; decision 0056): the plan's results page for anyone; the tracker
+    # for officials (their plans); publishing by officials of the plan's jurisdiction.
+    "supervision:public_results":      ("pub_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:publication":         ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:publication_publish": ("pub_inspection", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -541,6 +546,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:api_verify":                   ("",                      "nothing",              "401   401   401   401   401   401   401   401   401   401   401   401   401   401   401"),
     "certificates:verify_template":              ("verifier_org",          "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
     "certificates:api_certificate":              ("cert_number",           "nothing",              "405   405   405   405   405   405   405   405   405   405   405   405   405   405   405"),
+    "supervision:publication_publish":           ("pub_inspection",        "pub_confirmed",        "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -610,6 +616,7 @@ GET_ONLY = {
     "certificates:agency_requests", "certificates:request_queue",
     "certificates:statistics", "certificates:public_statistics",
     "certificates:submissions", "certificates:submissions_late", "certificates:submission_file",
+    "supervision:public_results", "supervision:publication",
 }  # fmt: skip
 
 
@@ -2024,4 +2031,23 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
     )
     objects["gd_submission"] = [batch.pk]
     objects["gd_submission_file"] = [batch.pk, "csv"]
+    return objects
+
+
+# --- Supervision: published spot-check results (Art 25; decision 0056) -------------------------
+# A drawn 广东 plan with a concluded clean inspection (and one with findings, one under way);
+# a drawn 黑龙江 plan. Publishing is the confirmed POST.
+
+DATA.update({"pub_confirmed": lambda o, u: {"confirmed": "1"}})
+
+_build_before_publication = build
+
+
+def build(world) -> dict:  # noqa: F811 (spot-check plans and inspections added)
+    from tests.supervision import builders_publication
+
+    objects = _build_before_publication(world)
+    built = builders_publication.build(world)
+    objects["pub_plan"] = [built.plan.pk]
+    objects["pub_inspection"] = [built.clean.pk]
     return objects

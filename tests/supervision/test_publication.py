@@ -295,3 +295,21 @@ def test_the_periodic_job_logs_the_overdue_results(world, rows, caplog):
         assert publication.flag_overdue() == "1 overdue; 440000: 1"
     assert f"inspections {rows['running']}" in caplog.text
     assert b.INSPECTOR_NAME not in caplog.text
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_publishes_the_clean_result_once(world, rows):
+    from supervision import demo_publication
+    from supervision.models import SpotCheckPlan
+
+    demo_publication.seed()  # no demo plan yet: nothing
+    assert not Inspection.objects.filter(notice__isnull=False).exists()
+    SpotCheckPlan.objects.filter(pk=rows["plan"]).update(title=demo_publication.DEMO_PLAN_TITLE)
+    demo_publication.seed()
+    demo_publication.seed()
+    assert list(Inspection.objects.filter(notice__isnull=False).values_list("pk", flat=True)) == [
+        rows["clean"]
+    ]
+    assert get("problems", rows).state == InspectionState.CONCLUDED
