@@ -203,7 +203,10 @@ def results_page(plan: SpotCheckPlan) -> dict:
     tiers = (
         Inspection.objects.filter(plan=plan).values("tier").annotate(n=Count("pk")).order_by("tier")
     )
+    from portal.authorities import authority_for
+
     return {
+        "authority": authority_for(plan.jurisdiction).name,
         "rows": rows,
         "tiers": [(RiskTier(t["tier"]).label, t["n"]) for t in tiers],
         "drawn": len(rows),

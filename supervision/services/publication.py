@@ -145,8 +145,6 @@ def notice_text(inspection: Inspection) -> tuple[str, str]:
                     )
                 }
             )
-        else:
-            lines.append(_("No problem was found."))
         deadlines = order_deadlines(inspection)
         if deadlines:
             lines.append(

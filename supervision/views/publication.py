@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from portal import pagecache
 from portal.authorities import authority_for
-from portal.models import jurisdiction_label
 from portal.ui.confirm import confirm_page, is_confirmed
 from portal.ui.helpers import button_action, crumbs, loads
 from supervision.queries import publication as queries
@@ -80,8 +79,9 @@ def public_results(request, pk: int):
     if plan is None:
         raise Http404
     context = pagecache.lazy_context(
-        lambda: queries.results_page(plan), "rows", "tiers", "drawn", "published_count"
-    )
+        lambda: queries.results_page(plan),
+        "rows", "tiers", "drawn", "published_count", "authority",
+    )  # fmt: skip
     plan_url = queries.plan_page_url(plan)
     return render(
         request,
@@ -91,10 +91,9 @@ def public_results(request, pk: int):
             "plan": plan,
             "plan_url": plan_url,
             "days": settings.SPOT_CHECK_PUBLISH_WORKING_DAYS,
-            "jurisdiction": jurisdiction_label(plan.jurisdiction),
             "breadcrumbs": crumbs(
                 *([(plan.title, plan_url)] if plan_url else []),
-                _("Results"),
+                _("Spot-check results"),
                 root=None,
             ),
         },
