@@ -28,7 +28,7 @@ from supervision.services import publication
 def _of_jurisdiction(user, queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
     """The inspections of the plans the user is an official of (decision 0056): every plan
     for national ministry officials, the province's plans for its provincial officials."""
-    if not publication._plan_official(user, None):
+    if not publication.plan_official(user, None):
         return queryset.none()
     if user.jurisdiction == NATIONAL:
         return queryset

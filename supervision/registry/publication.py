@@ -29,12 +29,12 @@ def register() -> None:
     pagecache.watch("supervision")
     access.register_action(
         "supervision.publication.track",
-        lambda user, obj=None: publication._plan_official(user, None),
+        lambda user, obj=None: publication.plan_official(user, None),
         "See the spot-check results waiting to be published (the deadline tracker)",
     )
     access.register_action(
         "supervision.publication.publish",
-        lambda user, obj=None: publication._plan_official(user, obj),
+        lambda user, obj=None: publication.plan_official(user, obj),
         "Publish a concluded inspection's result (officials of the plan's jurisdiction)",
     )
     notices.register_kind(

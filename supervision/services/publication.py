@@ -165,7 +165,7 @@ def notice_text(inspection: Inspection) -> tuple[str, str]:
 # --- Publishing ------------------------------------------------------------------------------
 
 
-def _plan_official(user, inspection: Inspection | None) -> bool:
+def plan_official(user, inspection: Inspection | None) -> bool:
     """An official of the plan's jurisdiction: provincial officials of its province, national
     ministry officials for every plan (Art 24)."""
     from portal.roles import NATIONAL
