@@ -28,6 +28,8 @@ def test_an_official_publishes_and_the_public_reads_the_result(
     page.goto(f"{live_server.url}/workspace/")
     panel = page.locator("main").inner_text()
     assert "2 项检查结果待公布" in panel
+    page.screenshot(path=screenshot_dir / f"publication-dashboard-{width}.png", full_page=True)
+    _fits(page, width)
     page.get_by_role("link", name="待公布结果").first.click()
     assert "待公布的抽查结果" in page.locator("h1").inner_text()
     row = page.locator(f"#inspection-{built.clean.pk}")
