@@ -413,3 +413,6 @@ CERTIFICATE_LOOKUP_TIMEOUT_MS = envint("CERTIFICATE_LOOKUP_TIMEOUT_MS", 500)
 # Spot checks (Art 25; decision 0055): an inspection's result is published (一公开) within this
 # many working days (portal.calendar) of its conclusion; officials see a deadline tracker.
 SPOT_CHECK_PUBLISH_WORKING_DAYS = envint("SPOT_CHECK_PUBLISH_WORKING_DAYS", 20)
+# A spot-check result notice (decision 0056) takes no objections; it stays among the current
+# notices for this many working days, then among the ended ones (the plan's results page keeps it).
+SPOT_CHECK_RESULT_NOTICE_WORKING_DAYS = envint("SPOT_CHECK_RESULT_NOTICE_WORKING_DAYS", 20)

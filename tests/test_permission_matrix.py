@@ -387,6 +387,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "supervision:order":                ("sv_order", (302, 404, 200, 200, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
     "supervision:agency_orders":        ("gd_agency", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
     "supervision:agency_order":         ("sv_agency_order", (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 200, 403, 403, 404)),
+    # Spot-check results (Art 25; decision 0056): the plan's results page for anyone; the tracker
+    # for officials (their plans); publishing by officials of the plan's jurisdiction.
+    "supervision:public_results":      ("pub_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:publication":         ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:publication_publish": ("pub_inspection", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
 }
 # fmt: on
 
@@ -571,6 +576,7 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "supervision:order (accept)":                ("sv_order",              "sv_accept",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
     "supervision:order (reopen)":                ("sv_order",              "sv_reopen",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
     "supervision:agency_order":                  ("sv_agency_order",       "sv_answer",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
+    "supervision:publication_publish":           ("pub_inspection",        "pub_confirmed",        "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -643,6 +649,7 @@ GET_ONLY = {
     "supervision:quality_visits", "supervision:quality_reports", "supervision:quality_visit",
     "supervision:agency_quality_reports", "supervision:agency_quality_report",
     "supervision:inspections", "supervision:inspection", "supervision:agency_orders",
+    "supervision:public_results", "supervision:publication",
 }  # fmt: skip
 
 
@@ -2145,4 +2152,23 @@ def build(world) -> dict:  # noqa: F811 (a drawn plan's inspection added)
     objects["sv_minor"] = minor.pk
     objects["sv_order"] = [order.pk]
     objects["sv_agency_order"] = [world.gd_agency.pk, order.pk]
+    return objects
+
+
+# --- Supervision: published spot-check results (Art 25; decision 0056) -------------------------
+# A drawn 广东 plan with a concluded clean inspection (and one with findings, one under way);
+# a drawn 黑龙江 plan. Publishing is the confirmed POST.
+
+DATA.update({"pub_confirmed": lambda o, u: {"confirmed": "1"}})
+
+_build_before_publication = build
+
+
+def build(world) -> dict:  # noqa: F811 (spot-check plans and inspections added)
+    from tests.supervision import builders_publication
+
+    objects = _build_before_publication(world)
+    built = builders_publication.build(world)
+    objects["pub_plan"] = [built.plan.pk]
+    objects["pub_inspection"] = [built.clean.pk]
     return objects

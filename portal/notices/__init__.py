@@ -110,6 +110,9 @@ class NoticeKind:
     # Where an official upholds an objection of this kind when that needs more than a reason
     # (results notices name the candidates concerned); None: on the notice's own page.
     uphold_url: Callable[[Objection], str] | None = None
+    # False: the notice publishes an outcome for information and takes no objections (its
+    # period is how long it stays among the current notices; decision 0056).
+    objections: bool = True
 
 
 _KINDS: dict[str, NoticeKind] = {}
@@ -122,11 +125,19 @@ def register_kind(
     on_stood: Callable[[PublicNotice], object],
     on_overturned: Callable[[PublicNotice, Objection], object],
     uphold_url: Callable[[Objection], str] | None = None,
+    objections: bool = True,
 ) -> None:
-    """Register (or replace, on reload) a kind of notice, e.g. ``agencies.approval``."""
+    """Register (or replace, on reload) a kind of notice, e.g. ``agencies.approval``;
+    ``objections=False`` for a notice that publishes an outcome and takes no objections."""
     if not kind or len(kind) > 60:
         raise ValueError(f"a notice kind is a short dotted name, got {kind!r}")
-    _KINDS[kind] = NoticeKind(kind, label, on_stood, on_overturned, uphold_url)
+    _KINDS[kind] = NoticeKind(kind, label, on_stood, on_overturned, uphold_url, objections)
+
+
+def takes_objections(kind: str) -> bool:
+    """Whether notices of ``kind`` take objections (unregistered kinds: as every notice)."""
+    registered = _KINDS.get(kind)
+    return registered is None or registered.objections
 
 
 def uphold_url(objection: Objection) -> str | None:
@@ -246,8 +257,13 @@ def _date_text(day: dt.date) -> str:
 
 
 def is_accepting(notice: PublicNotice, today: dt.date | None = None) -> bool:
-    """Open, and today is within the period (the last day included)."""
-    return notice.status == NoticeStatus.OPEN and (today or clock.today()) <= notice.ends_on
+    """Open, and today is within the period (the last day included); never for a kind
+    that takes no objections."""
+    return (
+        notice.status == NoticeStatus.OPEN
+        and (today or clock.today()) <= notice.ends_on
+        and takes_objections(notice.kind)
+    )
 
 
 def days_left(notice: PublicNotice, today: dt.date | None = None) -> int | None:
@@ -259,6 +275,11 @@ def days_left(notice: PublicNotice, today: dt.date | None = None) -> int | None:
 
 
 def _ensure_accepting(notice: PublicNotice) -> None:
+    if not takes_objections(notice.kind):
+        raise ValidationError(
+            _("This public notice publishes a result for information; it takes no objections."),
+            code="no_objections",
+        )
     if notice.status != NoticeStatus.OPEN:
         raise ValidationError(
             _("This public notice has closed; objections are no longer accepted."),
@@ -624,6 +645,7 @@ class ListItem:
     is_open: bool = False
     outcome: str = ""
     outcome_label: str = ""
+    takes_objections: bool = True
 
 
 def _notice_item(notice: PublicNotice) -> ListItem:
@@ -641,6 +663,7 @@ def _notice_item(notice: PublicNotice) -> ListItem:
         is_open=notice.is_open,
         outcome=notice.outcome,
         outcome_label=notice.get_outcome_display(),
+        takes_objections=takes_objections(notice.kind),
     )
 
 

@@ -135,7 +135,10 @@ def notice_detail(request, pk: int):
         if filed is not None:
             return filed
     elif request.method == "POST":
-        messages.error(request, _("This public notice no longer accepts objections."))
+        if notices.takes_objections(notice.kind):
+            messages.error(request, _("This public notice no longer accepts objections."))
+        else:
+            messages.error(request, _("This public notice takes no objections."))
         return redirect("notices:detail", pk=notice.pk)
     return render(
         request,
@@ -145,6 +148,7 @@ def notice_detail(request, pk: int):
             "kind_label": notices.kind_label(notice.kind),
             "jurisdiction": jurisdiction_label(notice.jurisdiction),
             "accepting": accepting,
+            "takes_objections": notices.takes_objections(notice.kind),
             "days_left": notices.days_left(notice),
             "last_day": accepting and notice.ends_on == clock.today(),
             "form": form,
