@@ -367,6 +367,21 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates:submissions_late":   ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission":         ("gd_submission", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
     "certificates:submission_file":    ("gd_submission_file", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Spot-check plans (Art 25, 26; decision 0060): officials of the jurisdiction read them; spot
+    # checks are managed by the ministry and the province, quality plans by the testing centre.
+    # The public sees sealed and drawn plans (a draft answers 404).
+    "supervision:plans":               ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:plan_new":            ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:plan":                ("pl_draft", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_edit":           ("pl_draft", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_adjust":         ("pl_draft", (302, 404, 405, 405, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_approve":        ("pl_draft", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_draw":           ("pl_sealed", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_close":          ("pl_drawn", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:public_plans":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_plan":         ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_snapshot":     ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_verify":       ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -541,6 +556,13 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "certificates:api_verify":                   ("",                      "nothing",              "401   401   401   401   401   401   401   401   401   401   401   401   401   401   401"),
     "certificates:verify_template":              ("verifier_org",          "nothing",              "L     404   404   404   404   404   404   404   404   404   404   404   404   404   404"),
     "certificates:api_certificate":              ("cert_number",           "nothing",              "405   405   405   405   405   405   405   405   405   405   405   405   405   405   405"),
+    # Spot-check plans (decision 0060): see plan_objects at the end.
+    "supervision:plan_new":                      ("",                      "pl_new",               "L     403   302+  302+  302+  302+  302+  403   403   403   403   403   403   403   403"),
+    "supervision:plan_edit":                     ("pl_draft",              "pl_edit",              "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_adjust":                   ("pl_draft",              "pl_adjust",            "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_approve":                  ("pl_draft",              "pl_approve",           "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_draw":                     ("pl_sealed",             "pl_draw",              "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_close":                    ("pl_drawn",              "pl_close",             "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
 }
 # fmt: on
 
@@ -610,6 +632,8 @@ GET_ONLY = {
     "certificates:agency_requests", "certificates:request_queue",
     "certificates:statistics", "certificates:public_statistics",
     "certificates:submissions", "certificates:submissions_late", "certificates:submission_file",
+    "supervision:plans", "supervision:plan", "supervision:public_plans", "supervision:public_plan",
+    "supervision:public_snapshot", "supervision:public_verify",
 }  # fmt: skip
 
 
@@ -2024,4 +2048,71 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
     )
     objects["gd_submission"] = [batch.pk]
     objects["gd_submission_file"] = [batch.pk, "csv"]
+    return objects
+
+
+# --- Spot-check plans (Art 25, 26; decision 0060) -----------------------------------------------
+# A draft, a sealed (its public numbers' date already past) and a drawn 广东 plan over the
+# 广东 agencies, with four inspectors; check items of every jurisdiction an official may plan in.
+
+
+def _pl_new(o, u):
+    from supervision.models import CheckItem
+
+    osta = u is not None and u.groups.filter(name="osta_staff").exists()
+    items = CheckItem.objects.filter(jurisdiction=getattr(u, "jurisdiction", "") or "440000")
+    today = clock.today()
+    return {
+        "title": "矩阵新计划",
+        "kind": "quality" if osta else "spot_check",
+        "object_kind": "agency",
+        "period_start": today.isoformat(),
+        "period_end": (today + dt.timedelta(days=30)).isoformat(),
+        "check_items": [i.pk for i in items],
+        "tier_1": "1",
+        "inspectors_per_object": "2",
+        "max_objects_per_inspector": "3",
+    }
+
+
+def _pl_edit(o, u):
+    return {**_pl_new(o, u), "kind": "spot_check", "check_items": o["pl_items"]}
+
+
+DATA.update(
+    {
+        "pl_new": _pl_new,
+        "pl_edit": _pl_edit,
+        "pl_adjust": lambda o, u: {"agency": o["pl_agency"], "tier": "1", "reason": "投诉较多"},
+        "pl_approve": lambda o, u: {
+            "randomness_source": "中国福利彩票双色球",
+            "randomness_date": (clock.today() + dt.timedelta(days=3)).isoformat(),
+            "confirmed": "1",
+            "password": PASSWORD,
+        },
+        "pl_draw": lambda o, u: {"numbers": "03 11 19 22 27 31 08", "confirmed": "1", "password": PASSWORD},
+        "pl_close": lambda o, u: {"reason": "年度结束"},
+    }
+)  # fmt: skip
+
+_build_before_plans = build
+
+
+def build(world) -> dict:  # noqa: F811 (spot-check plans added)
+    from supervision.models import SpotCheckPlan
+    from tests.supervision import builders_plans as plans
+
+    objects = _build_before_plans(world)
+    plans.pools(world)
+    for code in ("000000", "230000"):
+        plans.check_items(world, code, 1)
+    draft = plans.draft(world, title="矩阵草案")
+    sealed = plans.sealed(world, title="矩阵已封存")
+    drawn = plans.drawn(world, title="矩阵已抽取")
+    SpotCheckPlan.objects.filter(pk=sealed.pk).update(randomness_date=clock.today())
+    objects["pl_draft"] = [draft.pk]
+    objects["pl_sealed"] = [sealed.pk]
+    objects["pl_drawn"] = [drawn.pk]
+    objects["pl_items"] = list(draft.check_items.values_list("pk", flat=True))
+    objects["pl_agency"] = world.gd_agency.pk
     return objects

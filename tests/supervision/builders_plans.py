@@ -80,7 +80,10 @@ def supervisors(world, n: int = 3) -> list[ExternalSupervisor]:
         )
         out.append(
             ExternalSupervisor.objects.create(
-                user=user, jurisdiction="440000", organisation="广东省鉴定中心", created_at=clock.now()
+                user=user,
+                jurisdiction="440000",
+                organisation="广东省鉴定中心",
+                created_at=clock.now(),
             )
         )
     return out

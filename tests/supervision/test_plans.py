@@ -41,7 +41,9 @@ def test_create_plan_of_the_officials_jurisdiction(world):
     assert plan.state == PlanState.DRAFT and plan.jurisdiction == "440000"
     assert plan.tier_rules == {"1": {"count": 1}, "4": {"count": 1}}
     assert plan.check_items.count() == 3
-    assert AuditEntry.objects.filter(action="supervision.plan.create", object_id=str(plan.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="supervision.plan.create", object_id=str(plan.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize("who", ["inspector", "osta_gd", "nobody", "gd_admin"])
@@ -55,7 +57,9 @@ def test_create_plan_refuses_who_may_not_plan_spot_checks(world, who):
 def test_quality_plans_are_the_testing_centres(world):
     with pytest.raises(PermissionDenied):
         services.create_plan(world.gd_official, b.plan_data(world, kind="quality"))
-    plan = services.create_plan(world.osta_gd, b.plan_data(world, kind="quality", object_kind="agency"))
+    plan = services.create_plan(
+        world.osta_gd, b.plan_data(world, kind="quality", object_kind="agency")
+    )
     assert plan.object_kind == "session"  # a quality plan always draws sessions
 
 
@@ -99,7 +103,10 @@ def test_update_plan_changes_a_draft_only(world):
     with pytest.raises(PermissionDenied):
         services.update_plan(world.hlj_official, plan, b.plan_data(world))
     services.approve_plan(
-        world.gd_official, plan, randomness_source=b.SOURCE, randomness_date=clock.today() + dt.timedelta(days=2)
+        world.gd_official,
+        plan,
+        randomness_source=b.SOURCE,
+        randomness_date=clock.today() + dt.timedelta(days=2),
     )
     with pytest.raises(ValidationError) as exc:
         services.update_plan(world.gd_official, plan, b.plan_data(world, title="再改"))
@@ -154,11 +161,20 @@ def test_approve_seals_the_pools_and_publishes_digests(world):
     assert snap["plan"]["adjustments"][0]["reason"] == "投诉较多，提高风险等级"
     assert snap["plan"]["secret_digest"] == plan.secret_digest
     # No employer, relation, organisation or user name in what is published.
-    for secret_text in (b.EMPLOYER_NOTE, "前雇主", "former_employer", "广东省人社厅", "pl_insp1", "检查员1"):
+    for secret_text in (
+        b.EMPLOYER_NOTE,
+        "前雇主",
+        "former_employer",
+        "广东省人社厅",
+        "pl_insp1",
+        "检查员1",
+    ):
         assert secret_text not in plan.snapshot
     assert len(snap["people"]) == 4 and all(p["id"].startswith("p-") for p in snap["people"])
     entry = AuditEntry.objects.get(action="supervision.plan.approve")
-    assert plan.secret not in json.dumps(entry.changes) and plan.pseudonym_key not in json.dumps(entry.changes)
+    assert plan.secret not in json.dumps(entry.changes) and plan.pseudonym_key not in json.dumps(
+        entry.changes
+    )
 
 
 def test_a_changed_pool_row_before_sealing_changes_the_digest(world):
@@ -192,7 +208,9 @@ def test_approve_refuses_without_source_and_for_others(world):
     plan = b.draft(world)
     tomorrow = clock.today() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        services.approve_plan(world.gd_official, plan, randomness_source=" ", randomness_date=tomorrow)
+        services.approve_plan(
+            world.gd_official, plan, randomness_source=" ", randomness_date=tomorrow
+        )
     assert "randomness_source" in exc.value.message_dict
     for user in (world.hlj_official, world.osta_gd, world.inspector):
         with pytest.raises(PermissionDenied):
@@ -224,7 +242,9 @@ def test_the_draw_creates_inspections_assignments_and_grants(world):
     _second, people = b.pools(world)
     plan = b.drawn(world)
     assert plan.state == PlanState.DRAWN and plan.public_numbers == b.NUMBERS
-    assert plan.seed == draw.seed_of(plan.algorithm_version, plan.sealed_digest, plan.secret, b.NUMBERS)
+    assert plan.seed == draw.seed_of(
+        plan.algorithm_version, plan.sealed_digest, plan.secret, b.NUMBERS
+    )
     assert draw.verify(plan.snapshot, plan.seed, plan.result)
     inspections = list(Inspection.objects.filter(plan=plan).order_by("position"))
     assert [(i.position, i.tier) for i in inspections] == [(1, 1), (2, 4)]
@@ -332,10 +352,16 @@ def test_a_quality_plan_draws_sessions_and_grants_the_supervisors(world):
     )
     with pytest.raises(PermissionDenied):
         services.approve_plan(
-            world.gd_official, plan, randomness_source=b.SOURCE, randomness_date=today + dt.timedelta(days=1)
+            world.gd_official,
+            plan,
+            randomness_source=b.SOURCE,
+            randomness_date=today + dt.timedelta(days=1),
         )
     services.approve_plan(
-        world.osta_gd, plan, randomness_source=b.SOURCE, randomness_date=today + dt.timedelta(days=1)
+        world.osta_gd,
+        plan,
+        randomness_source=b.SOURCE,
+        randomness_date=today + dt.timedelta(days=1),
     )
     with clock.frozen(today + dt.timedelta(days=1)):
         services.draw_plan(world.osta_gd, plan, b.NUMBERS)

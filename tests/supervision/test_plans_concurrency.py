@@ -28,7 +28,9 @@ def test_a_concurrent_double_draw_draws_once(world):
         try:
             barrier.wait()
             with clock.frozen(plan.randomness_date):
-                services.draw_plan(world.gd_official, SpotCheckPlan.objects.get(pk=plan.pk), numbers)
+                services.draw_plan(
+                    world.gd_official, SpotCheckPlan.objects.get(pk=plan.pk), numbers
+                )
             outcomes.append("drawn")
         except ValidationError:
             outcomes.append("refused")

@@ -117,8 +117,13 @@ def test_create_adjust_approve_and_draw_through_the_pages(client, world):
         },
     )
     plan = SpotCheckPlan.objects.get(title="页面上建的计划")
-    assert response.status_code == 302 and plan.tier_rules == {"1": {"count": 1}, "4": {"percent": "50"}}
-    bad = client.post(reverse("supervision:plan_edit", args=[plan.pk]), {"title": "x", "tier_2": "abc"})
+    assert response.status_code == 302 and plan.tier_rules == {
+        "1": {"count": 1},
+        "4": {"percent": "50"},
+    }
+    bad = client.post(
+        reverse("supervision:plan_edit", args=[plan.pk]), {"title": "x", "tier_2": "abc"}
+    )
     assert "请填写百分比" in bad.content.decode()
     client.post(
         reverse("supervision:plan_adjust", args=[plan.pk]),
@@ -131,11 +136,13 @@ def test_create_adjust_approve_and_draw_through_the_pages(client, world):
     assert "您的密码" in confirm.content.decode() or 'name="password"' in confirm.content.decode()
     assert SpotCheckPlan.objects.get(pk=plan.pk).state == PlanState.DRAFT
     wrong = client.post(
-        reverse("supervision:plan_approve", args=[plan.pk]), {**form, "confirmed": "1", "password": "x"}
+        reverse("supervision:plan_approve", args=[plan.pk]),
+        {**form, "confirmed": "1", "password": "x"},
     )
     assert wrong.status_code == 400
     client.post(
-        reverse("supervision:plan_approve", args=[plan.pk]), {**form, "confirmed": "1", "password": PASSWORD}
+        reverse("supervision:plan_approve", args=[plan.pk]),
+        {**form, "confirmed": "1", "password": PASSWORD},
     )
     plan.refresh_from_db()
     assert plan.state == PlanState.SEALED
