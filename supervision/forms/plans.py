@@ -77,7 +77,7 @@ class PlanForm(Form):
             found = _RULE.match(text)
             if not found:
                 self.add_error(
-                    name, _("Type a percentage such as 30% or a whole number such as 3.")
+                    name, _("Type a share such as 「30%」 or a whole number such as 「3」.")
                 )
                 continue
             number, percent = found.groups()

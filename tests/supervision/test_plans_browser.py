@@ -5,6 +5,8 @@ then someone not signed in opens 「双随机抽查」 from the home page and ve
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from portal import clock
@@ -62,7 +64,7 @@ def test_an_official_plans_and_draws_and_the_public_verifies(
 
     page.locator("a[data-action=approve]").click()
     page.fill("input[name=randomness_source]", b.SOURCE)
-    page.fill("input[name=randomness_date]", (today + __import__("datetime").timedelta(days=1)).isoformat())
+    page.fill("input[name=randomness_date]", (today + dt.timedelta(days=1)).isoformat())
     _confirm(page)
     plan.refresh_from_db()
     assert plan.state == PlanState.SEALED
