@@ -29,7 +29,10 @@ class PlanForm(Form):
     kind = forms.ChoiceField(label=_("Kind of plan"), choices=PlanKind.choices)
     object_kind = forms.ChoiceField(
         label=_("Objects drawn"),
-        choices=ObjectKind.choices,
+        choices=[
+            (ObjectKind.AGENCY, _("Agencies listed in the jurisdiction")),
+            (ObjectKind.SESSION, _("Assessment sessions of the period")),
+        ],
         help_text=_("A quality plan always draws assessment sessions."),
     )
     period_start = forms.DateField(label=_("Period from"), widget=DATE)

@@ -69,6 +69,12 @@ class PoolRow:
     def adjusted(self) -> bool:
         return self.tier != self.computed_tier
 
+    @property
+    def fact_lines(self) -> list[tuple[str, int]]:
+        """The agency's risk facts as (label, count), in the registry's words."""
+        known = risk.registered_facts()
+        return [(known[n].label if n in known else n, c) for n, c in sorted(self.facts.items())]
+
 
 def pool_preview(plan: SpotCheckPlan) -> list[PoolRow]:
     """The plan's object pool as it stands now, with each agency's computed tier, its facts
