@@ -392,6 +392,21 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "supervision:public_results":      ("pub_plan", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "supervision:publication":         ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "supervision:publication_publish": ("pub_inspection", (302, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    # Spot-check plans (Art 25, 26; decision 0060): officials of the jurisdiction read them; spot
+    # checks are managed by the ministry and the province, quality plans by the testing centre.
+    # The public sees sealed and drawn plans (a draft answers 404).
+    "supervision:plans":               ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:plan_new":            ("", (302, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:plan":                ("pl_draft", (302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_edit":           ("pl_draft", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_adjust":         ("pl_draft", (302, 404, 405, 405, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_approve":        ("pl_draft", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_draw":           ("pl_sealed", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:plan_close":          ("pl_drawn", (302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    "supervision:public_plans":        ("", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_plan":         ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_snapshot":     ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "supervision:public_verify":       ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -577,6 +592,13 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "supervision:order (reopen)":                ("sv_order",              "sv_reopen",            "L     404   403   403   404   404   404   404   404   302+  404   404   404   404   404"),
     "supervision:agency_order":                  ("sv_agency_order",       "sv_answer",            "L     404   404   404   404   404   404   404   404   404   302+  302+  403   403   404"),
     "supervision:publication_publish":           ("pub_inspection",        "pub_confirmed",        "L     403   302+  302+  404   403   403   403   403   403   403   403   403   403   403"),
+    # Spot-check plans (decision 0060): see plan_objects at the end.
+    "supervision:plan_new":                      ("",                      "pl_new",               "L     403   302+  302+  302+  302+  302+  403   403   403   403   403   403   403   403"),
+    "supervision:plan_edit":                     ("pl_draft",              "pl_edit",              "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_adjust":                   ("pl_draft",              "pl_adjust",            "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_approve":                  ("pl_draft",              "pl_approve",           "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_draw":                     ("pl_sealed",             "pl_draw",              "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    "supervision:plan_close":                    ("pl_drawn",              "pl_close",             "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
 }
 # fmt: on
 
@@ -650,6 +672,8 @@ GET_ONLY = {
     "supervision:agency_quality_reports", "supervision:agency_quality_report",
     "supervision:inspections", "supervision:inspection", "supervision:agency_orders",
     "supervision:public_results", "supervision:publication",
+    "supervision:plans", "supervision:plan", "supervision:public_plans", "supervision:public_plan",
+    "supervision:public_snapshot", "supervision:public_verify",
 }  # fmt: skip
 
 
@@ -2067,94 +2091,6 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
     return objects
 
 
-# --- Supervision: external quality supervision (Art 26) ---------------------------------------
-# A drawn quality plan with a visit of exp_asg (world.expert) waiting for its report, and a
-# visit to another session of the 广东 agency whose report is filed.
-
-DATA.update(
-    {"quality_report": lambda o, u: {"process": "考务规范。", "rating": "good", "confirmed": "1"}}
-)
-
-_build_before_quality = build
-
-
-def build(world) -> dict:  # noqa: F811 (quality supervision visits added)
-    from supervision.services import quality
-    from tests.supervision.builders_quality import drawn_visit, report_data
-
-    objects = _build_before_quality(world)
-    waiting = drawn_visit(world, session=conduct_session(world, days=41))
-    reported = drawn_visit(world, session=conduct_session(world, days=43))
-    quality.file_report(world.expert, reported, report_data())
-    objects["qv_assigned"] = [waiting.pk]
-    objects["qv_reported"] = [world.gd_agency.pk, reported.pk]
-    return objects
-
-
-# --- Supervision: spot-check inspections (Art 25, 27) ----------------------------------------
-# A drawn plan (made directly, as the plans stage leaves it) whose gd agency inspection has the
-# world's inspector drawn for it, a minor and a serious finding and an open rectification order.
-
-
-def _sv_state(state: str):
-    def data(o, u, extra=None):
-        from supervision.models import RectificationOrder
-
-        RectificationOrder.objects.filter(pk=o["sv_order"][0]).update(state=state)
-        return dict(extra or {})
-
-    return data
-
-
-DATA.update(
-    {
-        "sv_record": lambda o, u: {
-            "kind": "document", "visited_on": clock.today().isoformat(), "notes": "查阅台账",
-        },
-        "sv_finding": lambda o, u: {"severity": "minor", "description": "台账不全"},
-        "sv_conclude": lambda o, u: {"conclusion": "problems_found", "confirmed": "1"},
-        "sv_order": lambda o, u: {
-            "findings": [o["sv_minor"]], "requirements": "补齐台账",
-            "deadline": (clock.today() + dt.timedelta(days=20)).isoformat(),
-        },
-        "sv_follow_up": lambda o, u: {
-            "kind": "suspension", "reason": "替考", "legal_basis": "第二十七条",
-            "until": (clock.today() + dt.timedelta(days=60)).isoformat(),
-            "confirmed": "1", "password": PASSWORD,
-        },
-        "sv_accept": lambda o, u: _sv_state("answered")(o, u, {"action": "accept"}),
-        "sv_reopen": lambda o, u: _sv_state("answered")(
-            o, u, {"action": "reopen", "reopen-reason": "证据不足",
-                   "reopen-deadline": (clock.today() + dt.timedelta(days=9)).isoformat()},
-        ),
-        "sv_answer": lambda o, u: {"answer": "已补齐台账"},
-    }
-)  # fmt: skip
-
-_build_before_inspections = build
-
-
-def build(world) -> dict:  # noqa: F811 (a drawn plan's inspection added)
-    from supervision.services import inspections as sv
-    from tests.supervision.builders_inspections import drawn_plan, inspector
-
-    objects = _build_before_inspections(world)
-    insp = inspector(world.inspector.username)
-    # Without the review opening, so the other rows' answers to the inspector stay as they are.
-    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [insp])], signal=False)
-    minor = sv.add_finding(insp, inspection, check_item=None, severity="minor", description="x")
-    sv.add_finding(insp, inspection, check_item=None, severity="serious", description="替考")
-    order = sv.issue_order(
-        insp, inspection=inspection, findings=[minor], requirements="补齐台账",
-        deadline=clock.today() + dt.timedelta(days=20),
-    )  # fmt: skip
-    objects["sv_inspection"] = [inspection.pk]
-    objects["sv_minor"] = minor.pk
-    objects["sv_order"] = [order.pk]
-    objects["sv_agency_order"] = [world.gd_agency.pk, order.pk]
-    return objects
-
-
 # --- Supervision: published spot-check results (Art 25; decision 0056) -------------------------
 # A drawn 广东 plan with a concluded clean inspection (and one with findings, one under way);
 # a drawn 黑龙江 plan. Publishing is the confirmed POST.
@@ -2171,4 +2107,71 @@ def build(world) -> dict:  # noqa: F811 (spot-check plans and inspections added)
     built = builders_publication.build(world)
     objects["pub_plan"] = [built.plan.pk]
     objects["pub_inspection"] = [built.clean.pk]
+    return objects
+
+
+# --- Spot-check plans (Art 25, 26; decision 0060) -----------------------------------------------
+# A draft, a sealed (its public numbers' date already past) and a drawn 广东 plan over the
+# 广东 agencies, with four inspectors; check items of every jurisdiction an official may plan in.
+
+
+def _pl_new(o, u):
+    from supervision.models import CheckItem
+
+    osta = u is not None and u.groups.filter(name="osta_staff").exists()
+    items = CheckItem.objects.filter(jurisdiction=getattr(u, "jurisdiction", "") or "440000")
+    today = clock.today()
+    return {
+        "title": "矩阵新计划",
+        "kind": "quality" if osta else "spot_check",
+        "object_kind": "agency",
+        "period_start": today.isoformat(),
+        "period_end": (today + dt.timedelta(days=30)).isoformat(),
+        "check_items": [i.pk for i in items],
+        "tier_1": "1",
+        "inspectors_per_object": "2",
+        "max_objects_per_inspector": "3",
+    }
+
+
+def _pl_edit(o, u):
+    return {**_pl_new(o, u), "kind": "spot_check", "check_items": o["pl_items"]}
+
+
+DATA.update(
+    {
+        "pl_new": _pl_new,
+        "pl_edit": _pl_edit,
+        "pl_adjust": lambda o, u: {"agency": o["pl_agency"], "tier": "1", "reason": "投诉较多"},
+        "pl_approve": lambda o, u: {
+            "randomness_source": "中国福利彩票双色球",
+            "randomness_date": (clock.today() + dt.timedelta(days=3)).isoformat(),
+            "confirmed": "1",
+            "password": PASSWORD,
+        },
+        "pl_draw": lambda o, u: {"numbers": "03 11 19 22 27 31 08", "confirmed": "1", "password": PASSWORD},
+        "pl_close": lambda o, u: {"reason": "年度结束"},
+    }
+)  # fmt: skip
+
+_build_before_plans = build
+
+
+def build(world) -> dict:  # noqa: F811 (spot-check plans added)
+    from supervision.models import SpotCheckPlan
+    from tests.supervision import builders_plans as plans
+
+    objects = _build_before_plans(world)
+    plans.pools(world)
+    for code in ("000000", "230000"):
+        plans.check_items(world, code, 1)
+    draft = plans.draft(world, title="矩阵草案")
+    sealed = plans.sealed(world, title="矩阵已封存")
+    drawn = plans.drawn(world, title="矩阵已抽取")
+    SpotCheckPlan.objects.filter(pk=sealed.pk).update(randomness_date=clock.today())
+    objects["pl_draft"] = [draft.pk]
+    objects["pl_sealed"] = [sealed.pk]
+    objects["pl_drawn"] = [drawn.pk]
+    objects["pl_items"] = list(draft.check_items.values_list("pk", flat=True))
+    objects["pl_agency"] = world.gd_agency.pk
     return objects
