@@ -265,7 +265,10 @@ def verify_plan(plan: SpotCheckPlan, numbers: str | None = None) -> list[Check]:
         Check("secret", secret_digest == plan.secret_digest, plan.secret_digest, secret_digest)
     )
     typed = plan.public_numbers if numbers is None else numbers
-    seed = draw.seed_of(plan.algorithm_version, plan.sealed_digest, plan.secret, typed)
+    try:
+        seed = draw.seed_of(plan.algorithm_version, plan.sealed_digest, plan.secret, typed)
+    except ValueError:  # typed numbers without a digit: nothing to compute
+        seed = ""
     checks.append(Check("seed", seed == plan.seed, plan.seed, seed))
     try:
         again = draw.draw(json.loads(text), seed)

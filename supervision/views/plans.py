@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -119,17 +119,13 @@ def plan_edit(request, plan):
 
 
 def _task_url(task, plan) -> str:
-    """The inspections (or quality) stage's page of a drawn object, when that stage's URL
-    exists (it is another helper's); otherwise no link."""
+    """The page of a drawn object: its inspection, or its external supervision visit."""
     if task is None:
         return ""
-    names = ("supervision:visit",) if plan.kind == PlanKind.QUALITY else ("supervision:inspection",)
-    for name in names:
-        try:
-            return reverse(name, args=[task.pk])
-        except NoReverseMatch:
-            continue
-    return ""
+    name = (
+        "supervision:quality_visit" if plan.kind == PlanKind.QUALITY else "supervision:inspection"
+    )
+    return reverse(name, args=[task.pk])
 
 
 @loads(_plans, VIEW, as_="plan")
