@@ -2091,6 +2091,94 @@ def build(world) -> dict:  # noqa: F811 (a data submission added)
     return objects
 
 
+# --- Supervision: external quality supervision (Art 26) ---------------------------------------
+# A drawn quality plan with a visit of exp_asg (world.expert) waiting for its report, and a
+# visit to another session of the 广东 agency whose report is filed.
+
+DATA.update(
+    {"quality_report": lambda o, u: {"process": "考务规范。", "rating": "good", "confirmed": "1"}}
+)
+
+_build_before_quality = build
+
+
+def build(world) -> dict:  # noqa: F811 (quality supervision visits added)
+    from supervision.services import quality
+    from tests.supervision.builders_quality import drawn_visit, report_data
+
+    objects = _build_before_quality(world)
+    waiting = drawn_visit(world, session=conduct_session(world, days=41))
+    reported = drawn_visit(world, session=conduct_session(world, days=43))
+    quality.file_report(world.expert, reported, report_data())
+    objects["qv_assigned"] = [waiting.pk]
+    objects["qv_reported"] = [world.gd_agency.pk, reported.pk]
+    return objects
+
+
+# --- Supervision: spot-check inspections (Art 25, 27) ----------------------------------------
+# A drawn plan (made directly, as the plans stage leaves it) whose gd agency inspection has the
+# world's inspector drawn for it, a minor and a serious finding and an open rectification order.
+
+
+def _sv_state(state: str):
+    def data(o, u, extra=None):
+        from supervision.models import RectificationOrder
+
+        RectificationOrder.objects.filter(pk=o["sv_order"][0]).update(state=state)
+        return dict(extra or {})
+
+    return data
+
+
+DATA.update(
+    {
+        "sv_record": lambda o, u: {
+            "kind": "document", "visited_on": clock.today().isoformat(), "notes": "查阅台账",
+        },
+        "sv_finding": lambda o, u: {"severity": "minor", "description": "台账不全"},
+        "sv_conclude": lambda o, u: {"conclusion": "problems_found", "confirmed": "1"},
+        "sv_order": lambda o, u: {
+            "findings": [o["sv_minor"]], "requirements": "补齐台账",
+            "deadline": (clock.today() + dt.timedelta(days=20)).isoformat(),
+        },
+        "sv_follow_up": lambda o, u: {
+            "kind": "suspension", "reason": "替考", "legal_basis": "第二十七条",
+            "until": (clock.today() + dt.timedelta(days=60)).isoformat(),
+            "confirmed": "1", "password": PASSWORD,
+        },
+        "sv_accept": lambda o, u: _sv_state("answered")(o, u, {"action": "accept"}),
+        "sv_reopen": lambda o, u: _sv_state("answered")(
+            o, u, {"action": "reopen", "reopen-reason": "证据不足",
+                   "reopen-deadline": (clock.today() + dt.timedelta(days=9)).isoformat()},
+        ),
+        "sv_answer": lambda o, u: {"answer": "已补齐台账"},
+    }
+)  # fmt: skip
+
+_build_before_inspections = build
+
+
+def build(world) -> dict:  # noqa: F811 (a drawn plan's inspection added)
+    from supervision.services import inspections as sv
+    from tests.supervision.builders_inspections import drawn_plan, inspector
+
+    objects = _build_before_inspections(world)
+    insp = inspector(world.inspector.username)
+    # Without the review opening, so the other rows' answers to the inspector stay as they are.
+    _plan, (inspection,) = drawn_plan(world.gd_official, [(world.gd_agency, [insp])], signal=False)
+    minor = sv.add_finding(insp, inspection, check_item=None, severity="minor", description="x")
+    sv.add_finding(insp, inspection, check_item=None, severity="serious", description="替考")
+    order = sv.issue_order(
+        insp, inspection=inspection, findings=[minor], requirements="补齐台账",
+        deadline=clock.today() + dt.timedelta(days=20),
+    )  # fmt: skip
+    objects["sv_inspection"] = [inspection.pk]
+    objects["sv_minor"] = minor.pk
+    objects["sv_order"] = [order.pk]
+    objects["sv_agency_order"] = [world.gd_agency.pk, order.pk]
+    return objects
+
+
 # --- Supervision: published spot-check results (Art 25; decision 0056) -------------------------
 # A drawn 广东 plan with a concluded clean inspection (and one with findings, one under way);
 # a drawn 黑龙江 plan. Publishing is the confirmed POST.
