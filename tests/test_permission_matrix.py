@@ -2246,16 +2246,22 @@ _build_before_plans = build
 
 
 def build(world) -> dict:  # noqa: F811 (spot-check plans added)
-    from supervision.models import SpotCheckPlan
+    from supervision.models import Inspector, SpotCheckPlan
     from tests.supervision import builders_plans as plans
 
     objects = _build_before_plans(world)
     plans.pools(world)
     for code in ("000000", "230000"):
         plans.check_items(world, code, 1)
+    # The world's inspector (drawn for the inspections rows above) stays out of these pools, so
+    # no draw here opens the agency's records to it and its other rows keep their answers.
+    kept_out = Inspector.objects.filter(user=world.inspector, active=True)
+    kept_out_pks = list(kept_out.values_list("pk", flat=True))
+    kept_out.update(active=False)
     draft = plans.draft(world, title="矩阵草案")
     sealed = plans.sealed(world, title="矩阵已封存")
     drawn = plans.drawn(world, title="矩阵已抽取")
+    Inspector.objects.filter(pk__in=kept_out_pks).update(active=True)
     SpotCheckPlan.objects.filter(pk=sealed.pk).update(randomness_date=clock.today())
     objects["pl_draft"] = [draft.pk]
     objects["pl_sealed"] = [sealed.pk]
