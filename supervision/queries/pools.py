@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,17 @@ LOOKBACK_DAYS = 3 * 365
 
 def _since() -> dt.datetime:
     return clock.now() - dt.timedelta(days=LOOKBACK_DAYS)
+
+
+def among(model, field: str, ids: list[int]):
+    """``<model>.<field> IN ids`` as one array parameter on PostgreSQL (``= ANY(%s)``): with
+    15,000 ids, 15,000 separate parameters cost ~0.7 s a query to build and send; SQLite
+    (``make run``) gets the plain ``__in``."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": list(ids)})
+    qn = connection.ops.quote_name
+    column = f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
+    return RawSQL(f"{column} = ANY(%s::bigint[])", (list(ids),), output_field=BooleanField())
 
 
 # --- The check-item list -------------------------------------------------------------------------
@@ -96,7 +109,9 @@ def revocations(agency_ids: list[int]) -> dict[int, int]:
 
     rows = (
         Certificate.objects.filter(
-            agency_id__in=agency_ids, status=CertificateStatus.REVOKED, revoked_at__gte=_since()
+            among(Certificate, "agency", agency_ids),
+            status=CertificateStatus.REVOKED,
+            revoked_at__gte=_since(),
         )
         .values("agency_id")
         .annotate(n=Count("pk"))
@@ -121,7 +136,7 @@ def late_results(agency_ids: list[int]) -> dict[int, int]:
     start = today - dt.timedelta(days=LOOKBACK_DAYS)
     rows = list(
         AssessmentSession.objects.filter(
-            agency_id__in=agency_ids,
+            among(AssessmentSession, "agency", agency_ids),
             last_sitting_on__gte=start,
             last_sitting_on__lt=today,
             status__in=["filed", "open", "closed", "archived"],
@@ -172,9 +187,13 @@ def late_submission(agency_ids: list[int]) -> dict[int, int]:
 
 
 def _findings(agency_ids: list[int], severity: str) -> dict[int, int]:
+    from supervision.models import Inspection, QualityVisit
+
+    inspections = Inspection.objects.filter(among(Inspection, "agency", agency_ids))
+    visits = QualityVisit.objects.filter(among(QualityVisit, "agency", agency_ids))
     rows = (
         Finding.objects.filter(
-            Q(inspection__agency_id__in=agency_ids) | Q(visit__agency_id__in=agency_ids),
+            Q(inspection__in=inspections.values("pk")) | Q(visit__in=visits.values("pk")),
             severity=severity,
             recorded_at__gte=_since(),
         )
