@@ -127,7 +127,35 @@ def register() -> None:
         order=413,
         roles={R.OSTA_STAFF},
     )
+    audit.register_object_url("supervision.inspector", _entry_url("inspectors"))
+    audit.register_object_url("supervision.externalsupervisor", _entry_url("supervisors"))
+    audit.register_object_url("supervision.checkitem", _item_url)
     register_facts()
+
+
+def _entry_url(key: str):
+    def url(user, object_id: str) -> str | None:
+        from django.urls import reverse
+
+        from supervision.queries.pools import members_for
+        from supervision.services.pools import POOLS
+
+        pool = POOLS[key]
+        if not members_for(user, pool).filter(pk=object_id).exists():
+            return None
+        return reverse(pool.entry_url, args=[object_id])
+
+    return url
+
+
+def _item_url(user, object_id: str) -> str | None:
+    from django.urls import reverse
+
+    from supervision.queries.pools import check_items_for
+
+    if not check_items_for(user).filter(pk=object_id).exists():
+        return None
+    return reverse("supervision:check_item_edit", args=[object_id])
 
 
 def register_facts() -> None:

@@ -197,7 +197,7 @@ def test_conflict_tags_are_recorded_by_code_or_name_and_removed(world):
     with pytest.raises(ValidationError):
         services.remove_conflict(world.gd_official, INSPECTORS, entry, tag)
     assert list(AuditEntry.objects.filter(action__startswith="supervision.inspector.conflict")
-                .values_list("action", flat=True)) == [
+                .order_by("pk").values_list("action", flat=True)) == [
         "supervision.inspector.conflict_add",
         "supervision.inspector.conflict_add",
         "supervision.inspector.conflict_remove",

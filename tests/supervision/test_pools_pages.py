@@ -164,3 +164,16 @@ def test_pages_of_an_entry_of_another_jurisdiction_answer_404(client, world):
     assert response.status_code == 404
     entry.refresh_from_db()
     assert entry.active
+
+
+def test_the_audit_trail_links_pool_entries_and_items_for_their_keepers_only(world):
+    from portal import audit
+
+    entry = services.add_member(world.gd_official, INSPECTORS, "inspector", member_input())
+    item = check_item(world)
+    url = audit.object_url(world.gd_official, "supervision.inspector", str(entry.pk))
+    assert url == reverse("supervision:inspector", args=[entry.pk])
+    assert audit.object_url(world.hlj_official, "supervision.inspector", str(entry.pk)) is None
+    url = audit.object_url(world.gd_official, "supervision.checkitem", str(item.pk))
+    assert url == reverse("supervision:check_item_edit", args=[item.pk])
+    assert audit.object_url(world.osta_gd, "supervision.checkitem", str(item.pk)) is None
