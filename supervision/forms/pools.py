@@ -22,7 +22,7 @@ class CheckItemForm(Form):
             "The rule and its article, for example 《职业技能等级认定工作规程》第二十五条."
         ),
     )
-    method = forms.ChoiceField(label=_("Method"), choices=CheckMethod.choices)
+    method = forms.ChoiceField(label=_("Check method"), choices=CheckMethod.choices)
     records = forms.CharField(
         label=_("What the inspector records"),
         max_length=2000,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -131,20 +131,19 @@ def late_results(agency_ids: list[int]) -> dict[int, int]:
     """Sessions whose results went on notice after their due day (Art 20: 5 working days
     after the last sitting for social organisations, 10 for employers), in the last
     ``LOOKBACK_DAYS`` days, or are past it and still not published today."""
-    from assessments.models import AssessmentSession
+    from assessments.models import AssessmentSession, Enrolment
 
     today = clock.today()
     start = today - dt.timedelta(days=LOOKBACK_DAYS)
+    enrolled = Enrolment.objects.filter(session=OuterRef("pk"), status="enrolled")
     rows = list(
         AssessmentSession.objects.filter(
             among(AssessmentSession, "agency", agency_ids),
+            Exists(enrolled),
             last_sitting_on__gte=start,
             last_sitting_on__lt=today,
             status__in=["filed", "open", "closed", "archived"],
-            enrolments__status="enrolled",
-        )
-        .values_list("pk", "agency_id", "agency__kind", "last_sitting_on", "results_published_at")
-        .distinct()
+        ).values_list("pk", "agency_id", "agency__kind", "last_sitting_on", "results_published_at")
     )
     if not rows:
         return {}
