@@ -407,6 +407,29 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "supervision:public_plan":         ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "supervision:public_snapshot":     ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "supervision:public_verify":       ("pl_drawn", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Supervision, the list and the pools (Art 25, 26): officials keep their own jurisdiction's
+    # check items and inspectors (another's: 404), the testing centre its external supervisors.
+    "supervision:check_items":           ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:check_item_add":        ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:check_item_edit":       ("pools_item", (302, 403, 404, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:check_item_retire":     ("pools_item", (302, 403, 405, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:check_item_reinstate":  ("pools_item", (302, 403, 405, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspectors":            ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector_add":         ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector":             ("pools_inspector", (302, 403, 404, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector_edit":        ("pools_inspector", (302, 403, 404, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector_active":      ("pools_inspector", (302, 403, 405, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector_conflict_add":("pools_inspector", (302, 403, 405, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:inspector_conflict_remove":("pools_inspector_tag", (302, 403, 405, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisors":           ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor_add":        ("", (302, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor":            ("pools_supervisor", (302, 403, 403, 403, 403, 404, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor_edit":       ("pools_supervisor", (302, 403, 403, 403, 403, 404, 200, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor_active":     ("pools_supervisor", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor_conflict_add":("pools_supervisor", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:supervisor_conflict_remove":("pools_supervisor_tag", (302, 403, 403, 403, 403, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:objects":               ("", (302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "supervision:public_check_items":    ("pools_gd", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 # fmt: on
 
@@ -599,6 +622,21 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "supervision:plan_approve":                  ("pl_draft",              "pl_approve",           "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
     "supervision:plan_draw":                     ("pl_sealed",             "pl_draw",              "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
     "supervision:plan_close":                    ("pl_drawn",              "pl_close",             "L     404   302+  302+  404   403   403   404   404   404   404   404   404   404   404"),
+    # Supervision, the list and the pools (Art 25, 26).
+    "supervision:check_item_add":                 ("",                      "pools_item_new",       "L     403   302+  302+  302+  403   403   403   403   403   403   403   403   403   403"),
+    "supervision:check_item_edit":                ("pools_item",            "pools_item_new",       "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:check_item_retire":              ("pools_item",            "nothing",              "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:check_item_reinstate":           ("pools_item",            "pools_item_retired",   "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_add":                  ("",                      "pools_inspector_new",  "L     403   302+  302+  302+  403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_edit":                 ("pools_inspector",       "pools_member",         "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_active":               ("pools_inspector",       "pools_deactivate",     "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_conflict_add":         ("pools_inspector",       "pools_conflict",       "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_conflict_remove":      ("pools_inspector_tag",   "nothing",              "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_add":                 ("",                      "pools_supervisor_new", "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_edit":                ("pools_supervisor",      "pools_member",         "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_active":              ("pools_supervisor",      "pools_deactivate",     "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_conflict_add":        ("pools_supervisor",      "pools_conflict",       "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_conflict_remove":     ("pools_supervisor_tag",  "nothing",              "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -674,6 +712,9 @@ GET_ONLY = {
     "supervision:public_results", "supervision:publication",
     "supervision:plans", "supervision:plan", "supervision:public_plans", "supervision:public_plan",
     "supervision:public_snapshot", "supervision:public_verify",
+    "supervision:check_items", "supervision:inspectors", "supervision:inspector",
+    "supervision:supervisors", "supervision:supervisor", "supervision:objects",
+    "supervision:public_check_items",
 }  # fmt: skip
 
 
@@ -2268,4 +2309,81 @@ def build(world) -> dict:  # noqa: F811 (spot-check plans added)
     objects["pl_drawn"] = [drawn.pk]
     objects["pl_items"] = list(draft.check_items.values_list("pk", flat=True))
     objects["pl_agency"] = world.gd_agency.pk
+    return objects
+
+
+# --- Supervision part 1, the list and the pools (Art 25, 26; decision 0057) ---------------------
+# A 广东 check item; world.inspector in the 广东 inspector pool and world.expert among the 广东
+# external supervisors, each with a conflict tag on gd_agency; accounts of the right group in
+# each actor's jurisdiction for the "add" POSTs.
+
+
+def _pools_objects(world) -> dict:
+    from supervision.models import ConflictTag, ExternalSupervisor, Inspector
+    from tests.supervision.builders_pools import check_item
+
+    now = clock.now()
+    item = check_item(world)
+    inspector = Inspector.objects.create(
+        user=world.inspector, jurisdiction="440000", organisation="广州市人社局", created_at=now
+    )
+    supervisor = ExternalSupervisor.objects.create(
+        user=world.expert, jurisdiction="440000", organisation="广东技术师范大学", created_at=now
+    )
+    tags = [
+        ConflictTag.objects.create(agency=world.gd_agency, kind="former_employer",
+                                   recorded_at=now, **person)
+        for person in ({"inspector": inspector}, {"supervisor": supervisor})
+    ]  # fmt: skip
+    for code in ("440000", "230000", "000000"):
+        make_user(f"pools_insp_{code}", role="inspector", jurisdiction=code)
+        make_user(f"pools_exp_{code}", role="expert", jurisdiction=code)
+    return {
+        "pools_item": [item.pk],
+        "pools_inspector": [inspector.pk],
+        "pools_inspector_tag": [inspector.pk, tags[0].pk],
+        "pools_supervisor": [supervisor.pk],
+        "pools_supervisor_tag": [supervisor.pk, tags[1].pk],
+        "pools_gd": ["440000"],
+    }
+
+
+def _pools_new_member(prefix: str):
+    def data(o, u) -> dict:
+        code = getattr(u, "jurisdiction", "") or "440000"
+        return {"username": f"{prefix}{code}", "organisation": "某单位", "capacity": 5}
+
+    return data
+
+
+def _pools_retired(o, u) -> dict:
+    from supervision.models import CheckItem
+
+    CheckItem.objects.filter(pk=o["pools_item"][0]).update(active=False)
+    return {}
+
+
+DATA.update(
+    {
+        "pools_item_new": lambda o, u: {
+            "code": "GD-99", "title": "档案保存", "legal_basis": "第二十一条",
+            "method": "document", "records": "档案清单",
+        },
+        "pools_item_retired": _pools_retired,
+        "pools_inspector_new": _pools_new_member("pools_insp_"),
+        "pools_supervisor_new": _pools_new_member("pools_exp_"),
+        "pools_member": lambda o, u: {"organisation": "新单位", "specialities": "", "capacity": 3},
+        "pools_deactivate": lambda o, u: {"active": "0"},
+        "pools_conflict": lambda o, u: {
+            "agency": o["gd_entry"].agency.uscc, "kind": "relation", "note": "",
+        },
+    }
+)  # fmt: skip
+
+_build_before_pools = build
+
+
+def build(world) -> dict:  # noqa: F811 (the list and the pools added)
+    objects = _build_before_pools(world)
+    objects.update(_pools_objects(world))
     return objects
