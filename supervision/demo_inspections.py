@@ -76,6 +76,8 @@ def _findings_and_order(inspection, inspector) -> None:
 
 
 def seed(stdout=None) -> None:
+    from portal.demo import DEMO_AGENCY_USCC
+
     plan = _plan()
     if plan is None:
         return
@@ -86,7 +88,7 @@ def seed(stdout=None) -> None:
         if not users:
             continue
         with transaction.atomic():
-            if inspection.agency.is_demo:
+            if inspection.agency.uscc == DEMO_AGENCY_USCC:  # the demo agency; all are is_demo
                 _findings_and_order(inspection, users[0])
                 done.append(f"{inspection.agency.name}: findings and an open order")
             elif inspection.state == InspectionState.ASSIGNED and not inspection.findings.exists():
