@@ -59,7 +59,7 @@ def test_inspector_finds_and_orders_the_agency_answers_the_inspector_accepts(
     page.locator(".messages .message.success").wait_for()
 
     page.get_by_role("link", name="记录发现的问题").click()
-    page.get_by_label("检查事项").select_option(index=1)
+    page.get_by_label("抽查事项").select_option(index=1)
     page.get_by_label("严重程度").select_option("serious")
     page.get_by_label("发现的问题").fill("实操考场监控录像缺失")
     page.locator("main form button[type=submit]").click()
