@@ -53,6 +53,9 @@ def test_a_drawn_plan_shows_everything_and_verifies(client, world):
             assert pseudonym in text
     assert "检查员" not in text and "pl_insp" not in text  # no names for the public
     assert "验证抽取结果" in text
+    results = reverse("supervision:public_results", args=[plan.pk])
+    assert f'href="{results}"' in text  # the drawn plan leads to its inspections' results
+    assert client.get(results).status_code == 200
     snap = client.get(reverse("supervision:public_snapshot", args=[plan.pk]))
     assert snap["Content-Type"] == "application/json"
     assert snap.content == plan.snapshot.encode()
