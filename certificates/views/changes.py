@@ -19,13 +19,8 @@ from certificates import queries, services
 from certificates.forms.changes import CorrectionForm, DecisionForm, RequestForm, RevokeForm
 from certificates.models import RequestKind, RequestState
 from portal import access
-from portal.ui.confirm import (
-    confirm_page,
-    is_confirmed,
-    is_revising,
-    password_error,
-    posted_password,
-)
+from portal.ui.confirm import is_revising
+from portal.ui.confirm import with_password as _with_password
 from portal.ui.helpers import apply_errors, crumbs
 
 PER_PAGE = 50
@@ -35,31 +30,6 @@ _ASK = {
     RequestKind.CORRECT: (CorrectionForm, services.request_correction),
     RequestKind.REISSUE: (RequestForm, services.request_reissue),
 }
-
-
-def _check_password(request) -> None:
-    """The grave act's password, asked again on the confirmation page (decision 0026)."""
-    if not request.user.check_password(posted_password(request)):
-        raise ValidationError({"password": _("The password is wrong.")})
-
-
-def _with_password(request, form, restated: dict, act, done: str, back: str):
-    """The confirmation step with the password (decision 0026): the restated page until it
-    is confirmed, the page again on a wrong password, the service's other refusals at the
-    form; after ``act()`` succeeds, ``done`` as a message and a redirect to ``back``. Returns
-    None when the form is to be shown again with its errors."""
-    if not is_confirmed(request):
-        return confirm_page(request, ask_password=True, **restated)
-    try:
-        _check_password(request)
-        act()
-    except ValidationError as exc:
-        if (wrong := password_error(exc)) is not None:
-            return confirm_page(request, ask_password=True, password_error=wrong, **restated)
-        apply_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(back)
 
 
 # --- The agency -----------------------------------------------------------------------------

@@ -127,3 +127,28 @@ def password_error(exc: ValidationError) -> ValidationError | None:
     if hasattr(exc, "error_dict") and PASSWORD in exc.error_dict:
         return ValidationError(exc.error_dict[PASSWORD])
     return None
+
+
+def with_password(request: HttpRequest, form, restated: dict, act, done: str, back: str):
+    """The confirmation step of a grave act with the password asked again (decision 0026):
+    the restated page until it is confirmed, the page again on a wrong password, the
+    service's other refusals at ``form``; after ``act()`` succeeds, ``done`` as a message and
+    a redirect to ``back``. Returns None when the form is to be shown again with its errors."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from portal.ui.helpers import apply_errors
+
+    if not is_confirmed(request):
+        return confirm_page(request, ask_password=True, **restated)
+    try:
+        if not request.user.check_password(posted_password(request)):
+            raise ValidationError({"password": _("The password is wrong.")})
+        act()
+    except ValidationError as exc:
+        if (wrong := password_error(exc)) is not None:
+            return confirm_page(request, ask_password=True, password_error=wrong, **restated)
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(back)

@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from certificates.views.changes import _with_password
 from portal import access
 from portal.roles import AuthorityRole as R
-from portal.ui.confirm import is_revising
+from portal.ui.confirm import is_revising, with_password
 from portal.ui.helpers import crumbs, form_action, loads
 from supervision.forms.plans import (
     AdjustForm,
@@ -218,7 +217,7 @@ def plan_approve(request, plan):
                 "back_url": page,
                 "breadcrumbs": trail,
             }
-            answer = _with_password(
+            answer = with_password(
                 request,
                 form,
                 restated,
@@ -272,7 +271,7 @@ def plan_draw(request, plan):
                 "back_url": page,
                 "breadcrumbs": trail,
             }
-            answer = _with_password(
+            answer = with_password(
                 request,
                 form,
                 restated,
