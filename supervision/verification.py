@@ -47,8 +47,10 @@ class Verification:
     result: dict[str, Any] | None = None
 
 
-def verify_plan(plan: SpotCheckPlan) -> Verification:
-    """Re-run ``plan``'s draw from its published data; see the module text."""
+def verify_plan(plan: SpotCheckPlan, numbers: str | None = None) -> Verification:
+    """Re-run ``plan``'s draw from its published data; see the module text. With
+    ``numbers`` (what a visitor read at the randomness source) the seed is computed from
+    those and the draw re-run from that seed, so other numbers show as a mismatch."""
     messages: list[str] = []
     text = plan.snapshot or ""
     computed_digest = draw.digest(text.encode())
@@ -74,9 +76,8 @@ def verify_plan(plan: SpotCheckPlan) -> Verification:
     if not secret_ok:
         messages.append(_("The SHA-256 of the secret is not the digest published at sealing."))
     try:
-        seed = draw.seed_of(
-            plan.algorithm_version, plan.sealed_digest, plan.secret, plan.public_numbers
-        )
+        typed = plan.public_numbers if numbers is None else numbers
+        seed = draw.seed_of(plan.algorithm_version, plan.sealed_digest, plan.secret, typed)
     except ValueError:
         seed = ""
     seed_ok = bool(seed) and seed == plan.seed
@@ -86,9 +87,10 @@ def verify_plan(plan: SpotCheckPlan) -> Verification:
         )
     result = None
     list_ok = False
-    if snapshot is not None and plan.seed:
+    rerun_seed = plan.seed if numbers is None else seed
+    if snapshot is not None and rerun_seed:
         try:
-            result = draw.draw(snapshot, plan.seed)
+            result = draw.draw(snapshot, rerun_seed)
         except (draw.DrawImpossible, KeyError, TypeError, ValueError, AttributeError):
             messages.append(_("The draw cannot be re-run from the snapshot."))
         else:

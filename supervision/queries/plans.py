@@ -4,7 +4,6 @@ the re-run of a published draw."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from portal import access, clock
-from supervision import draw, risk, snapshot
+from supervision import draw, risk, snapshot, verification
 from supervision.models import (
     Inspection,
     PlanKind,
@@ -252,32 +251,18 @@ class Check:
 
 
 def verify_plan(plan: SpotCheckPlan, numbers: str | None = None) -> list[Check]:
-    """Re-run a drawn plan's draw from what is published: the snapshot's digest, the secret's
-    digest, the seed from the (given or stored) public numbers, and the drawn list.
-    (``supervision.verification`` was not on main when this was written; the checks are
-    the same as ``manage.py verify_draw``'s: ``draw.verify`` and SHA-256.)"""
-    text = plan.snapshot.encode()
-    checks = []
-    digest = draw.digest(text)
-    checks.append(Check("digest", digest == plan.sealed_digest, plan.sealed_digest, digest))
-    secret_digest = hashlib.sha256(plan.secret.encode()).hexdigest()
-    checks.append(
-        Check("secret", secret_digest == plan.secret_digest, plan.secret_digest, secret_digest)
-    )
-    typed = plan.public_numbers if numbers is None else numbers
-    try:
-        seed = draw.seed_of(plan.algorithm_version, plan.sealed_digest, plan.secret, typed)
-    except ValueError:  # typed numbers without a digit: nothing to compute
-        seed = ""
-    checks.append(Check("seed", seed == plan.seed, plan.seed, seed))
-    try:
-        again = draw.draw(json.loads(text), seed)
-    except (draw.DrawImpossible, KeyError, TypeError, ValueError):
-        again = None
-    same = again is not None and draw.canonical(again) == draw.canonical(plan.result or {})
-    listed = ", ".join(draw.object_ids(again)) if again else ""
-    checks.append(Check("list", same, ", ".join(draw.object_ids(plan.result)), listed))
-    return checks
+    """The checks of ``supervision.verification.verify_plan`` (the same as ``manage.py
+    verify_draw``'s) as rows of the public page: what is published beside what was computed."""
+    found = verification.verify_plan(plan, numbers)
+    rerun = ", ".join(draw.object_ids(found.result)) if found.result else ""
+    return [
+        Check("digest", found.digest_ok, plan.sealed_digest, found.digest),
+        Check("secret", found.secret_ok, plan.secret_digest, draw.secret_digest_of(plan.secret)),
+        Check("seed", found.seed_ok, plan.seed, found.seed),
+        Check(
+            "list", found.list_ok, ", ".join(draw.object_ids(plan.result or {"objects": []})), rerun
+        ),
+    ]
 
 
 def draw_is_due(plan: SpotCheckPlan) -> bool:
