@@ -114,6 +114,74 @@ def world(world_pks, db):
     return world_view(_Seeded.pks)
 
 
+class DemoData:
+    """The full demo data (``seed_demo``) of the session, as a snapshot and its media files."""
+
+    def __init__(self, snapshot, media: Path) -> None:
+        self.snapshot, self.media = snapshot, media
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(world_pks, django_db_blocker, tmp_path_factory) -> DemoData:
+    """``seed_demo`` run once per session, for real (committed, so what it leaves for after
+    the commit runs too, as in ``make run``), into the database the world is in (its accounts
+    hidden first, as the demo has accounts of the same names); its rows are kept as a snapshot
+    (tests/snapshots.py), and the database is put back as it was, the world with it."""
+    import io
+
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from certificates import keys
+    from portal import keys as portal_keys
+    from tests import snapshots
+
+    media = tmp_path_factory.mktemp("demo-media")
+    retired = f"{keys.RETIRED_DEV_FILE}.test-demo-{uuid.uuid4().hex[:12]}"
+    environment = override_settings(
+        MEDIA_ROOT=media,
+        AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("demo-audit-checkpoints"),
+        LANGUAGE_CODE="zh-hans",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        RATE_LIMIT_PREFIX=f"rl-test-{uuid.uuid4().hex[:12]}",
+    )
+    with django_db_blocker.unblock():
+        before = snapshots.take()
+        original, keys.RETIRED_DEV_FILE = keys.RETIRED_DEV_FILE, retired
+        try:
+            with environment:
+                with transaction.atomic():
+                    hide_world(world_pks)
+                call_command("seed_demo", stdout=io.StringIO())
+                seeded = snapshots.take()
+        finally:
+            keys.RETIRED_DEV_FILE = original
+            snapshots.restore(before)
+            (portal_keys.key_dir(django_settings.BASE_DIR) / retired).unlink(missing_ok=True)
+    return DemoData(seeded, media)
+
+
+@pytest.fixture
+def seeded_demo(request, demo_snapshot, settings, tmp_path) -> None:
+    """The database holds the full demo data (``seed_demo``) and nothing else (no world),
+    restored in a second from the session's one seeding. In a plain database test the restore
+    rolls back with the test; in a transactional one (``live_server``) it is committed, and the
+    test's flush ends it (the world is seeded again after it). MEDIA_ROOT is a copy of the
+    demo's files, this test's own."""
+    import shutil
+
+    from certificates import demo_vc
+    from tests import snapshots
+
+    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    settings.MEDIA_ROOT = tmp_path / "demo-media"
+    shutil.copytree(demo_snapshot.media, settings.MEDIA_ROOT)
+    snapshots.restore(demo_snapshot.snapshot)
+    demo_vc.retired_demo_key()  # the demo's retired key, listed under this test's file name
+
+
 def _uses_db(item) -> bool:
     names = getattr(item, "fixturenames", ())
     return item.get_closest_marker("django_db") is not None or bool(
