@@ -2,7 +2,10 @@
 
 The world is committed once per session (``world_pks``); each test reads it afresh
 (``world``) inside its own transaction, which rolls back. A transactional test flushes every
-table when it ends, so the world is seeded again right after it (``pytest_runtest_teardown``).
+table when it ends, so the world is put back right after it (``pytest_runtest_teardown``), from
+a snapshot of its rows taken when it was seeded (tests/snapshots.py). The full demo data
+(``seed_demo``) is seeded once per session likewise and restored for the tests that ask for it
+(``seeded_demo``).
 Builders live in ``tests/<app>/builders.py``; test modules never import each other.
 
 Browser tests drive Debian's chromium (never a downloaded browser) through
@@ -90,6 +93,7 @@ class _Seeded:
 
     pks: dict | None = None
     blocker = None
+    snapshot = None  # every table's rows right after the world was seeded (tests/snapshots.py)
 
 
 def _world_is_there() -> bool:
@@ -101,9 +105,23 @@ def _world_is_there() -> bool:
 @pytest.fixture(scope="session")
 def world_pks(django_db_setup, django_db_blocker) -> dict:
     """The world, committed once in the test database; each test's transaction rolls back."""
+    from tests import snapshots
+
     with django_db_blocker.unblock():
         _Seeded.pks, _Seeded.blocker = seed_world(), django_db_blocker
+        _Seeded.snapshot = snapshots.take()
     return _Seeded.pks
+
+
+def _world_again() -> None:
+    """After a flush: the world's snapshot put back (the same rows, primary keys and reference
+    data as seeded at the start of the session), in a fraction of seed_world's time."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests import snapshots
+
+    snapshots.restore(_Seeded.snapshot)
+    ContentType.objects.clear_cache()  # the flush's post_migrate made (and cached) other ids
 
 
 @pytest.fixture
@@ -112,6 +130,74 @@ def world(world_pks, db):
     if not _world_is_there():  # flushed and not seeded again (never expected; see the hook)
         _Seeded.pks.update(seed_world())
     return world_view(_Seeded.pks)
+
+
+class DemoData:
+    """The full demo data (``seed_demo``) of the session, as a snapshot and its media files."""
+
+    def __init__(self, snapshot, media: Path) -> None:
+        self.snapshot, self.media = snapshot, media
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(world_pks, django_db_blocker, tmp_path_factory) -> DemoData:
+    """``seed_demo`` run once per session, for real (committed, so what it leaves for after
+    the commit runs too, as in ``make run``), into the database the world is in (its accounts
+    hidden first, as the demo has accounts of the same names); its rows are kept as a snapshot
+    (tests/snapshots.py), and the database is put back as it was, the world with it."""
+    import io
+
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from certificates import keys
+    from portal import keys as portal_keys
+    from tests import snapshots
+
+    media = tmp_path_factory.mktemp("demo-media")
+    retired = f"{keys.RETIRED_DEV_FILE}.test-demo-{uuid.uuid4().hex[:12]}"
+    environment = override_settings(
+        MEDIA_ROOT=media,
+        AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("demo-audit-checkpoints"),
+        LANGUAGE_CODE="zh-hans",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        RATE_LIMIT_PREFIX=f"rl-test-{uuid.uuid4().hex[:12]}",
+    )
+    with django_db_blocker.unblock():
+        before = snapshots.take()
+        original, keys.RETIRED_DEV_FILE = keys.RETIRED_DEV_FILE, retired
+        try:
+            with environment:
+                with transaction.atomic():
+                    hide_world(world_pks)
+                call_command("seed_demo", stdout=io.StringIO())
+                seeded = snapshots.take()
+        finally:
+            keys.RETIRED_DEV_FILE = original
+            snapshots.restore(before)
+            (portal_keys.key_dir(django_settings.BASE_DIR) / retired).unlink(missing_ok=True)
+    return DemoData(seeded, media)
+
+
+@pytest.fixture
+def seeded_demo(request, demo_snapshot, settings, tmp_path) -> None:
+    """The database holds the full demo data (``seed_demo``) and nothing else (no world),
+    restored in a second from the session's one seeding. In a plain database test the restore
+    rolls back with the test; in a transactional one (``live_server``) it is committed, and the
+    test's flush ends it (the world is seeded again after it). MEDIA_ROOT is a copy of the
+    demo's files, this test's own."""
+    import shutil
+
+    from certificates import demo_vc
+    from tests import snapshots
+
+    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    settings.MEDIA_ROOT = tmp_path / "demo-media"
+    shutil.copytree(demo_snapshot.media, settings.MEDIA_ROOT)
+    snapshots.restore(demo_snapshot.snapshot)
+    demo_vc.retired_demo_key()  # the demo's retired key, listed under this test's file name
 
 
 def _uses_db(item) -> bool:
@@ -145,18 +231,40 @@ def _is_transactional(item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends with a flush of every table: seed the world again at once,
+    """A transactional test ends with a flush of every table: put the world back at once,
     so whatever runs next (in any order, on any xdist worker) finds the database as before."""
     result = yield
     # After the last test the session's fixtures (the test database too) are already gone.
     if nextitem is not None and _Seeded.pks is not None and _is_transactional(item):
         with _Seeded.blocker.unblock():
             if not _world_is_there():
-                _Seeded.pks.update(seed_world())
+                _world_again()
     return result
 
 
+def _flush_by_delete() -> None:
+    """The flush after each transactional test empties the tables with DELETE, not TRUNCATE:
+    TRUNCATE makes new files for each of some 120 tables and their indexes (seconds, even when
+    they are all but empty), DELETE of a few rows takes milliseconds. The tables end as empty
+    as before; foreign keys are deferred to the commit (and, as PostgreSQL's superuser,
+    portal's flush runs in replica mode, triggers off); resetting sequences still truncates."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_configure(config):
+    _flush_by_delete()
     config.addinivalue_line("markers", "after_flush: runs after every transactional test")
     config.addinivalue_line("markers", "xdist_group(name): keeps tests on one xdist worker")
 

@@ -1,5 +1,8 @@
 """seed_demo, which `make run` calls: every role has an account, every application state is
-there, and running it again changes nothing."""
+there, and running it again changes nothing.
+
+The first run is the session's one seeding (``demo_snapshot`` in tests/conftest.py, committed
+as in ``make run``), restored here; the second run is this test's own."""
 
 from __future__ import annotations
 
@@ -17,9 +20,7 @@ from portal.roles import AgencyRole, AuthorityRole
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
+def test_seed_demo_is_complete_and_idempotent(seeded_demo):
     counts = {
         "users": User.objects.count(),
         "applications": AgencyApplication.objects.count(),

@@ -4,7 +4,6 @@ supervisor, every declaration done, through the services."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from assessments import demo_assign
 from assessments.models import AssessmentSession, Assignment, AssignmentStatus, ConflictEntry
@@ -13,10 +12,8 @@ from assessments.services import staffing, staffing_complete
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_session_is_fully_staffed_and_declared(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
-    demo_assign.seed()
+def test_the_demo_session_is_fully_staffed_and_declared(seeded_demo):
+    demo_assign.seed()  # on the session's seed_demo, restored (tests/conftest.py)
     session = (
         AssessmentSession.objects.filter(agency__uscc="91440101MA5D7E0M1A", status="open")
         .order_by("first_sitting_on", "pk")

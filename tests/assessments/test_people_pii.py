@@ -122,9 +122,8 @@ def test_rotation_re_encrypts_and_re_indexes(world, settings):
 
 
 @pytest.mark.django_db
-def test_no_table_holds_a_resident_id_after_the_demo_seed(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_no_table_holds_a_resident_id_after_the_demo_seed(seeded_demo):
+    """On the session's seed_demo, restored (tests/conftest.py)."""
     assert Examiner.objects.count() >= 3
     found = []
     with connection.cursor() as cursor:

@@ -5,14 +5,10 @@ and on a phone (390 px) without sideways scrolling; and the public page likewise
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from certificates import statistics as stats
 from portal.demo import DEMO_PASSWORD
-from tests.portal.builders import hide_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +43,9 @@ def _charts_drawn(page, names) -> None:
 
 
 def test_the_statistics_page_as_the_demo_ministry(
-    browser, live_server, world_pks, settings, tmp_path, screenshot_dir
+    browser, live_server, seeded_demo, screenshot_dir
 ):
-    settings.MEDIA_ROOT = tmp_path
-    hide_world(world_pks)  # the demo has accounts of the same names; the flush ends it
-    call_command("seed_demo", stdout=io.StringIO())
+    # The session's seed_demo, restored and committed (tests/conftest.py); the flush ends it.
     from portal.models import User
 
     ministry = User.objects.get(username="ministry")

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 
 from portal import demo
 from portal.models import User
@@ -30,11 +29,10 @@ def _refused_links(client, user, page_url: str) -> dict[str, int]:
     return {url: code for url, code in codes.items() if code != 200}
 
 
-def test_every_menu_link_of_every_demo_account_answers_200(client, settings, tmp_path):
-    """One seeding for all accounts: the authority accounts walk their workspace menu, the
-    agency accounts their agency's menu as well."""
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
+def test_every_menu_link_of_every_demo_account_answers_200(client, seeded_demo):
+    """One seeding for all accounts (the session's seed_demo, restored: tests/conftest.py):
+    the authority accounts walk their workspace menu, the agency accounts their agency's menu
+    as well."""
     agency = demo.demo_agency()
     refused = {}
     for username, *_rest in demo.AUTHORITY_USERS:

@@ -8,16 +8,13 @@ each table, so pages added later are visited too. Screenshots: var/screenshots/p
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from portal.demo import DEMO_PASSWORD
-from tests.portal.builders import hide_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,15 +134,11 @@ def signed_in(context, live_server, username: str):
     return page
 
 
-def test_every_page_fits_a_phone(
-    browser, live_server, world_pks, settings, tmp_path, screenshot_dir
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_every_page_fits_a_phone(browser, live_server, seeded_demo, settings, screenshot_dir):
     settings.CAPTCHA_ENABLED = False
     for old in [*screenshot_dir.glob("phone-*.png"), *screenshot_dir.glob("desk-*.png")]:
         old.unlink()
-    hide_world(world_pks)  # the demo data has accounts of the same names; the flush ends it
-    call_command("seed_demo", stdout=io.StringIO())
+    # The session's seed_demo, restored and committed (tests/conftest.py); the flush ends it.
     problems: list[str] = []
     visited = cards = 0
 
