@@ -275,12 +275,25 @@ def explain() -> bool:
         ("legacy by id_index", LegacyCertificate.objects.filter(id_index__in=legacy_keys)),
         ("legacy by number", LegacyCertificate.objects.filter(number__in=[legacy[1]])),
     ]
+    # The page's own statements (one message a lookup, decision 0054), by ID and by number.
+    holder = lookup.Query(name="-", id_number=pii.decrypt(stored))
+    page = [
+        (f"page by {way}: {label}", sql, params)
+        for way, query in (("id_index", holder), ("number", lookup.Query(name="-", number=number)))
+        for label, sql, params in lookup.statements_of(query)
+    ]
     ok = True
     keyed = ("certificates_certificate", "certificates_legacycertificate")
     print("\nEXPLAIN (ANALYZE) of the lookup's statements (under its statement timeout):")
-    with lookup.bounded():
+    with lookup.bounded(), connection.cursor() as cursor:
+        page_params = {label: params for label, _sql, params in page}
+        statements += [(label, sql) for label, sql, _params in page]
         for label, queryset in statements:
-            plan = queryset.explain(analyze=True)
+            if isinstance(queryset, str):  # (label, sql, params) of the page
+                cursor.execute(f"EXPLAIN ANALYZE {queryset}", page_params[label])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            else:
+                plan = queryset.explain(analyze=True)
             scanned = re.findall(r"Seq Scan on (\w+)", plan)
             bad = [t for t in scanned if t in keyed]
             ok &= not bad

@@ -246,18 +246,15 @@ def test_the_subnet_and_hour_limits_take_a_whole_network(client, issued, setting
 def test_a_lookup_past_its_statement_timeout_answers_503_in_chinese(
     client, issued, settings, monkeypatch
 ):
-    from django.db import connection
-
     from certificates.services import lookup
 
     settings.CERTIFICATE_LOOKUP_TIMEOUT_MS = 1
 
-    def slow(query):
-        with lookup.bounded(), connection.cursor() as cursor:  # a real statement timeout
-            cursor.execute("SELECT pg_sleep(0.2)")
-        return []
+    def slow(query, *, listed):  # a real statement timeout, sent as the lookup sends its own
+        lookup._run("SET LOCAL statement_timeout = %s; SELECT pg_sleep(0.2)", [], 1)
+        return [], {}
 
-    monkeypatch.setattr(lookup, "find", slow)
+    monkeypatch.setattr(lookup, "_find_one", slow)
     response = client.post(URL, by_number(issued[0]))
     assert response.status_code == 503 and response["Retry-After"]
     assert "请几秒钟后重试" in response.content.decode()
