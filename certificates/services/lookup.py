@@ -23,6 +23,7 @@ import contextlib
 import functools
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -220,9 +221,38 @@ def _statements(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
     return (*parts, _directory_statement(by_number, keys)) if listed else parts
 
 
+def _names(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
+    """The names the statements are prepared under in each database session."""
+    shape = f"{'number' if by_number else 'index'}{keys}"
+    return tuple(f"certificate_lookup_{shape}_{k}" for k in range(3 if listed else 2))
+
+
 @functools.cache
-def _message(by_number: bool, keys: int, listed: bool) -> str:
-    return "; ".join(("SET LOCAL statement_timeout = %s", *_statements(by_number, keys, listed)))
+def _prepare(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
+    """``PREPARE`` of each statement, the keys as ``$1 … $n``."""
+    out = []
+    for name, sql in zip(_names(by_number, keys, listed), _statements(by_number, keys, listed)):
+        numbered = iter(range(1, keys + 1))
+        body = re.sub(r"%s", lambda _m: f"${next(numbered)}", sql)
+        out.append(f"PREPARE {name} AS {body}".replace("%", "%%"))
+    return tuple(out)
+
+
+#: Per database connection (psycopg's), the lookup statements prepared in its session.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared_here(cursor) -> set[str]:
+    """The names prepared in this session: read once per connection (and after an error),
+    since a prepared statement outlives transactions and errors but not the session."""
+    raw = connection.connection
+    known = _PREPARED.get(raw)
+    if known is None:
+        cursor.execute(
+            "SELECT name FROM pg_prepared_statements WHERE name LIKE 'certificate_lookup_%%'"
+        )
+        known = _PREPARED[raw] = {name for (name,) in cursor.fetchall()}
+    return known
 
 
 def _directory_statement(by_number: bool, keys: int) -> str:
@@ -261,16 +291,32 @@ def _converted(fields: list, row: Sequence) -> list:
     return values
 
 
-def _run(message: str, params: list, results: int) -> list[list[tuple]]:
-    """Rows of each statement after the SET LOCAL, the message sent once; ``LookupBusy``
-    past the timeout. Inside a transaction (tests, a caller's ``bounded()``) a savepoint
-    keeps a cancelled statement from aborting the caller's transaction."""
+def _run(shape: tuple[bool, int, bool], keys: list[str]) -> list[list[tuple]]:
+    """Rows of each statement of a lookup of this shape (by number, number of keys, with
+    the directory names), in one message: the ``PREPARE`` of any statement this database
+    session has not prepared yet, ``SET LOCAL statement_timeout``, one ``EXECUTE`` per
+    statement (planned once per session, not per lookup). ``LookupBusy`` past the timeout.
+    Inside a transaction (tests, a caller's ``bounded()``) a savepoint keeps a cancelled
+    statement from aborting the caller's transaction."""
+    names = _names(*shape)
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
         with guard, connection.cursor() as cursor:
-            cursor.execute(message, [timeout_ms(), *params])
+            known = _prepared_here(cursor)
+            parts = [sql for name, sql in zip(names, _prepare(*shape)) if name not in known]
+            skip = len(parts)
+            args = ", ".join(["%s"] * len(keys))
+            parts += ["SET LOCAL statement_timeout = %s", *(f"EXECUTE {n}({args})" for n in names)]
+            try:
+                cursor.execute("; ".join(parts), [timeout_ms(), *keys * len(names)])
+            except Exception:
+                _PREPARED.pop(connection.connection, None)  # read them again next time
+                raise
+            known.update(names)
             out = []
-            for _ in range(results):
+            for _ in range(skip):
+                cursor.nextset()
+            for _ in names:
                 cursor.nextset()
                 out.append(cursor.fetchall())
             return out
@@ -298,8 +344,7 @@ def _find_one(query: Query, *, listed: bool) -> tuple[list, dict[int, str]]:
     if not keys:
         return [], {}
     by_number = bool(query.number)
-    statements = 3 if listed else 2
-    results = _run(_message(by_number, len(keys), listed), keys * statements, statements)
+    results = _run((by_number, len(keys), listed), keys)
     db = connection.alias
     found: list = []
     width = len(_PORTAL_FIELDS)

@@ -139,11 +139,12 @@ def _page(request, context: dict) -> HttpResponse:
     title = _("Certificate lookup")
     breadcrumbs = crumbs(title, root=None)
     head = format_html('<link rel="stylesheet" href="{}">', static("certificates/css/lookup.css"))
-    halves = chrome.halves(request, title=title, head=head, breadcrumbs=breadcrumbs)
+    token = get_token(request)  # one masked token for both forms of the page
+    halves = chrome.halves(request, title=title, head=head, breadcrumbs=breadcrumbs, token=token)
     if halves is None:
         context["breadcrumbs"] = breadcrumbs
         return render(request, "certificates/lookup/lookup.html", context)
-    context["csrf_token"] = get_token(request)
+    context["csrf_token"] = token
     content = render_to_string("certificates/lookup/content.html", context)
     return HttpResponse(halves[0] + content + halves[1])
 

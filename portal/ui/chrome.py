@@ -54,9 +54,12 @@ def usable(request) -> bool:
     return not len(messages.get_messages(request))  # counting reads, it does not consume
 
 
-def halves(request, *, title: str, head: str = "", breadcrumbs=()) -> tuple[str, str] | None:
-    """(before, after) the content for this anonymous request, its CSRF token filled in;
-    None when the request may not share the chrome (render the page the usual way)."""
+def halves(
+    request, *, title: str, head: str = "", breadcrumbs=(), token: str = ""
+) -> tuple[str, str] | None:
+    """(before, after) the content for this anonymous request, its CSRF token (``token``,
+    or a fresh ``get_token``) filled in; None when the request may not share the chrome
+    (render the page the usual way)."""
     if not usable(request):
         return None
     menus = (navigation.revision, len(navigation._REGISTRY))
@@ -71,7 +74,7 @@ def halves(request, *, title: str, head: str = "", breadcrumbs=()) -> tuple[str,
             _cache[key] = found
             while len(_cache) > ENTRIES:
                 _cache.popitem(last=False)
-    token = get_token(request)
+    token = token or get_token(request)
     before, after = found
     return before.replace(TOKEN, token), after.replace(TOKEN, token)
 
