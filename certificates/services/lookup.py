@@ -231,9 +231,12 @@ def _names(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
 def _prepare(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
     """``PREPARE`` of each statement, the keys as ``$1 … $n``."""
     out = []
-    for name, sql in zip(_names(by_number, keys, listed), _statements(by_number, keys, listed)):
-        numbered = iter(range(1, keys + 1))
-        body = re.sub(r"%s", lambda _m: f"${next(numbered)}", sql)
+    names, statements = _names(by_number, keys, listed), _statements(by_number, keys, listed)
+    for name, sql in zip(names, statements, strict=True):
+        pieces = sql.split("%s")
+        if len(pieces) != keys + 1:
+            raise RuntimeError("a lookup statement does not name each key once")
+        body = pieces[0] + "".join(f"${k}{piece}" for k, piece in enumerate(pieces[1:], 1))
         out.append(f"PREPARE {name} AS {body}".replace("%", "%%"))
     return tuple(out)
 
@@ -303,7 +306,7 @@ def _run(shape: tuple[bool, int, bool], keys: list[str]) -> list[list[tuple]]:
     try:
         with guard, connection.cursor() as cursor:
             known = _prepared_here(cursor)
-            parts = [sql for name, sql in zip(names, _prepare(*shape)) if name not in known]
+            parts = [sql for name, sql in zip(names, _prepare(*shape), strict=True) if name not in known]
             skip = len(parts)
             args = ", ".join(["%s"] * len(keys))
             parts += ["SET LOCAL statement_timeout = %s", *(f"EXECUTE {n}({args})" for n in names)]
