@@ -306,7 +306,8 @@ def _run(shape: tuple[bool, int, bool], keys: list[str]) -> list[list[tuple]]:
     try:
         with guard, connection.cursor() as cursor:
             known = _prepared_here(cursor)
-            parts = [sql for name, sql in zip(names, _prepare(*shape), strict=True) if name not in known]
+            prepares = zip(names, _prepare(*shape), strict=True)
+            parts = [sql for name, sql in prepares if name not in known]
             skip = len(parts)
             args = ", ".join(["%s"] * len(keys))
             parts += ["SET LOCAL statement_timeout = %s", *(f"EXECUTE {n}({args})" for n in names)]
