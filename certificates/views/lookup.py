@@ -121,6 +121,7 @@ def _blank_captcha(request) -> str | None:
 def _forget_blank_forms(**kwargs) -> None:
     _BLANK_FIELDS.clear()  # the hotline and the static files' addresses are in them
     _BLANK_CAPTCHA.clear()
+    _PIECES.clear()
 
 
 setting_changed.connect(_forget_blank_forms)
@@ -144,9 +145,43 @@ def _page(request, context: dict) -> HttpResponse:
     if halves is None:
         context["breadcrumbs"] = breadcrumbs
         return render(request, "certificates/lookup/lookup.html", context)
-    context["csrf_token"] = token
-    content = render_to_string("certificates/lookup/content.html", context)
+    if context.get("blank_fields"):  # an empty form: the page's fixed pieces are cached
+        content = _piece("intro")
+        if context["searched"]:
+            found = context["found"]
+            answers = "certificates/lookup/answers.html"
+            content += render_to_string(answers, context) if found else _piece("none")
+        content += _piece("form").replace(_TOKEN, token).replace(_CAPTCHA, context["blank_captcha"])
+    else:
+        context["csrf_token"] = token
+        content = render_to_string("certificates/lookup/content.html", context)
     return HttpResponse(halves[0] + content + halves[1])
+
+
+#: The fixed pieces of the page per language: its introduction, the one answer for every miss,
+#: and the empty form (fields and human check) with placeholders for the CSRF token and the
+#: human check (its challenge is signed per response).
+_PIECES: dict[tuple[str, str], str] = {}
+_TOKEN = "lookup-csrf-token-placeholder"  # noqa: S105 - a placeholder, never a token
+_CAPTCHA = "lookup-human-check-placeholder"
+
+
+def _piece(name: str) -> str:
+    key = (get_language(), name)
+    html = _PIECES.get(key)
+    if html is None:
+        if name == "intro":
+            html = render_to_string("certificates/lookup/intro.html", {})
+        elif name == "none":
+            context = {"searched": True, "found": []}
+            html = render_to_string("certificates/lookup/answers.html", context)
+        else:
+            context = {"csrf_token": _TOKEN, "blank_fields": _blank_fields(), "invalid": False}
+            html = render_to_string(
+                "certificates/lookup/form.html", {**context, "blank_captcha": _CAPTCHA}
+            )
+        _PIECES[key] = html
+    return html
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -52,13 +52,25 @@ def by_number(cert, **extra) -> dict:
     return {"way": "number", "name": cert.holder_name, "number": cert.number, **extra}
 
 
-def test_the_fast_page_reads_exactly_as_the_page_rendered_in_full(client, monkeypatch):
-    fast = client.get(URL)
-    assert fast.status_code == 200 and fast["Cache-Control"] == "no-store"
+def test_the_fast_page_reads_exactly_as_the_page_rendered_in_full(
+    client, issued, settings, monkeypatch
+):
+    settings.CAPTCHA_ENABLED = False
+    cert = issued[0]
+    asks = [
+        lambda: client.get(URL),
+        lambda: client.post(URL, by_number(cert)),  # found
+        lambda: client.post(URL, by_number(cert, name="李四")),  # not found
+        lambda: client.post(URL, by_number(cert, number="S123")),  # a typo
+    ]
+    fast = [ask() for ask in asks]
+    assert all(page.status_code == 200 for page in fast)
+    assert fast[0]["Cache-Control"] == "no-store"
     monkeypatch.setattr(chrome, "halves", lambda request, **kwargs: None)  # the usual render
-    full = client.get(URL)
-    assert normalised(fast.content) == normalised(full.content)
-    page = fast.content.decode()
+    full = [ask() for ask in asks]
+    for one, other in zip(fast, full, strict=True):
+        assert normalised(one.content) == normalised(other.content)
+    page = fast[0].content.decode()
     assert 'class="site-header"' in page and 'class="site-footer"' in page  # the site's chrome
     assert f'href="{URL}" aria-current="page"' in page
 
