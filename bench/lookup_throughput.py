@@ -16,7 +16,9 @@ either way, so a smaller range only spares the load generator's CPU, which share
 machine with the server.
 
 1. **EXPLAIN (ANALYZE)** of the four statements ``certificates.services.lookup.find_many``
-   runs (certificates and legacy records, by blind index and by number), under the lookup's
+   runs (certificates and legacy records, by blind index and by number; bulk verification),
+   and of the three prepared statements the page runs (``EXPLAIN ANALYZE EXECUTE``, after
+   six lookups of each shape so the plan is the one kept; decision 0054), under the lookup's
    statement timeout; fails the run when a plan holds a ``Seq Scan``.
 2. **Throughput**: ``wrk`` against ``/privacy/`` and against ``POST /certificates/lookup/``
    in interleaved rounds (the order alternates), the ratio per round and its median
@@ -251,8 +253,8 @@ def sample_queries(n: int, rng: random.Random) -> list[tuple[bool, dict]]:
 
 
 def explain() -> bool:
-    """EXPLAIN (ANALYZE) of each statement ``find_many`` runs; True when no plan holds a
-    Seq Scan."""
+    """EXPLAIN (ANALYZE) of each statement ``find_many`` runs and of the page's prepared
+    statements; True when no plan holds a Seq Scan."""
     from django.db import connection
 
     from certificates.models import Certificate, LegacyCertificate
@@ -275,7 +277,8 @@ def explain() -> bool:
         ("legacy by id_index", LegacyCertificate.objects.filter(id_index__in=legacy_keys)),
         ("legacy by number", LegacyCertificate.objects.filter(number__in=[legacy[1]])),
     ]
-    # The page's own statements (one message a lookup, decision 0054), by ID and by number.
+    # The page's own prepared statements (one message a lookup, decision 0054), by ID and by
+    # number: EXPLAIN ANALYZE EXECUTE of the plans this session keeps.
     holder = lookup.Query(name="-", id_number=pii.decrypt(stored))
     page = [
         (f"page by {way}: {label}", sql, params)

@@ -369,14 +369,20 @@ def _find_one(query: Query, *, listed: bool) -> tuple[list, dict[int, str]]:
     return _ordered(found), names
 
 
-def statements_of(query: Query) -> list[tuple[str, str, list]]:
-    """(label, SQL, params) of each statement ``find`` runs for ``query`` on the page (for
-    ``bench/lookup_throughput.py``'s EXPLAIN)."""
+def statements_of(query: Query, *, runs: int = 6) -> list[tuple[str, str, list]]:
+    """(label, ``EXECUTE`` statement, params) of each statement the page runs for ``query``,
+    prepared in this session by running the lookup ``runs`` times first (after five runs
+    PostgreSQL may switch to a generic plan: the plan to EXPLAIN). For the benchmark."""
+    for _ in range(runs):
+        _find_one(query, listed=True)
     by_number = bool(query.number)
     keys = [normalise_number(query.number)] if by_number else _id_indexes(query)
     labels = ("certificates", "legacy records", "directory names")
-    statements = _statements(by_number, len(keys), True)
-    return [(label, sql, keys) for label, sql in zip(labels, statements, strict=True)]
+    names = _names(by_number, len(keys), True)
+    args = ", ".join(["%s"] * len(keys))
+    return [
+        (label, f"EXECUTE {name}({args})", keys) for label, name in zip(labels, names, strict=True)
+    ]
 
 
 def find_many(queries: Sequence[Query]) -> list[list[Certificate | LegacyCertificate]]:
