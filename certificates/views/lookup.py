@@ -40,7 +40,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -116,6 +116,49 @@ def _blank_captcha(request) -> str | None:
         _BLANK_CAPTCHA[language] = html
     challenge = escape(json.dumps(captcha.new_challenge(purpose, request, filings)))
     return mark_safe(html.replace(_CHALLENGE, challenge))  # noqa: S308 - escaped above
+
+
+#: The fixed parts of the answer's links per URL name and script prefix (``_link``).
+_LINK_PARTS: dict[tuple[str, str], tuple[str, str]] = {}
+_SLOT_INT, _SLOT_STR = 918273645, "lookup-link-slot"
+_LINK_SAFE = re.compile(r"[A-Za-z0-9_:.-]+")
+
+
+def _link(name: str, arg: int | str) -> str:
+    """``reverse(name, args=[arg])``, the URL's fixed parts reversed once (an answer had up
+    to six reverses); anything but a plain id or token goes through ``reverse``."""
+    text = str(arg)
+    if not _LINK_SAFE.fullmatch(text):
+        return reverse(name, args=[arg])
+    slot = _SLOT_INT if isinstance(arg, int) else _SLOT_STR
+    key = (name, get_script_prefix(), type(arg).__name__)
+    parts = _LINK_PARTS.get(key)
+    if parts is None:
+        before, found, after = reverse(name, args=[slot]).partition(str(slot))
+        if not found or str(slot) in after:
+            return reverse(name, args=[arg])
+        parts = _LINK_PARTS[key] = (before, after)
+    return parts[0] + text + parts[1]
+
+
+def _linked(found: list[dict]) -> list[dict]:
+    """The answer's links of each certificate found (its page, photo, successor, agency's
+    directory entry, the holder's downloads)."""
+    for item in found:
+        c, links = item["certificate"], {}
+        if not item["legacy"]:
+            links["page"] = _link("certificates:public", c.token)
+            if c.photo_id:
+                links["photo"] = _link("certificates:public_photo", c.token)
+            if c.replaced_by_id:
+                links["successor"] = _link("certificates:public", c.replaced_by.token)
+        if item["agency_listed"]:
+            links["agency"] = _link("agencies:directory_entry", item["facts"]["agency_id"])
+        if item["token"]:
+            links["pdf"] = _link("certificates:lookup_pdf", item["token"])
+            links["vc"] = _link("certificates:lookup_vc", item["token"])
+        item["links"] = links
+    return found
 
 
 def _forget_blank_forms(**kwargs) -> None:
@@ -198,7 +241,7 @@ def lookup_page(request):
             if wait:
                 return _no_store(ratelimit.too_many_requests(request, wait))
             try:
-                context["found"] = lookup.answers(form.query(), downloadable=form.by_id)
+                context["found"] = _linked(lookup.answers(form.query(), downloadable=form.by_id))
             except lookup.LookupBusy:
                 return _busy(request)
             context.update(searched=True, by_id=form.by_id)

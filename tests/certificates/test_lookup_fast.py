@@ -183,3 +183,18 @@ def test_the_lookup_statements_run_under_the_statement_timeout(settings, monkeyp
             lookup._run((True, 1, False), ["x"])
     finally:
         lookup._prepare.cache_clear()
+
+
+def test_the_answers_links_are_what_reverse_gives():
+    from django.urls import reverse
+
+    from certificates.views import lookup as views
+
+    for name, arg in [
+        ("certificates:public", "AbC-_9xyz"),
+        ("certificates:public_photo", "AbC-_9xyz"),
+        ("agencies:directory_entry", 42),
+        ("certificates:lookup_pdf", "eyJjIjo1fQ:1tq:sig-_"),
+        ("certificates:public", "a b"),  # not a plain token: through reverse itself
+    ]:
+        assert views._link(name, arg) == reverse(name, args=[arg]), (name, arg)
