@@ -16,7 +16,9 @@ either way, so a smaller range only spares the load generator's CPU, which share
 machine with the server.
 
 1. **EXPLAIN (ANALYZE)** of the four statements ``certificates.services.lookup.find_many``
-   runs (certificates and legacy records, by blind index and by number), under the lookup's
+   runs (certificates and legacy records, by blind index and by number; bulk verification),
+   and of the three prepared statements the page runs (``EXPLAIN ANALYZE EXECUTE``, after
+   six lookups of each shape so the plan is the one kept; decision 0054), under the lookup's
    statement timeout; fails the run when a plan holds a ``Seq Scan``.
 2. **Throughput**: ``wrk`` against ``/privacy/`` and against ``POST /certificates/lookup/``
    in interleaved rounds (the order alternates), the ratio per round and its median
@@ -251,8 +253,8 @@ def sample_queries(n: int, rng: random.Random) -> list[tuple[bool, dict]]:
 
 
 def explain() -> bool:
-    """EXPLAIN (ANALYZE) of each statement ``find_many`` runs; True when no plan holds a
-    Seq Scan."""
+    """EXPLAIN (ANALYZE) of each statement ``find_many`` runs and of the page's prepared
+    statements; True when no plan holds a Seq Scan."""
     from django.db import connection
 
     from certificates.models import Certificate, LegacyCertificate
@@ -275,12 +277,26 @@ def explain() -> bool:
         ("legacy by id_index", LegacyCertificate.objects.filter(id_index__in=legacy_keys)),
         ("legacy by number", LegacyCertificate.objects.filter(number__in=[legacy[1]])),
     ]
+    # The page's own prepared statements (one message a lookup, decision 0054), by ID and by
+    # number: EXPLAIN ANALYZE EXECUTE of the plans this session keeps.
+    holder = lookup.Query(name="-", id_number=pii.decrypt(stored))
+    page = [
+        (f"page by {way}: {label}", sql, params)
+        for way, query in (("id_index", holder), ("number", lookup.Query(name="-", number=number)))
+        for label, sql, params in lookup.statements_of(query)
+    ]
     ok = True
     keyed = ("certificates_certificate", "certificates_legacycertificate")
     print("\nEXPLAIN (ANALYZE) of the lookup's statements (under its statement timeout):")
-    with lookup.bounded():
+    with lookup.bounded(), connection.cursor() as cursor:
+        page_params = {label: params for label, _sql, params in page}
+        statements += [(label, sql) for label, sql, _params in page]
         for label, queryset in statements:
-            plan = queryset.explain(analyze=True)
+            if isinstance(queryset, str):  # (label, sql, params) of the page
+                cursor.execute(f"EXPLAIN ANALYZE {queryset}", page_params[label])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            else:
+                plan = queryset.explain(analyze=True)
             scanned = re.findall(r"Seq Scan on (\w+)", plan)
             bad = [t for t in scanned if t in keyed]
             ok &= not bad

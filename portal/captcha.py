@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 
 import altcha
 from django import forms
@@ -134,10 +135,17 @@ def new_challenge(
     return challenge.to_dict()
 
 
+def _spent_key(signature: str) -> str:
+    return "captcha.spent:" + hashlib.sha256(signature.encode()).hexdigest()
+
+
+def _spent_seconds(expires: float) -> int:
+    return max(1, int(expires - time.time()) + 60)
+
+
 def _spend(signature: str, expires: float) -> bool:
     """Mark a solved challenge as used; False when it was used already."""
-    key = "captcha.spent:" + hashlib.sha256(signature.encode()).hexdigest()
-    timeout = max(1, int(expires - time.time()) + 60)
+    key, timeout = _spent_key(signature), _spent_seconds(expires)
     if getattr(settings, "REDIS_URL", ""):
         return bool(cache.add(key, 1, timeout=timeout))
     from portal.models import SpentChallenge
@@ -164,27 +172,74 @@ def purge_spent(now: dt.datetime | None = None) -> int:
 def verify(payload: str, purpose: str, request: HttpRequest | None = None) -> str:
     """Check a widget payload for ``purpose``; answers ``OK`` or why not. A valid payload is
     spent (a second use answers ``REPLAYED``) and counted against the address's quota."""
+    outcome, signature, expires = _checked(payload, purpose)
+    if outcome != OK:
+        return outcome
+    if not _spend(signature, expires):
+        return REPLAYED
+    return _counted(purpose, request)
+
+
+def verify_and_hit(
+    payload: str, purpose: str, request: HttpRequest, limits: Sequence[tuple[str, str]]
+) -> tuple[str, str]:
+    """``verify`` and then, when it answers ``OK``, ``ratelimit.hit_many(limits)``: answers
+    (the outcome, the refusing limit or ""). With Redis the spend, the quota and the limits
+    are one round trip (``ratelimit.claim_and_hit``); the counts end as the separate calls
+    leave them (nothing is counted for a replay, no limit past the quota)."""
+    outcome, signature, expires = _checked(payload, purpose)
+    if outcome != OK:
+        return outcome, ""
+    name = _quota_name(purpose)
+    try:
+        ratelimit.limit_for(name)
+    except LookupError:  # a purpose without a quota: the separate calls
+        name = ""
+    together = None
+    if name:
+        together = ratelimit.claim_and_hit(
+            _spent_key(signature), _spent_seconds(expires), [(name, address_of(request)), *limits]
+        )
+    if together is None:
+        if not _spend(signature, expires):
+            return REPLAYED, ""
+        outcome = _counted(purpose, request)
+        return outcome, ratelimit.hit_many(limits) if outcome == OK else ""
+    claimed, hits, refused = together
+    if not claimed:
+        return REPLAYED, ""
+    request.__dict__.setdefault("_captcha_filings", {})[purpose] = hits[0]
+    if refused == name:
+        return QUOTA, ""
+    return OK, refused
+
+
+def _checked(payload: str, purpose: str) -> tuple[str, str, float]:
+    """(``OK`` or why not, the signature, the expiry) of a payload, without spending it."""
     try:
         ok, _error = altcha.verify_solution_v1(payload or "", _hmac_key(), check_expires=False)
     except Exception:  # noqa: BLE001 - malformed input of any shape is just invalid
-        return INVALID
+        return INVALID, "", 0.0
     if not ok:
-        return INVALID
+        return INVALID, "", 0.0
     try:
         parsed = json.loads(base64.b64decode(payload).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        return INVALID
+        return INVALID, "", 0.0
     params = altcha.v1.extract_params(parsed)
     if params.get("purpose") != [purpose]:
-        return WRONG_PURPOSE
+        return WRONG_PURPOSE, "", 0.0
     try:
         expires = float(params["expires"][0])
     except (KeyError, IndexError, ValueError):
-        return INVALID  # every challenge we sign carries exactly one expiry
+        return INVALID, "", 0.0  # every challenge we sign carries exactly one expiry
     if len(params["expires"]) != 1 or expires < time.time():
-        return EXPIRED
-    if not _spend(str(parsed["signature"]), expires):
-        return REPLAYED
+        return EXPIRED, "", 0.0
+    return OK, str(parsed["signature"]), expires
+
+
+def _counted(purpose: str, request: HttpRequest | None) -> str:
+    """Count a spent challenge against the address's daily quota: ``OK`` or ``QUOTA``."""
     address = address_of(request)
     try:
         name = _quota_name(purpose)
@@ -291,20 +346,34 @@ class CaptchaField(forms.Field):
         self.purpose = purpose
         self.request = request
 
-    def clean(self, value) -> bool:
+    #: Set by a form that spends and counts the check itself once its other fields passed
+    #: (``verify_and_hit``, then ``error_for``): ``clean`` then checks the payload only.
+    deferred = False
+
+    def clean(self, value) -> bool | str:
         value = (value or "").strip()
         if not value:
             raise ValidationError(self.error_messages["required"], code="required")
-        outcome = verify(value, self.purpose, self.request)
+        if self.deferred:
+            if _checked(value, self.purpose)[0] != OK:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            return value  # the payload, for the form to spend
+        error = self.error_for(verify(value, self.purpose, self.request))
+        if error is not None:
+            raise error
+        return True
+
+    def error_for(self, outcome: str) -> ValidationError | None:
+        """The field's error for a ``verify`` outcome (None for ``OK``)."""
         if outcome == QUOTA:
-            raise ValidationError(
+            return ValidationError(
                 self.error_messages["quota"],
                 code="quota",
                 params={"hotline": getattr(settings, "SITE_CONTACT", "12333")},
             )
         if outcome != OK:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return True
+            return ValidationError(self.error_messages["invalid"], code="invalid")
+        return None
 
 
 class CaptchaFormMixin:

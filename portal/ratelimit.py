@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import ipaddress
 import logging
 import math
@@ -140,10 +141,16 @@ def client_ip(request: HttpRequest) -> str:
 
     Answers ``""`` when no valid address is known.
     """
-    remote = _parse_ip(request.META.get("REMOTE_ADDR", "") or "")
     hops = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if hops > 0 else ""
+    return _client_ip(request.META.get("REMOTE_ADDR", "") or "", forwarded, hops)
+
+
+@functools.lru_cache(maxsize=4096)
+def _client_ip(remote_addr: str, forwarded: str, hops: int) -> str:
+    """``client_ip`` of these header values (parsed once: a lookup asks it five times)."""
+    remote = _parse_ip(remote_addr)
     if hops > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         parts = [p for p in (s.strip() for s in forwarded.split(",")) if p]
         if len(parts) >= hops:
             candidate = _parse_ip(parts[-hops])
@@ -152,6 +159,7 @@ def client_ip(request: HttpRequest) -> str:
     return str(remote) if remote is not None else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def subnet_of(ip: str, v4_prefix: int = 24, v6_prefix: int = 48) -> str:
     """The network around ``ip``: its /24 for IPv4 and its /48 for IPv6 by default.
 
@@ -458,6 +466,60 @@ def hit_many(limits: Sequence[tuple[str, str]]) -> str:
                     logger.exception("rate limit %s: the refund failed", name)
             return name
     return ""
+
+
+#: ``claim_and_hit`` in one round trip: SET NX the claim; only when it is new, each counter
+#: in order (SET NX with its expiry, INCR), stopping after the first over its count.
+_CLAIM_AND_HIT = """
+if not redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then return {-1} end
+local hits = {}
+for i = 2, #KEYS do
+  redis.call('SET', KEYS[i], 0, 'NX', 'EX', ARGV[2 * i - 2])
+  local n = redis.call('INCR', KEYS[i])
+  hits[#hits + 1] = n
+  if n > tonumber(ARGV[2 * i - 1]) then return hits end
+end
+return hits
+"""
+_SCRIPTS: dict[int, object] = {}
+
+
+def claim_and_hit(
+    claim: str, seconds: int, limits: Sequence[tuple[str, str]]
+) -> tuple[bool, list[int], str] | None:
+    """Claim the cache key ``claim`` for ``seconds`` (once: a spent challenge) and, only when
+    the claim is new, ``hit_many(limits)`` (in order, stopping at the first that refuses, its
+    hit counted and the later ones not). Answers (claimed, the hits counted in order, the
+    refusing limit or ""), in one Redis round trip; None when the limits are not in the
+    default Redis cache (then claim and count the usual way)."""
+    if (
+        not getattr(settings, "REDIS_URL", "")
+        or getattr(settings, "RATE_LIMIT_CACHE", "default") != "default"
+    ):
+        return None
+    found = _CACHE._redis()
+    if found is None:
+        return None
+    cache, client = found
+    known = [(name, limit_for(name)) for name, _key in limits]
+    keys, args = [cache.make_and_validate_key(claim)], [max(1, int(seconds))]
+    for (name, key), (_name, limit) in zip(limits, known, strict=True):
+        window = _window(limit)
+        keys.append(cache.make_and_validate_key(_CACHE._name(_bucket_key(name, key), window)))
+        args += [_CACHE._ttl(window), limit.count]
+    script = _SCRIPTS.get(id(client))
+    if script is None:
+        script = _SCRIPTS[id(client)] = client.register_script(_CLAIM_AND_HIT)
+    try:
+        replies = [int(n) for n in script(keys=keys, args=args)]
+    except Exception:
+        logger.exception("rate limits %s: the cache failed", [name for name, _ in limits])
+        return None
+    if replies == [-1]:
+        return False, [], ""
+    last_name, last_limit = known[len(replies) - 1] if replies else ("", None)
+    refused = last_name if last_limit is not None and replies[-1] > last_limit.count else ""
+    return True, replies, refused
 
 
 def add(name: str, key: str) -> int:

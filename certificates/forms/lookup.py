@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from certificates.services import lookup
-from portal import pii
+from portal import captcha, pii
 from portal.captcha import CaptchaFormMixin
 from portal.forms import Form
 from portal.models import IdType
@@ -30,6 +30,11 @@ class NoEchoInput(forms.TextInput):
 
 
 class LookupForm(CaptchaFormMixin, Form):
+    """``limits``: the (limit name, key) pairs a lookup counts. With the human check on, the
+    check is spent and the limits counted together once every other field passed
+    (``portal.captcha.verify_and_hit``: one Redis round trip); ``refused`` then names the
+    limit that refused, and ``limits_counted`` says they were counted here."""
+
     captcha_purpose = "certificate_lookup"
 
     way = forms.ChoiceField(
@@ -69,6 +74,15 @@ class LookupForm(CaptchaFormMixin, Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"max_length": _("A certificate number has at most 22 characters.")},
     )
+
+    def __init__(self, *args, limits=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = list(limits)
+        self.refused = ""
+        self.limits_counted = False
+        field = self.fields.get(self.captcha_field_name)
+        if field is not None:
+            field.deferred = True
 
     def clean_name(self) -> str:
         name = lookup.normalise_name(self.cleaned_data["name"])
@@ -118,7 +132,24 @@ class LookupForm(CaptchaFormMixin, Form):
                     )
                 data["number"] = number
             data["id_number"] = ""
+        self._spend_the_check(data)
         return data
+
+    def _spend_the_check(self, data: dict) -> None:
+        """Once every other field passed: spend the human check, count its quota and the
+        lookup's limits (decision 0047: a typo costs no quota)."""
+        field = self.fields.get(self.captcha_field_name)
+        payload = data.get(self.captcha_field_name)
+        if field is None or not payload or self.errors:
+            return
+        outcome, refused = captcha.verify_and_hit(
+            payload, self.captcha_purpose, field.request, self.limits
+        )
+        error = field.error_for(outcome)
+        if error is not None:
+            self.add_error(self.captcha_field_name, error)
+            return
+        self.refused, self.limits_counted = refused, True
 
     def query(self) -> lookup.Query:
         data = self.cleaned_data

@@ -20,8 +20,10 @@ verification); ``public_facts`` is everything a lookup may show of a certificate
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -155,7 +157,232 @@ def _ordered(found: list) -> list:
 def find(query: Query) -> list[Certificate | LegacyCertificate]:
     """The certificates ``query`` names exactly (newest first), portal and legacy; [] for
     every kind of miss alike. Raises ``LookupBusy`` past the statement timeout."""
-    return find_many([query])[0]
+    return _find_one(query, listed=False)[0]
+
+
+# --- One lookup in one round trip (the public page and the API; decision 0054) ----------------
+#
+# ``find_many`` builds ORM statements per chunk inside ``bounded()``: BEGIN, SET LOCAL, one
+# SELECT per table, COMMIT, and each SELECT compiled anew. A single lookup sends instead one
+# message: ``SET LOCAL statement_timeout`` and the statements (certificates, legacy records
+# and, for the page, the agencies' directory names), which PostgreSQL runs as one implicit
+# transaction, each statement under the timeout; the SQL is built once per process. Every
+# lookup runs the same statements whatever it finds, as ``find_many`` does (no oracle).
+
+
+def _columns(model, names: Sequence[str], alias: str) -> tuple[list, str]:
+    """The fields ``names`` in the model's order (what ``Model.from_db`` expects) and their
+    columns as SQL."""
+    wanted = {model._meta.get_field(name) for name in names}
+    fields = [f for f in model._meta.concrete_fields if f in wanted]
+    return fields, ", ".join(f'{alias}."{f.column}"' for f in fields)
+
+
+_LEGACY_FACTS = (
+    "id",
+    "number",
+    "holder_name",
+    "id_type",
+    "id_number",
+    "id_index",
+    "occupation_code",
+    "occupation_name",
+    "work_type_name",
+    "level_code",
+    "level_display",
+    "agency_name",
+    "issued_on",
+    "source",
+)
+_PORTAL_FIELDS, _PORTAL_COLUMNS = _columns(Certificate, ("id", *_FACTS), "c")
+_LEGACY_FIELDS, _LEGACY_COLUMNS = _columns(LegacyCertificate, _LEGACY_FACTS, "l")
+
+
+def _key_filter(model, alias: str, by_number: bool, keys: int) -> str:
+    column = model._meta.get_field("number" if by_number else "id_index").column
+    if keys == 1:
+        return f'{alias}."{column}" = %s'
+    return f'{alias}."{column}" IN ({", ".join(["%s"] * keys)})'
+
+
+@functools.cache
+def _statements(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
+    """The statements of one lookup by number or by ``keys`` index values (built once)."""
+    portal_table = Certificate._meta.db_table
+    legacy_table = LegacyCertificate._meta.db_table
+    # Table and column names from the models' _meta; the keys are parameters.
+    parts = (
+        f'SELECT {_PORTAL_COLUMNS}, r."number", r."token" FROM {portal_table} c '  # noqa: S608
+        f'LEFT JOIN {portal_table} r ON r."id" = c."replaced_by_id" '
+        f"WHERE {_key_filter(Certificate, 'c', by_number, keys)}",
+        f"SELECT {_LEGACY_COLUMNS} FROM {legacy_table} l "  # noqa: S608
+        f"WHERE {_key_filter(LegacyCertificate, 'l', by_number, keys)}",
+    )
+    return (*parts, _directory_statement(by_number, keys)) if listed else parts
+
+
+def _names(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
+    """The names the statements are prepared under in each database session."""
+    shape = f"{'number' if by_number else 'index'}{keys}"
+    return tuple(f"certificate_lookup_{shape}_{k}" for k in range(3 if listed else 2))
+
+
+@functools.cache
+def _prepare(by_number: bool, keys: int, listed: bool) -> tuple[str, ...]:
+    """``PREPARE`` of each statement, the keys as ``$1 … $n``."""
+    out = []
+    names, statements = _names(by_number, keys, listed), _statements(by_number, keys, listed)
+    for name, sql in zip(names, statements, strict=True):
+        pieces = sql.split("%s")
+        if len(pieces) != keys + 1:
+            raise RuntimeError("a lookup statement does not name each key once")
+        body = pieces[0] + "".join(f"${k}{piece}" for k, piece in enumerate(pieces[1:], 1))
+        out.append(f"PREPARE {name} AS {body}".replace("%", "%%"))
+    return tuple(out)
+
+
+#: Per database connection (psycopg's), the lookup statements prepared in its session.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared_here(cursor) -> set[str]:
+    """The names prepared in this session: read once per connection (and after an error),
+    since a prepared statement outlives transactions and errors but not the session."""
+    raw = connection.connection
+    known = _PREPARED.get(raw)
+    if known is None:
+        cursor.execute(
+            "SELECT name FROM pg_prepared_statements WHERE name LIKE 'certificate_lookup_%%'"
+        )
+        known = _PREPARED[raw] = {name for (name,) in cursor.fetchall()}
+    return known
+
+
+def _directory_statement(by_number: bool, keys: int) -> str:
+    """The directory's names of the agencies of the certificates a key finds, compiled from
+    ``agencies.queries.listing.directory_entries`` once (the directory's rule stays there):
+    sentinel values stand for the keys and become placeholders again; the directory's own
+    constants (its statuses) are written in as quoted literals."""
+    from agencies.queries.listing import directory_entries
+
+    sentinels = [f"lookup-key-sentinel-{k}" for k in range(keys)]
+    field = "number" if by_number else "id_index"
+    issuers = Certificate.objects.filter(**{f"{field}__in": sentinels}).values("agency_id")
+    names = (
+        directory_entries().filter(agency_id__in=issuers).values_list("agency_id", "agency__name")
+    )
+    sql, params = names.query.sql_with_params()
+    if "%%" in sql or [p for p in params if p in sentinels] != sentinels:
+        raise RuntimeError("the directory statement cannot be prepared for the lookup")
+    return sql % tuple("%s" if p in sentinels else _quoted(p) for p in params)
+
+
+def _quoted(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"unexpected constant in the directory statement: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _converted(fields: list, row: Sequence) -> list:
+    values = list(row)
+    for i, field in enumerate(fields):
+        convert = getattr(field, "from_db_value", None)
+        if convert is not None:
+            values[i] = convert(values[i], None, connection)
+    return values
+
+
+def _run(shape: tuple[bool, int, bool], keys: list[str]) -> list[list[tuple]]:
+    """Rows of each statement of a lookup of this shape (by number, number of keys, with
+    the directory names), in one message: the ``PREPARE`` of any statement this database
+    session has not prepared yet, ``SET LOCAL statement_timeout``, one ``EXECUTE`` per
+    statement (planned once per session, not per lookup). ``LookupBusy`` past the timeout.
+    Inside a transaction (tests, a caller's ``bounded()``) a savepoint keeps a cancelled
+    statement from aborting the caller's transaction."""
+    names = _names(*shape)
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            known = _prepared_here(cursor)
+            prepares = zip(names, _prepare(*shape), strict=True)
+            parts = [sql for name, sql in prepares if name not in known]
+            skip = len(parts)
+            args = ", ".join(["%s"] * len(keys))
+            parts += ["SET LOCAL statement_timeout = %s", *(f"EXECUTE {n}({args})" for n in names)]
+            try:
+                cursor.execute("; ".join(parts), [timeout_ms(), *keys * len(names)])
+            except Exception:
+                _PREPARED.pop(connection.connection, None)  # read them again next time
+                raise
+            known.update(names)
+            out = []
+            for _ in range(skip):
+                cursor.nextset()
+            for _ in names:
+                cursor.nextset()
+                out.append(cursor.fetchall())
+            return out
+    except OperationalError as exc:
+        if "statement timeout" in str(exc) or "canceling statement" in str(exc):
+            raise LookupBusy from exc
+        raise
+
+
+def _find_one(query: Query, *, listed: bool) -> tuple[list, dict[int, str]]:
+    """``find`` (and, ``listed``, the directory's names of the issuing agencies) in one
+    round trip on PostgreSQL; elsewhere through ``find_many``."""
+    if connection.vendor != "postgresql":
+        found = find_many([query])[0]
+        if not listed:
+            return found, {}
+        return found, _directory_names({c.agency_id for c in found if not is_legacy(c)})
+    if not normalise_name(query.name):
+        return [], {}
+    if query.number:
+        number = normalise_number(query.number)
+        keys = [number] if number else []
+    else:
+        keys = _id_indexes(query)
+    if not keys:
+        return [], {}
+    by_number = bool(query.number)
+    results = _run((by_number, len(keys), listed), keys)
+    db = connection.alias
+    found: list = []
+    width = len(_PORTAL_FIELDS)
+    for row in results[0]:
+        values = _converted(_PORTAL_FIELDS, row[:width])
+        certificate = Certificate.from_db(db, [f.attname for f in _PORTAL_FIELDS], values)
+        if certificate.replaced_by_id:
+            successor = Certificate.from_db(
+                db, ["id", "number", "token"], [certificate.replaced_by_id, *row[width:]]
+            )
+            Certificate.replaced_by.field.set_cached_value(certificate, successor)
+        found.append(certificate)
+    for row in results[1]:
+        values = _converted(_LEGACY_FIELDS, row)
+        found.append(LegacyCertificate.from_db(db, [f.attname for f in _LEGACY_FIELDS], values))
+    found = [row for row in found if same_name(query.name, row.holder_name)]
+    names = dict(results[2]) if listed else {}
+    return _ordered(found), names
+
+
+def statements_of(query: Query, *, runs: int = 6) -> list[tuple[str, str, list]]:
+    """(label, ``EXECUTE`` statement, params) of each statement the page runs for ``query``,
+    prepared in this session by running the lookup ``runs`` times first (after five runs
+    PostgreSQL may switch to a generic plan: the plan to EXPLAIN). For the benchmark."""
+    for _ in range(runs):
+        _find_one(query, listed=True)
+    by_number = bool(query.number)
+    keys = [normalise_number(query.number)] if by_number else _id_indexes(query)
+    labels = ("certificates", "legacy records", "directory names")
+    names = _names(by_number, len(keys), True)
+    args = ", ".join(["%s"] * len(keys))
+    return [
+        (label, f"EXECUTE {name}({args})", keys) for label, name in zip(labels, names, strict=True)
+    ]
 
 
 def find_many(queries: Sequence[Query]) -> list[list[Certificate | LegacyCertificate]]:
@@ -293,11 +520,9 @@ def answers(query: Query, *, downloadable: bool = False) -> list[dict]:
     facts, the agency named and linked from the directory, and (``downloadable``: found by
     name + full ID number) a download token. [] for every miss alike; raises
     ``LookupBusy`` past the statement timeout."""
-    with bounded():  # one transaction for the lookup and the agency names
-        found = find(query)
-        if not found:
-            return []
-        names = _directory_names({c.agency_id for c in found if not is_legacy(c)})
+    found, names = _find_one(query, listed=True)
+    if not found:
+        return []
     out = []
     for certificate in found:
         legacy = is_legacy(certificate)

@@ -37,6 +37,8 @@ class NavEntry:
 
 
 _REGISTRY: dict[str, NavEntry] = {}
+#: Counts the changes of the registry (``portal.ui.chrome`` keys its cached chrome on it).
+revision = 0
 
 
 def register(
@@ -52,7 +54,9 @@ def register(
     """Add (or replace, on reload) a menu entry."""
     if area not in {PUBLIC, WORKSPACE, AGENCY}:
         raise ValueError(f"unknown navigation area {area!r}")
+    global revision
     _REGISTRY[key] = NavEntry(key, label, url_name, area, order, frozenset(roles), visible_if)
+    revision += 1
 
 
 def entries(area: str) -> list[NavEntry]:
