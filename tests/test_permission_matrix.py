@@ -2324,12 +2324,15 @@ def _pools_objects(world) -> dict:
 
     now = clock.now()
     item = check_item(world)
-    inspector = Inspector.objects.create(
-        user=world.inspector, jurisdiction="440000", organisation="广州市人社局", created_at=now
-    )
-    supervisor = ExternalSupervisor.objects.create(
-        user=world.expert, jurisdiction="440000", organisation="广东技术师范大学", created_at=now
-    )
+    # The inspections and quality rows above may have put these two in the pools already.
+    inspector = Inspector.objects.update_or_create(
+        user=world.inspector,
+        defaults={"jurisdiction": "440000", "organisation": "广州市人社局", "created_at": now},
+    )[0]
+    supervisor = ExternalSupervisor.objects.update_or_create(
+        user=world.expert,
+        defaults={"jurisdiction": "440000", "organisation": "广东技术师范大学", "created_at": now},
+    )[0]
     tags = [
         ConflictTag.objects.create(agency=world.gd_agency, kind="former_employer",
                                    recorded_at=now, **person)

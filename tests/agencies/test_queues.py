@@ -372,7 +372,9 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(
     """The panels read one aggregate per queue, not one query per application (18 queries
     today with eight applications, an objection and the calendar read per to-do line; the
     late-results panel of exam affairs adds four: the sessions and the working-day cut-offs of
-    the two agency kinds; the certificate requests panel one aggregate)."""
+    the two agency kinds; the certificate requests panel one aggregate; supervision six: the
+    plans panel, the overdue rectification orders, and the results waiting for publication
+    with their working-day cut-off)."""
     client.force_login(world.gd_official)
-    with clock.frozen(TODAY), django_assert_max_num_queries(25):
+    with clock.frozen(TODAY), django_assert_max_num_queries(31):
         assert client.get(reverse("portal:dashboard")).status_code == 200

@@ -10,6 +10,7 @@ import io
 import pytest
 
 from portal import clock
+from portal.demo import DEMO_AGENCY_USCC
 from portal.models import Agency
 from supervision import demo_inspections
 from supervision.models import Conclusion, Finding, InspectionRecord, RectificationOrder
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_waits_for_the_plan_then_fills_both_inspections_once(world):
     demo_inspections.seed(io.StringIO())
     assert not InspectionRecord.objects.exists()
-    Agency.objects.filter(pk=world.gd_agency.pk).update(is_demo=True)
+    # As in the demo: every demo agency is is_demo; the demo agency has the demo credit code.
+    Agency.objects.filter(pk=world.gd_agency.pk).update(is_demo=True, uscc=DEMO_AGENCY_USCC)
+    Agency.objects.filter(pk=world.hlj_agency.pk).update(is_demo=True)
     a, b, c = inspector("demo_i1"), inspector("demo_i2"), inspector("demo_i3")
     _plan, (demo, clean) = drawn_plan(
         world.gd_official,
