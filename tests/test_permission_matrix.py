@@ -631,12 +631,12 @@ POSTS: dict[str, tuple[str, str, str]] = {
     "supervision:inspector_edit":                 ("pools_inspector",       "pools_member",         "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "supervision:inspector_active":               ("pools_inspector",       "pools_deactivate",     "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "supervision:inspector_conflict_add":         ("pools_inspector",       "pools_conflict",       "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
-    "supervision:inspector_conflict_remove":      ("pools_inspector_tag",   "nothing",              "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
+    "supervision:inspector_conflict_remove":      ("pools_inspector_tag",   "pools_confirmed",      "L     403   404   302+  404   403   403   403   403   403   403   403   403   403   403"),
     "supervision:supervisor_add":                 ("",                      "pools_supervisor_new", "L     403   403   403   403   302+  302+  403   403   403   403   403   403   403   403"),
     "supervision:supervisor_edit":                ("pools_supervisor",      "pools_member",         "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
     "supervision:supervisor_active":              ("pools_supervisor",      "pools_deactivate",     "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
     "supervision:supervisor_conflict_add":        ("pools_supervisor",      "pools_conflict",       "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
-    "supervision:supervisor_conflict_remove":     ("pools_supervisor_tag",  "nothing",              "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
+    "supervision:supervisor_conflict_remove":     ("pools_supervisor_tag",  "pools_confirmed",      "L     403   403   403   403   404   302+  403   403   403   403   403   403   403   403"),
 }
 # fmt: on
 
@@ -2376,7 +2376,8 @@ DATA.update(
         "pools_inspector_new": _pools_new_member("pools_insp_"),
         "pools_supervisor_new": _pools_new_member("pools_exp_"),
         "pools_member": lambda o, u: {"organisation": "新单位", "specialities": "", "capacity": 3},
-        "pools_deactivate": lambda o, u: {"active": "0"},
+        "pools_deactivate": lambda o, u: {"active": "0", "confirmed": "1"},
+        "pools_confirmed": lambda o, u: {"confirmed": "1"},
         "pools_conflict": lambda o, u: {
             "agency": o["gd_entry"].agency.uscc, "kind": "relation", "note": "",
         },

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from portal import codes
 from portal.models import Province
 from portal.roles import NATIONAL
+from portal.ui.confirm import confirm_page, is_confirmed
 from portal.ui.helpers import button_action, crumbs, form_action, object_for
 from supervision.forms import pools as forms
 from supervision.models import CheckItem
@@ -221,6 +222,19 @@ def member_active(request, pool: str, pk: int):
     pool = POOLS[pool]
     entry = _entry(request, pool, pk)
     active = request.POST.get("active") == "1"
+    if not active and not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Take this person out of the pool?"),
+            subject=str(entry),
+            points=[
+                _("Plans sealed from now on will not include them."),
+                _("Plans already sealed or drawn keep them as they were sealed."),
+                _("You can make the entry active again at any time."),
+            ],
+            confirm_label=_("Take out of the pool"),
+            back_url=_entry_url(pool, entry),
+        )
     return button_action(
         request,
         lambda: services.set_member_active(request.user, pool, entry, active=active),
@@ -249,6 +263,19 @@ def conflict_remove(request, pool: str, pk: int, tag: int):
     pool = POOLS[pool]
     entry = _entry(request, pool, pk)
     row = get_object_or_404(queries.conflicts_of(pool, entry), pk=tag)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Remove this conflict of interest?"),
+            subject=f"{entry} · {row.agency.name}",
+            points=[
+                _("Plans sealed from now on may send this person to %(agency)s.")
+                % {"agency": row.agency.name},
+                _("Plans already sealed keep the avoidance they were sealed with."),
+            ],
+            confirm_label=_("Remove"),
+            back_url=_entry_url(pool, entry),
+        )
     return button_action(
         request,
         lambda: services.remove_conflict(request.user, pool, entry, row),

@@ -79,9 +79,18 @@ def test_the_inspector_pool_pages_refuse_bad_accounts_at_the_field(client, world
     listing = client.get(reverse("supervision:inspectors")).content.decode()
     assert "inspector" in listing
     tag = ConflictTag.objects.get()
-    client.post(reverse("supervision:inspector_conflict_remove", args=[entry.pk, tag.pk]))
+    remove = reverse("supervision:inspector_conflict_remove", args=[entry.pk, tag.pk])
+    asked = client.post(remove)  # first the confirmation page; nothing changes yet
+    assert asked.status_code == 200 and "移除此利益冲突" in asked.content.decode()
+    assert ConflictTag.objects.exists()
+    client.post(remove, {"confirmed": "1"})
     assert not ConflictTag.objects.exists()
-    client.post(reverse("supervision:inspector_active", args=[entry.pk]), {"active": "0"})
+    deactivate = reverse("supervision:inspector_active", args=[entry.pk])
+    asked = client.post(deactivate, {"active": "0"})
+    assert asked.status_code == 200 and "移出名录库" in asked.content.decode()
+    entry.refresh_from_db()
+    assert entry.active
+    client.post(deactivate, {"active": "0", "confirmed": "1"})
     entry.refresh_from_db()
     assert not entry.active
     # Another province and the ministry do not see the 广东 entry.
