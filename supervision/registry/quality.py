@@ -54,11 +54,6 @@ def register() -> None:
         _("filed an external quality supervision report"),
         summary=("rating", "findings"),
     )
-    audit.register_label(
-        "supervision.quality.order",
-        _("issued a rectification order from a quality supervision visit"),
-        summary=("deadline",),
-    )
     audit.display.register_change_labels({"findings": _("findings")})
     audit.register_object_url("supervision.qualityvisit", _visit_url)
     plan_drawn.connect(services.on_plan_drawn, dispatch_uid="supervision.quality.plan_drawn")

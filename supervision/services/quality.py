@@ -24,11 +24,11 @@ from supervision.models import (
     PlanKind,
     QualityVisit,
     Rating,
-    RectificationOrder,
     Severity,
     SpotCheckPlan,
     VisitState,
 )
+from supervision.services import inspections
 
 log = logging.getLogger(__name__)
 
@@ -197,26 +197,19 @@ def file_report(supervisor_user, visit: QualityVisit, data: dict) -> QualityVisi
 
 
 def issue_order(actor, visit: QualityVisit, *, findings, requirements: str, deadline: dt.date):
-    """A rectification order from a visit's findings: the inspections stage's
-    ``issue_order`` when it is there (one place for orders), else this stage's own
-    creation of the visit-side order (the same row, the same audit action)."""
+    """A rectification order from a visit's findings, through the one place orders are made
+    (``supervision.services.inspections.issue_order``); its refusals named as the report
+    form names its fields."""
     try:
-        from supervision.services.inspections import issue_order as inspections_issue_order
-    except ImportError:
-        inspections_issue_order = None
-    if inspections_issue_order is not None:
-        try:
-            return inspections_issue_order(
-                actor, visit=visit, findings=findings, requirements=requirements, deadline=deadline
-            )
-        except ValidationError as exc:  # its fields, named as the report form names them
-            if not hasattr(exc, "error_dict"):
-                raise
-            raise ValidationError(
-                {_ORDER_FIELDS.get(k, k): v for k, v in exc.error_dict.items()}
-            ) from exc
-    return _visit_order(actor, visit, findings=findings, requirements=requirements,
-                        deadline=deadline)  # fmt: skip
+        return inspections.issue_order(
+            actor, visit=visit, findings=findings, requirements=requirements, deadline=deadline
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {_ORDER_FIELDS.get(k, k): v for k, v in exc.error_dict.items()}
+        ) from exc
 
 
 _ORDER_FIELDS = {
@@ -224,25 +217,3 @@ _ORDER_FIELDS = {
     "findings": "order_requirements",
     "deadline": "order_deadline",
 }
-
-
-def _visit_order(actor, visit, *, findings, requirements, deadline) -> RectificationOrder:
-    order = RectificationOrder.objects.create(
-        agency=visit.agency,
-        visit=visit,
-        requirements=requirements,
-        deadline=deadline,
-        issued_by=actor,
-        issued_at=clock.now(),
-    )
-    order.findings.set(findings)
-    audit.record(
-        actor,
-        "supervision.quality.order",
-        order,
-        {"deadline": [None, deadline.isoformat()], "findings": [None, len(findings)]},
-        agency=visit.agency,
-        province=visit.plan.jurisdiction,
-        audience=Audience.AUTHORITY,  # names the supervisor
-    )
-    return order

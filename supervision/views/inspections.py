@@ -134,36 +134,29 @@ def _form_page(request, inspection, form, title, template="supervision/inspectio
     return render(request, template, context)
 
 
+def _record(request, inspection, form, service, message, title):
+    """A form that adds to the inspection (a record, a finding): saved, then back to it."""
+    back = reverse("supervision:inspection", args=[inspection.pk])
+    act = lambda data: service(request.user, inspection, **data)  # noqa: E731
+    if done := form_action(request, form, act, success_url=back, message=message):
+        return done
+    return _form_page(request, inspection, form, title)
+
+
 @loads(queries.inspections_for_request, INSPECT, as_="inspection")
 def record_new(request, inspection):
     form = RecordForm(
         request.POST or None, request.FILES or None, initial={"visited_on": clock.today()}
     )
-    back = reverse("supervision:inspection", args=[inspection.pk])
-    if done := form_action(
-        request,
-        form,
-        lambda data: services.record_visit(request.user, inspection, **data),
-        success_url=back,
-        message=_("The record was saved."),
-    ):
-        return done
-    return _form_page(request, inspection, form, _("Record a review or visit"))
+    return _record(request, inspection, form, services.record_visit, _("The record was saved."),
+                   _("Record a review or visit"))  # fmt: skip
 
 
 @loads(queries.inspections_for_request, INSPECT, as_="inspection")
 def finding_new(request, inspection):
     form = FindingForm(request.POST or None, inspection=inspection)
-    back = reverse("supervision:inspection", args=[inspection.pk])
-    if done := form_action(
-        request,
-        form,
-        lambda data: services.add_finding(request.user, inspection, **data),
-        success_url=back,
-        message=_("The finding was recorded."),
-    ):
-        return done
-    return _form_page(request, inspection, form, _("Record a finding"))
+    return _record(request, inspection, form, services.add_finding,
+                   _("The finding was recorded."), _("Record a finding"))  # fmt: skip
 
 
 @loads(queries.inspections_for_request, INSPECT, as_="inspection")
